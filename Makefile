@@ -1,0 +1,48 @@
+# pandockit: `make demo` and `make test` are the two set-up commands (see README.md).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+STAMP  := $(VENV)/.installed
+DEMO   ?= demo-site
+
+.PHONY: demo test lint goldens bench corpus jekyll clean help
+
+help:
+	@echo "make demo     install pandockit and convert examples/_notebooks into $(DEMO)/"
+	@echo "make test     install everything (Jekyll included) and run the whole suite"
+	@echo "make goldens  regenerate the expected posts of tests/cases (on purpose only)"
+	@echo "make bench    time pandockit against bare pandoc and nbconvert"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+# Jekyll is the real consumer of the posts; the tests build with Debian's package.
+jekyll:
+	@command -v jekyll >/dev/null 2>&1 || { \
+	  echo "installing jekyll (Debian package)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jekyll >/dev/null; }
+	@jekyll --version
+
+demo: $(STAMP)
+	mkdir -p $(DEMO)
+	cp -R examples/site/. $(DEMO)/
+	$(VENV)/bin/pandockit convert examples/_notebooks/*.ipynb --site $(DEMO)
+	@echo
+	@echo "Posts are in $(DEMO)/_posts, images in $(DEMO)/assets/nb_files."
+	@echo "See the site: cd $(DEMO) && jekyll serve   (or: make jekyll && jekyll build -s $(DEMO))"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check pandockit filters tests
+
+test: $(STAMP) jekyll lint
+	$(VENV)/bin/pytest -q
+
+goldens: $(STAMP)
+	$(PY) tests/regen_goldens.py
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""Run the command-line interface as ``python -m pandockit``."""
+
+from pandockit.cli import main
+
+raise SystemExit(main())

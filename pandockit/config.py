@@ -1,0 +1,158 @@
+"""Resolved options: defaults < the site's ``_config.yml`` (key ``pandockit:``) < the command line.
+
+Options reach the filters as document metadata under ``pandockit`` (kebab-case keys), so the
+same filters work in process and as ``pandoc --filter``. Metadata turns numbers into strings,
+so :func:`get_option` converts each value back to the type of its default.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pandockit.errors import PandockitError
+
+log = logging.getLogger("pandockit")
+
+#: Every option, its default and its help text (kebab-case, as users write them).
+DEFAULTS: dict[str, tuple[Any, str]] = {
+    "posts-dir": ("_posts", "folder of the site the posts are written to"),
+    "assets-dir": ("assets/nb_files", "folder of the site that holds one image folder per post"),
+    "math": ("kramdown", "math style: kramdown ($$..$$, stock MathJax) or dollars ($..$)"),
+    "output-style": ("indented", "text outputs as indented code blocks, or fenced (```text)"),
+    "liquid": ("raw", "raw: protect notebook text with {% raw %}; off: render_with_liquid: false"),
+    "liquid-tag": ("liquid", "cell tag that lets a markdown cell's own Liquid through"),
+    "html": ("keep", "raw HTML and scripts from outputs: keep, sanitize or drop"),
+    "front-matter": ({}, "front matter defaults for every post"),
+    "tags": ({}, "extra cell tag names per visibility effect (e.g. remove-cell: [secret])"),
+    "summary": ("Show code", "summary text of a collapsed input toggle"),
+    "output-summary": ("Show output", "summary text of a collapsed output toggle"),
+    "editor-state": (False, "honour JupyterLab collapsed/source_hidden cell metadata"),
+    "max-output-lines": (0, "cap text outputs at this many lines (0: no cap)"),
+    "collapse-output-lines": (0, "put text outputs longer than this behind a toggle (0: never)"),
+    "slug": ("ascii", "slug of posts named without a date: ascii (transliterate) or unicode"),
+    "baseurl": ("", "the site's baseurl (read from _config.yml)"),
+    "timezone": ("", "the site's timezone (read from _config.yml)"),
+    "future": (False, "the site publishes future-dated posts (read from _config.yml)"),
+}
+
+#: Keys read from the top level of ``_config.yml`` (Jekyll's own), not from ``pandockit:``.
+JEKYLL_KEYS = ("baseurl", "timezone", "future")
+
+
+@dataclass
+class Options:
+    """The resolved options and where each came from (``default``, ``_config.yml``, ``cli``)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def to_meta(self) -> dict[str, Any]:
+        """The options as plain data for document metadata."""
+        return dict(self.values)
+
+
+def default_options() -> Options:
+    values = {k: _copy(v) for k, (v, _) in DEFAULTS.items()}
+    return Options(values, {k: "default" for k in values})
+
+
+def _copy(value: Any) -> Any:
+    return dict(value) if isinstance(value, dict) else value
+
+
+def read_site_config(site: Path) -> dict[str, Any]:
+    """The site's ``_config.yml`` as a mapping ({} when there is none)."""
+    cfg = site / "_config.yml"
+    if not cfg.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(cfg.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise PandockitError(cfg, f"cannot read site configuration: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise PandockitError(cfg, "site configuration is not a mapping")
+    return data
+
+
+def resolve_options(site: Path, cli: dict[str, Any] | None = None) -> Options:
+    """Defaults < ``_config.yml`` < ``cli`` (keys kebab-case; None values mean 'not given')."""
+    opts = default_options()
+    site_cfg = read_site_config(site)
+    for key in JEKYLL_KEYS:
+        if site_cfg.get(key) is not None:
+            _set(opts, key, site_cfg[key], "_config.yml", site / "_config.yml")
+    ours = site_cfg.get("pandockit") or {}
+    if not isinstance(ours, dict):
+        raise PandockitError(site / "_config.yml", "'pandockit:' must be a mapping")
+    for key, value in ours.items():
+        key = str(key).replace("_", "-")
+        if key not in DEFAULTS:
+            log.warning("%s: unknown pandockit option '%s' ignored", site / "_config.yml", key)
+            continue
+        _set(opts, key, value, "_config.yml", site / "_config.yml")
+    for key, value in (cli or {}).items():
+        if value is not None:
+            _set(opts, key, value, "cli", None)
+    return opts
+
+
+#: Allowed values of the options that are a choice.
+CHOICES = {
+    "math": ("kramdown", "dollars"),
+    "output-style": ("indented", "fenced"),
+    "liquid": ("raw", "off"),
+    "html": ("keep", "sanitize", "drop"),
+    "slug": ("ascii", "unicode"),
+}
+
+
+def _set(opts: Options, key: str, value: Any, source: str, where: Path | None) -> None:
+    default = DEFAULTS[key][0]
+    if key == "baseurl":
+        value = "" if value is None else str(value)
+    elif key == "timezone":
+        value = str(value)
+    elif isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise PandockitError(where, f"option '{key}' must be true or false, not {value!r}")
+    elif isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise PandockitError(where, f"option '{key}' must be a whole number >= 0")
+    elif isinstance(default, dict):
+        if not isinstance(value, dict):
+            raise PandockitError(where, f"option '{key}' must be a mapping")
+        value = {**opts.values.get(key, {}), **value}
+    elif isinstance(default, str):
+        if not isinstance(value, str):
+            raise PandockitError(where, f"option '{key}' must be text, not {value!r}")
+        if key in CHOICES and value not in CHOICES[key]:
+            allowed = ", ".join(CHOICES[key])
+            raise PandockitError(where, f"option '{key}' must be one of {allowed}, not {value!r}")
+    opts.values[key] = value
+    opts.sources[key] = source
+
+
+def get_option(doc, key: str) -> Any:
+    """An option as the filters see it: ``pandockit.<key>`` metadata, else the default."""
+    default = DEFAULTS[key][0]
+    value = doc.get_metadata(f"pandockit.{key}", default)
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes")
+    if isinstance(default, int):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return default
+    if isinstance(default, dict):
+        return value if isinstance(value, dict) else {}
+    return value

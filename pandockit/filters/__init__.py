@@ -1,0 +1,1 @@
+"""The panflute filters, one concern each; :mod:`pandockit.pipeline` fixes their order."""

@@ -1,0 +1,54 @@
+"""``pandockit-jekyll``: the whole pipeline as one pandoc filter, giving the same post as the CLI.
+
+    pandoc NB.ipynb -f ipynb+raw_tex+tex_math_single_backslash -t markdown \\
+        --filter pandockit-jekyll -M pandockit-notebook=NB.ipynb -M pandockit-site=. \\
+        -o _posts/NAME.md
+
+pandoc tells a filter neither the input file's name nor the image bytes, hence
+``pandockit-notebook``; ``pandockit-site`` (default ``.``) is where the images are written and
+whose ``_config.yml`` gives the options. The document comes back as one raw Markdown block,
+the finished post, which pandoc's Markdown writer prints unchanged.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import panflute as pf
+
+from pandockit import context
+from pandockit.config import resolve_options
+from pandockit.convert import prepare_doc
+from pandockit.errors import PandockitError
+from pandockit.media import resolve
+from pandockit.pipeline import run_pipeline
+from pandockit.render import render
+from pandockit.writer import write_media
+
+SITE_KEY = "pandockit-site"
+
+
+def jekyll_post(doc: pf.Doc) -> pf.Doc:
+    """Run the pipeline on ``doc`` (read from the notebook named in its metadata), write the
+    images into the site, and return the post as a one-block document."""
+    site = Path(str(doc.get_metadata(SITE_KEY, ".") or "."))
+    context.attach_from_metadata(doc)
+    notebook = context.notebook_of(doc)
+    if notebook is None:
+        raise PandockitError(None, "the filter needs -M pandockit-notebook=NOTEBOOK.ipynb")
+    options = resolve_options(site)
+    post = render(run_pipeline(prepare_doc(doc, notebook, options)))
+    write_media(site, options["assets-dir"], post.stem, resolve(notebook.node, post.media))
+    return pf.Doc(pf.RawBlock(post.text.rstrip("\n"), format="markdown"))
+
+
+def main(doc: pf.Doc | None = None) -> pf.Doc | None:
+    if doc is not None:
+        return jekyll_post(doc)
+    try:
+        pf.dump(jekyll_post(pf.load()))
+    except PandockitError as exc:
+        print(f"pandockit-jekyll: error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    return None

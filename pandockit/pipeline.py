@@ -1,0 +1,53 @@
+"""The order of pandockit's filters: one list, a reason for each place. Nothing else orders them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import panflute as pf
+
+from pandockit.filters import (
+    cell_index,
+    cells,
+    front_matter,
+    images,
+    kramdown_math,
+    outputs,
+    visibility,
+)
+from pandockit.filters.base import done
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    main: Callable[[pf.Doc], pf.Doc]
+    reason: str
+
+
+PIPELINE: tuple[Step, ...] = (
+    Step(cell_index.NAME, cell_index.main,
+         "first: numbers the cells as the notebook has them, before any is dropped"),
+    Step(front_matter.NAME, front_matter.main,
+         "reads the first cell and the title heading before anything rewrites them"),
+    Step(visibility.NAME, visibility.main,
+         "drops hidden cells and flag lines before later filters spend work on them"),
+    Step(outputs.NAME, outputs.main,
+         "picks one representation per output while outputs are still Divs by cell"),
+    Step(images.NAME, images.main,
+         "names images by cell and output position, after hidden outputs are gone"),
+    Step(kramdown_math.NAME, kramdown_math.main,
+         "after outputs: text/latex results become math there and are written here"),
+    Step(cells.NAME, cells.main,
+         "last: unwraps the cell and output Divs every filter above relies on"),
+)
+
+
+def run_pipeline(doc: pf.Doc) -> pf.Doc:
+    """Apply, in order, every step not yet applied to ``doc`` (chained filters count)."""
+    already = set(done(doc))
+    for step in PIPELINE:
+        if step.name not in already:
+            doc = step.main(doc)
+    return doc

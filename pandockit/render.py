@@ -1,0 +1,42 @@
+"""Turn a filtered document into the text of a post: front matter, Markdown body, Liquid guard.
+
+The Jekyll Markdown writer: pandoc writes the body (see :data:`pandockit.pandoc.WRITER`),
+the front matter the filters collected is dumped with the YAML library, and notebook text is
+kept from running as Liquid (:mod:`pandockit.liquid`). Touches no file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import panflute as pf
+
+from pandockit import liquid, pandoc, yamltext
+from pandockit.config import get_option
+from pandockit.filters.front_matter import FRONT_MATTER_KEY, POST_KEY
+from pandockit.filters.images import MEDIA_KEY
+
+
+@dataclass
+class Post:
+    """A rendered post: its file stem, its text, and the media files it references."""
+
+    stem: str
+    text: str
+    media: dict[str, str] = field(default_factory=dict)  # file name -> pandoc media name
+
+
+def render(doc: pf.Doc) -> Post:
+    """The post ``doc`` stands for (``doc`` has been through the whole pipeline)."""
+    fm = yamltext.load(str(doc.get_metadata(FRONT_MATTER_KEY, "") or ""))
+    stem = str(doc.get_metadata(POST_KEY, "post"))
+    media = {str(k): str(v) for k, v in (doc.get_metadata(MEDIA_KEY, {}) or {}).items()}
+    ast = doc.to_json()
+    ast["meta"] = {}  # metadata is pandockit's working state, never part of the body
+    body = pandoc.write_markdown(ast)
+    if get_option(doc, "liquid") == "off":
+        fm["render_with_liquid"] = False
+        body = liquid.protect(body, baseurl=str(get_option(doc, "baseurl")))
+    else:
+        body = liquid.protect(body)
+    return Post(stem=stem, text=yamltext.front_matter(fm) + "\n" + body, media=media)

@@ -1,0 +1,185 @@
+"""Write the example notebooks in examples/_notebooks (run once; the notebooks are committed).
+
+The images are small PNG charts drawn here in pure Python, so the examples need no plotting
+library and are reproducible byte for byte.
+"""
+
+from __future__ import annotations
+
+import base64
+import struct
+import sys
+import zlib
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+OUT = Path(__file__).resolve().parent.parent / "examples" / "_notebooks"
+
+
+def png(width: int, height: int, pixel) -> bytes:
+    """A truecolour PNG whose pixel (x, y) is ``pixel(x, y)`` -> (r, g, b)."""
+    rows = b"".join(
+        b"\x00" + b"".join(bytes(pixel(x, y)) for x in range(width)) for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def parabola(x: int, y: int) -> tuple[int, int, int]:
+    w, h = 120, 80
+    fx = ((x - w / 2) / (w / 2)) ** 2
+    on_curve = abs((h - 1 - y) / (h - 1) - fx) < 0.03
+    return (30, 60, 200) if on_curve else (255, 255, 255)
+
+
+def bars(x: int, y: int) -> tuple[int, int, int]:
+    heights = [30, 55, 20, 70, 45]
+    i = x // 24
+    return (220, 120, 40) if i < 5 and x % 24 < 18 and 80 - y <= heights[i] else (255, 255, 255)
+
+
+def image_output(data: bytes, count: int | None = None, **meta) -> dict:
+    b64 = base64.b64encode(data).decode("ascii")
+    kind = "display_data" if count is None else "execute_result"
+    out = new_output(kind, data={"image/png": b64, "text/plain": "<Figure size 600x400 with 1 Axes>"},
+                     metadata=meta or {})
+    if count is not None:
+        out.execution_count = count
+    return out
+
+
+def seed() -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.metadata = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"},
+                   "language_info": {"name": "python"}}
+    nb.cells = [
+        new_markdown_cell(
+            "---\nlayout: post\npermalink: tensor-products-grads\n"
+            "title: A Way to Understand Shapes of Matrix Products and Gradients\n---"
+        ),
+        new_code_cell(
+            "#hide_input\nimport matplotlib.pyplot as plt\nxs = [x / 10 for x in range(-10, 11)]\n"
+            "plt.plot(xs, [x**2 for x in xs]);",
+            outputs=[image_output(png(120, 80, parabola))],
+            execution_count=1,
+        ),
+        new_markdown_cell(
+            "Gradients are everywhere in deep learning, but I sometimes get tripped up by their "
+            "shapes.\n\nIn this post I hope to clarify some of these by building up from this "
+            "basic concept:\n> The derivative $\\frac{dy}{dx}$ tells you how much $y$ changes "
+            "when you change $x$ by a little bit.\n\n### Scalar and a scalar\n"
+            "Consider the following simple function: $$ y = x^2 $$\nWe know the derivative of "
+            "this is:\n\n$$ \\frac{dy}{dx} = 2x $$\n\n### Vector and a scalar\n"
+            "Now let's consider a scalar $x$ and a vector $\\mathbf{y}$ like so:\n\n"
+            "$$\n\\mathbf{y} = (x^2, x^3, x^4)\n$$\n\n"
+            "$$\n\\frac{d\\mathbf{y}}{dx} = (\\frac{d(x^2)}{dx}, \\frac{d(x^3)}{dx}, "
+            "\\frac{d(x^4)}{dx})\n$$"
+        ),
+        new_code_cell("import re", execution_count=2),
+        new_code_cell(
+            'pattern = "---\\n.*\\n---"\ns = """\n# Tensor Products and Gradients\n\n---\n'
+            'layout: post\npermalink: other-url\n---\n# Title\n"""\n'
+            "re.search(pattern, s, re.DOTALL).group()",
+            outputs=[new_output("execute_result", data={
+                "text/plain": "'---\\nlayout: post\\npermalink: other-url\\n---'"}, execution_count=3)],
+            execution_count=3,
+        ),
+        new_code_cell(
+            'd = "2022-05-something"\nprint(re.search("[0-9]{4}-[0-9]{2}-", d))\n'
+            'print("{{ not liquid }} and {% raw %}")',
+            outputs=[new_output("stream", name="stdout", text=(
+                "<re.Match object; span=(0, 8), match='2022-05-'>\n{{ not liquid }} and {% raw %}\n"))],
+            execution_count=4,
+        ),
+    ]
+    return nb
+
+
+def math_heavy() -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.metadata = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}
+    nb.cells = [
+        new_markdown_cell("# Notes on linear algebra\n\nA few identities, written as Jupyter renders them."),
+        new_markdown_cell(
+            "Euler: $e^{i\\pi} + 1 = 0$, sets $A = \\{ x \\mid x > 0 \\}$, emphasis-like "
+            "$a*b*c$ and $x_1 + y_2$, escaped $\\_$ and $\\$5$, percent $50\\%$ and hash $\\#1$.\n\n"
+            "A price of \\$5 and $HOME stay text."
+        ),
+        new_markdown_cell(
+            "\\begin{align}\n\\dot{x} & = \\sigma(y-x) \\\\\n\\dot{y} & = \\rho x - y - xz \\\\\n"
+            "\\dot{z} & = -\\beta z + xy\n\\end{align}"
+        ),
+        new_markdown_cell(
+            "A matrix: $$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}$$ inside a sentence, "
+            "and \\(\\alpha\\) with \\[\\int_0^1 x\\,dx = \\frac{1}{2}\\]"
+        ),
+        new_markdown_cell(
+            "| norm | formula |\n|---|---|\n| absolute | $|x|$ |\n| Euclidean | $\\|x\\|_2$ |"
+        ),
+        new_code_cell(
+            "from sympy import symbols, Integral\nx = symbols('x')\nIntegral(x**2, x)",
+            outputs=[new_output("execute_result", data={
+                "text/latex": "$\\displaystyle \\int x^{2}\\, dx$",
+                "text/plain": "Integral(x**2, x)"}, execution_count=1)],
+            execution_count=1,
+        ),
+    ]
+    return nb
+
+
+def table_and_images() -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.metadata = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"},
+                   "jekyll": {"title": "Tables: and images", "categories": ["data", "plots"]}}
+    html_table = (
+        "<div>\n<style scoped>\n    .dataframe tbody tr th:only-of-type {\n"
+        "        vertical-align: middle;\n    }\n</style>\n"
+        '<table border="1" class="dataframe">\n  <thead>\n    <tr style="text-align: right;">\n'
+        "      <th></th>\n      <th>fruit</th>\n      <th>count</th>\n    </tr>\n  </thead>\n"
+        "  <tbody>\n    <tr>\n      <th>0</th>\n      <td>apple</td>\n      <td>3</td>\n"
+        "    </tr>\n    <tr>\n      <th>1</th>\n      <td>pear</td>\n      <td>5</td>\n"
+        "    </tr>\n  </tbody>\n</table>\n</div>"
+    )
+    nb.cells = [
+        new_markdown_cell("Some fruit, counted with *pandas*, then drawn."),
+        new_code_cell(
+            "import pandas as pd\ndf = pd.DataFrame({'fruit': ['apple', 'pear'], 'count': [3, 5]})\ndf",
+            outputs=[new_output("execute_result", data={
+                "text/html": html_table,
+                "text/plain": "   fruit  count\n0  apple      3\n1   pear      5"}, execution_count=1)],
+            execution_count=1,
+        ),
+        new_code_cell("df['count'].plot.bar();",
+                      outputs=[image_output(png(120, 80, bars), width=360, height=240)],
+                      execution_count=2),
+        new_markdown_cell("| fruit | count |\n|---|---|\n| apple | 3 |\n| pear | 5 |"),
+    ]
+    return nb
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, nb in (
+        ("2022-07-24-Tensor-Products-and-Gradients.ipynb", seed()),
+        ("2023-01-15-Linear-Algebra-Notes.ipynb", math_heavy()),
+        ("tables-and-images.ipynb", table_and_images()),
+    ):
+        nbformat.validate(nb)
+        nbformat.write(nb, OUT / name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
