@@ -28,18 +28,23 @@ def _setup_logging(verbosity: int) -> None:
     handler.setFormatter(_OneLine())
     log.handlers[:] = [handler]
     log.propagate = False
-    log.setLevel(logging.ERROR if verbosity < 0 else logging.INFO if verbosity > 0 else logging.WARNING)
+    level = logging.ERROR if verbosity < 0 else logging.INFO if verbosity > 0 else logging.WARNING
+    log.setLevel(level)
 
 
 def _add_options(p: argparse.ArgumentParser) -> None:
     """The conversion options every command that converts shares (each overrides _config.yml)."""
     from pandockit.config import CHOICES, DEFAULTS
 
-    p.add_argument("--site", type=Path, default=Path("."), help="the Jekyll site folder (default: .)")
+    p.add_argument(
+        "--site", type=Path, default=Path("."), help="the Jekyll site folder (default: .)"
+    )
     p.add_argument("--posts-dir", help=DEFAULTS["posts-dir"][1])
     p.add_argument("--assets-dir", help=DEFAULTS["assets-dir"][1])
     p.add_argument("--math", choices=CHOICES["math"], help=DEFAULTS["math"][1])
-    p.add_argument("--output-style", choices=CHOICES["output-style"], help=DEFAULTS["output-style"][1])
+    p.add_argument(
+        "--output-style", choices=CHOICES["output-style"], help=DEFAULTS["output-style"][1]
+    )
     p.add_argument("--liquid", choices=CHOICES["liquid"], help=DEFAULTS["liquid"][1])
     p.add_argument("--html", choices=CHOICES["html"], help=DEFAULTS["html"][1])
     p.add_argument("-q", "--quiet", action="count", default=0, help="print errors only")

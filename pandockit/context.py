@@ -8,11 +8,14 @@ here, before any filter runs: the filters themselves never touch the file system
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import panflute as pf
 
 from pandockit.notebook import Notebook, read_notebook
 
 NOTEBOOK_KEY = "pandockit-notebook"
+SITE_KEY = "pandockit-site"
 
 
 def attach(doc: pf.Doc, notebook: Notebook) -> None:
@@ -25,10 +28,27 @@ def notebook_of(doc: pf.Doc) -> Notebook | None:
     return getattr(doc, "pandockit_notebook", None)
 
 
+def site_of(doc: pf.Doc) -> Path:
+    return Path(str(doc.get_metadata(SITE_KEY, ".") or "."))
+
+
 def attach_from_metadata(doc: pf.Doc) -> None:
-    """For the console scripts: read the notebook named by ``pandockit-notebook``, if any."""
+    """For the console scripts: read the notebook named by ``pandockit-notebook``, if any.
+
+    The first filter of a chain also resolves the options from the site's ``_config.yml``
+    (``pandockit-site``, default ``.``), exactly as ``pandockit convert`` does; later filters
+    of the chain find them in the metadata.
+    """
     if notebook_of(doc) is not None:
         return
     path = doc.get_metadata(NOTEBOOK_KEY, None)
-    if path:
-        doc.pandockit_notebook = read_notebook(str(path))
+    if not path:
+        return
+    notebook = read_notebook(str(path))
+    if doc.get_metadata("pandockit", None) is None:
+        from pandockit.config import resolve_options
+        from pandockit.convert import prepare_doc
+
+        prepare_doc(doc, notebook, resolve_options(site_of(doc)))
+    else:
+        doc.pandockit_notebook = notebook

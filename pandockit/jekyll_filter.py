@@ -7,39 +7,37 @@
 pandoc tells a filter neither the input file's name nor the image bytes, hence
 ``pandockit-notebook``; ``pandockit-site`` (default ``.``) is where the images are written and
 whose ``_config.yml`` gives the options. The document comes back as one raw Markdown block,
-the finished post, which pandoc's Markdown writer prints unchanged.
+the finished post, which pandoc's Markdown writer prints unchanged. After a chain of single
+filters (``--filter pandockit-cell-index ... --filter pandockit-jekyll``) it runs only the
+steps not yet applied, so the chain gives the same post.
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import panflute as pf
 
 from pandockit import context
-from pandockit.config import resolve_options
-from pandockit.convert import prepare_doc
+from pandockit.config import get_option
 from pandockit.errors import PandockitError
 from pandockit.media import resolve
 from pandockit.pipeline import run_pipeline
 from pandockit.render import render
 from pandockit.writer import write_media
 
-SITE_KEY = "pandockit-site"
-
 
 def jekyll_post(doc: pf.Doc) -> pf.Doc:
     """Run the pipeline on ``doc`` (read from the notebook named in its metadata), write the
     images into the site, and return the post as a one-block document."""
-    site = Path(str(doc.get_metadata(SITE_KEY, ".") or "."))
     context.attach_from_metadata(doc)
     notebook = context.notebook_of(doc)
     if notebook is None:
         raise PandockitError(None, "the filter needs -M pandockit-notebook=NOTEBOOK.ipynb")
-    options = resolve_options(site)
-    post = render(run_pipeline(prepare_doc(doc, notebook, options)))
-    write_media(site, options["assets-dir"], post.stem, resolve(notebook.node, post.media))
+    doc = run_pipeline(doc)
+    post = render(doc)
+    media = resolve(notebook.node, post.media)
+    write_media(context.site_of(doc), get_option(doc, "assets-dir"), post.stem, media)
     return pf.Doc(pf.RawBlock(post.text.rstrip("\n"), format="markdown"))
 
 

@@ -39,4 +39,5 @@ def render(doc: pf.Doc) -> Post:
         body = liquid.protect(body, baseurl=str(get_option(doc, "baseurl")))
     else:
         body = liquid.protect(body)
-    return Post(stem=stem, text=yamltext.front_matter(fm) + "\n" + body, media=media)
+    text = yamltext.front_matter(fm) + "\n" + body.rstrip("\n") + "\n"
+    return Post(stem=stem, text=text, media=media)

@@ -54,7 +54,7 @@ def write_media(site: Path, assets_dir: str, stem: str, media: dict[str, bytes])
 def write_post(
     site: Path, posts_dir: str, assets_dir: str, post: Post, media: dict[str, bytes]
 ) -> Path:
-    """Write ``post`` and its ``media`` (file name -> bytes) into ``site``; return the post's path."""
+    """Write ``post`` and its ``media`` (name -> bytes) into ``site``; return the post's path."""
     write_media(site, assets_dir, post.stem, media)
     target = post_path(site, posts_dir, post.stem)
     atomic_write(target, post.text.encode("utf-8"))

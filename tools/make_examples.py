@@ -53,8 +53,11 @@ def bars(x: int, y: int) -> tuple[int, int, int]:
 def image_output(data: bytes, count: int | None = None, **meta) -> dict:
     b64 = base64.b64encode(data).decode("ascii")
     kind = "display_data" if count is None else "execute_result"
-    out = new_output(kind, data={"image/png": b64, "text/plain": "<Figure size 600x400 with 1 Axes>"},
-                     metadata=meta or {})
+    out = new_output(
+        kind,
+        data={"image/png": b64, "text/plain": "<Figure size 600x400 with 1 Axes>"},
+        metadata=meta or {},
+    )
     if count is not None:
         out.execution_count = count
     return out
@@ -62,8 +65,10 @@ def image_output(data: bytes, count: int | None = None, **meta) -> dict:
 
 def seed() -> nbformat.NotebookNode:
     nb = new_notebook()
-    nb.metadata = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"},
-                   "language_info": {"name": "python"}}
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"},
+        "language_info": {"name": "python"},
+    }
     nb.cells = [
         new_markdown_cell(
             "---\nlayout: post\npermalink: tensor-products-grads\n"
@@ -92,15 +97,28 @@ def seed() -> nbformat.NotebookNode:
             'pattern = "---\\n.*\\n---"\ns = """\n# Tensor Products and Gradients\n\n---\n'
             'layout: post\npermalink: other-url\n---\n# Title\n"""\n'
             "re.search(pattern, s, re.DOTALL).group()",
-            outputs=[new_output("execute_result", data={
-                "text/plain": "'---\\nlayout: post\\npermalink: other-url\\n---'"}, execution_count=3)],
+            outputs=[
+                new_output(
+                    "execute_result",
+                    data={"text/plain": "'---\\nlayout: post\\npermalink: other-url\\n---'"},
+                    execution_count=3,
+                )
+            ],
             execution_count=3,
         ),
         new_code_cell(
             'd = "2022-05-something"\nprint(re.search("[0-9]{4}-[0-9]{2}-", d))\n'
             'print("{{ not liquid }} and {% raw %}")',
-            outputs=[new_output("stream", name="stdout", text=(
-                "<re.Match object; span=(0, 8), match='2022-05-'>\n{{ not liquid }} and {% raw %}\n"))],
+            outputs=[
+                new_output(
+                    "stream",
+                    name="stdout",
+                    text=(
+                        "<re.Match object; span=(0, 8), match='2022-05-'>\n"
+                        "{{ not liquid }} and {% raw %}\n"
+                    ),
+                )
+            ],
             execution_count=4,
         ),
     ]
@@ -109,12 +127,17 @@ def seed() -> nbformat.NotebookNode:
 
 def math_heavy() -> nbformat.NotebookNode:
     nb = new_notebook()
-    nb.metadata = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}
+    }
     nb.cells = [
-        new_markdown_cell("# Notes on linear algebra\n\nA few identities, written as Jupyter renders them."),
+        new_markdown_cell(
+            "# Notes on linear algebra\n\nA few identities, written as Jupyter renders them."
+        ),
         new_markdown_cell(
             "Euler: $e^{i\\pi} + 1 = 0$, sets $A = \\{ x \\mid x > 0 \\}$, emphasis-like "
-            "$a*b*c$ and $x_1 + y_2$, escaped $\\_$ and $\\$5$, percent $50\\%$ and hash $\\#1$.\n\n"
+            "$a*b*c$ and $x_1 + y_2$, escaped $\\_$ and $\\$5$, percent $50\\%$ "
+            "and hash $\\#1$.\n\n"
             "A price of \\$5 and $HOME stay text."
         ),
         new_markdown_cell(
@@ -130,9 +153,16 @@ def math_heavy() -> nbformat.NotebookNode:
         ),
         new_code_cell(
             "from sympy import symbols, Integral\nx = symbols('x')\nIntegral(x**2, x)",
-            outputs=[new_output("execute_result", data={
-                "text/latex": "$\\displaystyle \\int x^{2}\\, dx$",
-                "text/plain": "Integral(x**2, x)"}, execution_count=1)],
+            outputs=[
+                new_output(
+                    "execute_result",
+                    data={
+                        "text/latex": "$\\displaystyle \\int x^{2}\\, dx$",
+                        "text/plain": "Integral(x**2, x)",
+                    },
+                    execution_count=1,
+                )
+            ],
             execution_count=1,
         ),
     ]
@@ -141,8 +171,10 @@ def math_heavy() -> nbformat.NotebookNode:
 
 def table_and_images() -> nbformat.NotebookNode:
     nb = new_notebook()
-    nb.metadata = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"},
-                   "jekyll": {"title": "Tables: and images", "categories": ["data", "plots"]}}
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"},
+        "jekyll": {"title": "Tables: and images", "categories": ["data", "plots"]},
+    }
     html_table = (
         "<div>\n<style scoped>\n    .dataframe tbody tr th:only-of-type {\n"
         "        vertical-align: middle;\n    }\n</style>\n"
@@ -155,15 +187,25 @@ def table_and_images() -> nbformat.NotebookNode:
     nb.cells = [
         new_markdown_cell("Some fruit, counted with *pandas*, then drawn."),
         new_code_cell(
-            "import pandas as pd\ndf = pd.DataFrame({'fruit': ['apple', 'pear'], 'count': [3, 5]})\ndf",
-            outputs=[new_output("execute_result", data={
-                "text/html": html_table,
-                "text/plain": "   fruit  count\n0  apple      3\n1   pear      5"}, execution_count=1)],
+            "import pandas as pd\n"
+            "df = pd.DataFrame({'fruit': ['apple', 'pear'], 'count': [3, 5]})\ndf",
+            outputs=[
+                new_output(
+                    "execute_result",
+                    data={
+                        "text/html": html_table,
+                        "text/plain": "   fruit  count\n0  apple      3\n1   pear      5",
+                    },
+                    execution_count=1,
+                )
+            ],
             execution_count=1,
         ),
-        new_code_cell("df['count'].plot.bar();",
-                      outputs=[image_output(png(120, 80, bars), width=360, height=240)],
-                      execution_count=2),
+        new_code_cell(
+            "df['count'].plot.bar();",
+            outputs=[image_output(png(120, 80, bars), width=360, height=240)],
+            execution_count=2,
+        ),
         new_markdown_cell("| fruit | count |\n|---|---|\n| apple | 3 |\n| pear | 5 |"),
     ]
     return nb
@@ -176,6 +218,8 @@ def main() -> int:
         ("2023-01-15-Linear-Algebra-Notes.ipynb", math_heavy()),
         ("tables-and-images.ipynb", table_and_images()),
     ):
+        for i, cell in enumerate(nb.cells):
+            cell.id = f"cell-{i}"  # fixed ids: the examples regenerate byte for byte
         nbformat.validate(nb)
         nbformat.write(nb, OUT / name)
     return 0
