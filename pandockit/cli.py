@@ -19,7 +19,7 @@ log = logging.getLogger("pandockit")
 
 class _OneLine(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        level = "warning" if record.levelno >= logging.WARNING else record.levelname.lower()
+        level = "error" if record.levelno >= logging.ERROR else record.levelname.lower()
         return f"pandockit: {level}: " + " ".join(record.getMessage().split())
 
 

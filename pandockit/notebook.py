@@ -38,11 +38,32 @@ def read_notebook(path: str | Path) -> Notebook:
     data = _parse_json(path, raw)
     major = _check_shape(path, data)
     node = _to_v4(path, data, major)
-    if major == 4:
-        pandoc_input = raw
+    repaired = _repair_for_pandoc(node)
+    if major == 4 and not repaired:
+        pandoc_input = raw  # byte for byte what `pandoc NB.ipynb` reads
     else:
         pandoc_input = json.dumps(node, ensure_ascii=False).encode("utf-8")
     return Notebook(path=path, node=node, pandoc_input=pandoc_input)
+
+
+def _repair_for_pandoc(node: dict) -> bool:
+    """Fix what nbformat tolerates but pandoc's ipynb reader rejects; True if anything changed.
+
+    pandoc requires an integer ``execution_count`` on ``execute_result`` outputs; notebooks
+    saved by tools that never ran the cell (nbdev, test fixtures) have ``null``. Such an
+    output is shown the same as a ``display_data``, which has no count, so it becomes one.
+    """
+    changed = False
+    for cell in node.get("cells", []):
+        for out in cell.get("outputs", []) or []:
+            if not isinstance(out, dict) or out.get("output_type") != "execute_result":
+                continue
+            count = out.get("execution_count")
+            if not isinstance(count, int) or isinstance(count, bool):
+                out["output_type"] = "display_data"
+                out.pop("execution_count", None)
+                changed = True
+    return changed
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -98,9 +119,10 @@ def _to_v4(path: Path, data: dict, major: int) -> dict:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            node = nbformat.from_dict(data)
-            if major < 4:
-                node = nbformat.convert(node, 4)
+            if major < 4:  # reads() also joins the line lists of old formats before upgrading
+                node = nbformat.reads(json.dumps(data), as_version=4)
+            else:
+                node = nbformat.from_dict(data)
     except Exception as exc:  # nbformat raises many types on malformed old notebooks
         raise PandockitError(path, f"cannot upgrade nbformat {major} notebook: {exc}") from None
     _validate(path, node)

@@ -34,3 +34,38 @@ def make_site(tmp_path: Path):
         return JekyllSite(tmp_path / f"site{count}", config)
 
     return _make
+
+
+class CorpusBuild:
+    """Every corpus notebook converted into one site, built once by real Jekyll."""
+
+    def __init__(self, site: JekyllSite, posts: dict[Path, Path], build_output: str) -> None:
+        self.site = site
+        self.posts = posts  # notebook -> post file
+        self.build_output = build_output
+        self._pages: dict[str, str] | None = None
+
+    def html(self, notebook: Path) -> str:
+        if self._pages is None:
+            self._pages = self.site.pages()
+        rel = self.posts[notebook].relative_to(self.site.path).as_posix()
+        return self._pages[rel]
+
+
+def corpus_notebooks() -> list[Path]:
+    return sorted(CORPUS.rglob("*.ipynb"))
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> CorpusBuild:
+    """The whole corpus as one Jekyll site (converted with default options, built once)."""
+    from pandockit.config import resolve_options
+    from pandockit.convert import convert
+
+    site = JekyllSite(tmp_path_factory.mktemp("corpus") / "site")
+    options = resolve_options(site.path)
+    posts = {}
+    for nb in corpus_notebooks():
+        posts[nb] = convert(nb, site.path, options).post
+    build = site.build()
+    return CorpusBuild(site, posts, build.output)

@@ -44,7 +44,19 @@ class JekyllSite:
     def dest(self) -> Path:
         return self.path / "_site"
 
+    def add_missing_layouts(self) -> None:
+        """Give every layout a post names (jekyllnb's ``notebook``, ...) the post layout, as the
+        author's own site would have it."""
+        layouts = self.path / "_layouts"
+        for post in (self.path / "_posts").glob("*.md") if (self.path / "_posts").is_dir() else []:
+            head = post.read_text(encoding="utf-8").split("---\n", 2)
+            fm = yaml.safe_load(head[1]) if len(head) == 3 else None
+            name = fm.get("layout") if isinstance(fm, dict) else None
+            if isinstance(name, str) and name and not (layouts / f"{name}.html").exists():
+                shutil.copy(layouts / "post.html", layouts / f"{name}.html")
+
     def build(self, check: bool = True) -> Build:
+        self.add_missing_layouts()
         proc = subprocess.run(
             ["jekyll", "build", "--source", str(self.path), "--destination", str(self.dest)],
             capture_output=True,

@@ -13,6 +13,17 @@ from collections.abc import Callable
 
 import panflute as pf
 
+class _AnyRawFormat(frozenset):
+    """panflute accepts raw blocks only in formats it knows; a notebook's raw cells carry any
+    ``raw_mimetype`` (``text/x-python``, typos), which pandoc passes through as the format.
+    Loading such a document must not fail: the outputs filter decides what to keep."""
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, str)
+
+
+pf.elements.RAW_FORMATS = _AnyRawFormat(pf.elements.RAW_FORMATS)
+
 #: Metadata key listing the filters already applied to a document (so ``pandockit-jekyll``
 #: after a chain of single filters runs only the rest, and the output is the same).
 DONE_KEY = "pandockit-done"

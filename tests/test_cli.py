@@ -1,0 +1,96 @@
+"""The ``pandockit`` command as a user runs it: output paths, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pandockit import __version__
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "examples" / "_notebooks" / "2022-07-24-Tensor-Products-and-Gradients.ipynb"
+PANDOCKIT = Path(sys.executable).parent / "pandockit"
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(PANDOCKIT), *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.strip() == f"pandockit {__version__}"
+    helped = run("--help")
+    assert helped.returncode == 0 and "convert" in helped.stdout
+
+
+def test_python_dash_m() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pandockit", "--version"], capture_output=True, text=True
+    )
+    assert proc.returncode == 0 and __version__ in proc.stdout
+
+
+def test_no_command_is_a_usage_error() -> None:
+    proc = run()
+    assert proc.returncode == 2
+
+
+def test_seed_post_and_image(tmp_path: Path) -> None:
+    """The core issue's done-when: the seed-shaped notebook's post, front matter and image."""
+    proc = run("convert", str(SEED), "--site", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    post = tmp_path / "_posts" / "2022-07-24-Tensor-Products-and-Gradients.md"
+    assert proc.stdout.strip() == str(post)
+    text = post.read_text(encoding="utf-8")
+    front, body = text.split("---\n", 2)[1:]
+    import yaml
+
+    fm = yaml.safe_load(front)
+    assert fm["layout"] == "post"
+    assert fm["permalink"] == "tensor-products-grads"
+    assert fm["title"] == "A Way to Understand Shapes of Matrix Products and Gradients"
+    image = tmp_path / "assets/nb_files/2022-07-24-Tensor-Products-and-Gradients/output_1_0.png"
+    nb = json.loads(SEED.read_text())
+    expected = base64.b64decode(nb["cells"][1]["outputs"][0]["data"]["image/png"])
+    assert image.read_bytes() == expected
+    assert "/assets/nb_files/2022-07-24-Tensor-Products-and-Gradients/output_1_0.png" in body
+    assert "permalink:" not in body  # the YAML block left the body
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (None, "no such file"),
+        (b"", "empty"),
+        (b"{not json", "not valid JSON"),
+        (b"[1, 2]", "not a notebook"),
+        (b'{"cells": []}', "nbformat"),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(
+    tmp_path: Path, content: bytes | None, reason: str
+) -> None:
+    nb = tmp_path / "2020-01-01-bad.ipynb"
+    if content is not None:
+        nb.write_bytes(content)
+    site = tmp_path / "site"
+    proc = run("convert", str(nb), "--site", str(site))
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith(f"pandockit: error: {nb}: ")
+    assert reason in lines[0]
+    assert "Traceback" not in proc.stderr
+    assert not site.exists() or not any(site.rglob("*.md"))
+
+
+def test_one_bad_notebook_does_not_stop_the_others(tmp_path: Path) -> None:
+    bad = tmp_path / "2020-01-01-bad.ipynb"
+    bad.write_text("nope")
+    proc = run("convert", str(bad), str(SEED), "--site", str(tmp_path / "site"))
+    assert proc.returncode == 1
+    assert (tmp_path / "site/_posts/2022-07-24-Tensor-Products-and-Gradients.md").is_file()

@@ -1,0 +1,72 @@
+"""The ``pandoc --filter`` route gives byte-identical posts and images to ``pandockit convert``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pypandoc
+import pytest
+from goldens import case_dirs, convert_case, notebook_of, options_of
+
+from pandockit.pandoc import READER
+
+BIN = Path(sys.executable).parent
+CASES = [c for c in case_dirs() if not options_of(c)]  # the filter route reads _config.yml only
+SINGLE_FILTERS = [
+    "pandockit-cell-index",
+    "pandockit-front-matter",
+    "pandockit-visibility",
+    "pandockit-outputs",
+    "pandockit-images",
+    "pandockit-math",
+    "pandockit-cells",
+]
+
+
+def run_pandoc(notebook: Path, site: Path, out: Path, filters: list[str]) -> None:
+    """The README's one-liner: pandoc NB -f READER -t markdown --filter ... -M ... -o OUT."""
+    cmd = [pypandoc.get_pandoc_path(), str(notebook), "-f", READER, "-t", "markdown"]
+    for name in filters:
+        cmd += ["--filter", str(BIN / name)]
+    cmd += ["-M", f"pandockit-notebook={notebook}", "-M", f"pandockit-site={site}", "-o", str(out)]
+    subprocess.run(cmd, check=True, capture_output=True)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_filter_route_matches_cli(case: Path, tmp_path: Path) -> None:
+    text, _, post = convert_case(case, tmp_path / "cli")
+    site = tmp_path / "filter"
+    site.mkdir()
+    out = tmp_path / "post.md"
+    run_pandoc(notebook_of(case), site, out, ["pandockit-jekyll"])
+    assert out.read_text(encoding="utf-8") == text
+    assert tree(site / "assets") == tree(tmp_path / "cli" / "assets") if (
+        tmp_path / "cli" / "assets"
+    ).exists() else not (site / "assets").exists()
+
+
+def test_chained_single_filters_match_cli(tmp_path: Path) -> None:
+    case = next(c for c in CASES if c.name == "seed")
+    text, media, _ = convert_case(case, tmp_path / "cli")
+    site = tmp_path / "chain"
+    site.mkdir()
+    out = tmp_path / "post.md"
+    run_pandoc(notebook_of(case), site, out, [*SINGLE_FILTERS, "pandockit-jekyll"])
+    assert out.read_text(encoding="utf-8") == text
+    assert media and tree(site / "assets") == tree(tmp_path / "cli" / "assets")
+
+
+def test_filter_without_notebook_metadata_fails_in_one_line(tmp_path: Path) -> None:
+    case = next(c for c in CASES if c.name == "seed")
+    cmd = [pypandoc.get_pandoc_path(), str(notebook_of(case)), "-f", READER, "-t", "markdown",
+           "--filter", str(BIN / "pandockit-jekyll")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode != 0
+    assert "pandockit-notebook" in proc.stderr
+    assert "Traceback" not in proc.stderr
