@@ -1,61 +1,113 @@
-"""Unwrap the cell and output Divs into the flat body of a post; write code as fenced blocks.
+"""Unwrap the cell and output Divs into the flat body of a post; write code, text and toggles.
 
 Touches: top-level cell Divs (``cell markdown|code|raw``) and the output Divs inside code
 cells. kramdown does not read Markdown inside a raw ``<div>``, so no Div of the reader may
-reach the post. Code cells become ```` ```<language> ```` fences; text outputs become indented
-code blocks (option ``output-style: indented``, the seed post's style) or ```` ```text ```` fences
-(``output-style: fenced``). Runs last: every other filter still sees cells as Divs.
+reach the post. Code cells become ```` ```<language> ```` fences; text outputs
+(``pandockit-text`` code blocks from the outputs filter) become indented code blocks (option
+``output-style: indented``, the seed post's style) or ```` ```text ```` fences
+(``output-style: fenced``); stderr and tracebacks carry a kramdown IAL (``{: .stderr}``,
+``{: .error}``) so a theme can style them. Folds noted by the visibility and outputs filters
+(``pandockit-fold-cell``, ``-input``, ``-output``, ``pandockit-fold`` on an output) become
+``<details markdown="1">`` toggles, which kramdown fills with rendered Markdown (code keeps its
+highlighting); their ``<summary>`` is ``pandockit.summary`` (inputs, whole cells; a cell's
+``#| code-summary`` wins) or ``pandockit.output-summary`` (outputs). Runs last: every other
+filter still sees cells as Divs.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 import panflute as pf
 
 from pandockit.config import get_option
-from pandockit.filters.base import is_cell, is_output, run
+from pandockit.filters.base import CELLS, is_cell, is_output, run
+from pandockit.liquid import live_cell
 
 NAME = "cells"
+
+TEXT_KIND = "pandockit-text"
+#: The kramdown class (IAL) each kind of text output carries; stdout and results carry none.
+TEXT_CLASS = {"stderr": "stderr", "error": "error"}
 
 
 def fence(code: str, language: str = "") -> pf.RawBlock:
     """A backtick fence around ``code``, longer than any backtick run inside it."""
+    return pf.RawBlock(_fence_text(code, language) + "\n", format="markdown")
+
+
+def _fence_text(code: str, language: str) -> str:
     longest = max((len(m) for m in re.findall(r"`+", code)), default=0)
     ticks = "`" * max(3, longest + 1)
-    # The trailing newline makes pandoc's writer leave a blank line after the block.
-    return pf.RawBlock(f"{ticks}{language}\n{code}\n{ticks}\n", format="markdown")
+    return f"{ticks}{language}\n{code}\n{ticks}"
 
 
-def text_block(text: str, doc: pf.Doc) -> pf.Block:
-    """A text output as the configured style of code block."""
+def _indented(text: str) -> str:
+    return "\n".join("    " + line if line.strip() else "" for line in text.split("\n"))
+
+
+def text_block(text: str, doc: pf.Doc, kind: str = "") -> pf.RawBlock:
+    """A text output as the configured style of code block, with its class if it has one."""
     text = text.rstrip("\n")
     if get_option(doc, "output-style") == "fenced":
-        return fence(text, "text")
-    return pf.CodeBlock(text)
+        body = _fence_text(text, "text")
+    else:
+        body = _indented(text)
+    css = TEXT_CLASS.get(kind)
+    if css:
+        body += "\n{: ." + css + "}"  # the IAL must follow the block on the next line
+    # The trailing newline makes pandoc's writer leave a blank line after the block.
+    return pf.RawBlock(body + "\n", format="markdown")
+
+
+def toggle(blocks: list[pf.Block], summary: str, opened: bool = False) -> list[pf.Block]:
+    """``blocks`` inside ``<details markdown="1">``: kramdown renders the Markdown within."""
+    if not blocks:
+        return []
+    attrs = ' class="pandockit-toggle"' + (" open" if opened else "") + ' markdown="1"'
+    head = f"<details{attrs}>\n<summary>{html.escape(summary, quote=False)}</summary>\n"
+    return [
+        pf.RawBlock(head, format="markdown"),
+        *blocks,
+        pf.RawBlock("</details>\n", format="markdown"),
+    ]
 
 
 def _unwrap_output(div: pf.Div, doc: pf.Doc) -> list[pf.Block]:
     blocks: list[pf.Block] = []
     for block in div.content:
-        if isinstance(block, pf.CodeBlock) and not block.classes:
-            blocks.append(text_block(block.text, doc))
+        if isinstance(block, pf.CodeBlock) and (TEXT_KIND in block.attributes or not block.classes):
+            blocks.append(text_block(block.text, doc, block.attributes.get(TEXT_KIND, "")))
         else:
             blocks.append(block)
+    if div.attributes.get("pandockit-fold") == "closed":
+        return toggle(blocks, str(get_option(doc, "output-summary")))
     return blocks
 
 
 def _unwrap_code(cell: pf.Div, doc: pf.Doc) -> list[pf.Block]:
-    blocks: list[pf.Block] = []
+    inputs: list[pf.Block] = []
+    outputs: list[pf.Block] = []
     for block in cell.content:
         if isinstance(block, pf.CodeBlock):
             if block.text.strip():
                 language = block.classes[0] if block.classes else ""
-                blocks.append(fence(block.text, language))
+                inputs.append(fence(block.text, language))
         elif is_output(block):
-            blocks.extend(_unwrap_output(block, doc))
+            outputs.extend(_unwrap_output(block, doc))
         else:
-            blocks.append(block)
+            outputs.append(block)
+    summary = cell.attributes.get("pandockit-summary") or str(get_option(doc, "summary"))
+    fold_input = cell.attributes.get("pandockit-fold-input")
+    if fold_input:
+        inputs = toggle(inputs, summary, opened=fold_input == "open")
+    if cell.attributes.get("pandockit-fold-output"):
+        outputs = toggle(outputs, str(get_option(doc, "output-summary")))
+    blocks = inputs + outputs
+    fold_cell = cell.attributes.get("pandockit-fold-cell")
+    if fold_cell:
+        blocks = toggle(blocks, summary, opened=fold_cell == "open")
     return blocks
 
 
@@ -73,8 +125,12 @@ def action(elem: pf.Element, doc: pf.Doc) -> list[pf.Block] | None:
         return None
     if "code" in elem.classes:
         return _separated(_unwrap_code(elem, doc))
-    return _separated(list(elem.content))
+    blocks = live_cell(elem, list(elem.content), str(get_option(doc, "liquid-tag")))
+    fold = elem.attributes.get("pandockit-fold-cell")
+    if fold:
+        blocks = toggle(blocks, str(get_option(doc, "summary")), opened=fold == "open")
+    return _separated(blocks)
 
 
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
-    return run(NAME, action, None, None, doc)
+    return run(NAME, action, None, None, doc, depth=CELLS)

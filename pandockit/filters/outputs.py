@@ -1,55 +1,329 @@
-"""Choose one representation for each output, as a reader of the notebook sees it.
+"""Choose one representation for each output, as a reader of the notebook expects to see it.
 
-Touches: output Divs (``output execute_result|display_data|stream|error``) inside code cells.
-pandoc's reader gives one block per MIME type; pandoc would pick one only after the filters,
-and not at all when the AST is written from JSON, so this filter picks.
+Touches: output Divs (``output execute_result|display_data|stream|error``) inside code cells;
+reads each output's full MIME bundle from the notebook (``pandockit-output`` numbers them) and
+falls back to pandoc's blocks when run without it. The choice, first match wins:
+
+- interactive (``html: keep`` only): ipywidgets with saved state, Plotly JSON, Vega/Vega-Lite
+  JSON, each as a div + script loading its library from a CDN (:mod:`pandockit.interactive`);
+- ``text/html`` (not with ``html: drop``; sanitised with ``html: sanitize``; pandas'
+  ``<style scoped>`` made valid, once per page); HTML that needs require.js falls back to a
+  static representation of the same bundle, with a warning; ``application/javascript`` next to
+  it (Bokeh) is kept as a script;
+- ``text/markdown`` as Markdown; ``text/latex`` as the raw LaTeX block (the math filter writes
+  it); an image (SVG, PNG, JPEG, GIF; the images filter names it); ``text/plain`` last.
+
+Streams: consecutive chunks of one stream merged, ``\\r``/backspace rewrites applied, ANSI
+escapes removed. Errors: the traceback, ANSI escapes removed. Text outputs leave here as
+``CodeBlock`` with ``pandockit-text=stdout|stderr|result|error`` (the cells filter writes them).
+Configured by ``pandockit.html``, ``pandockit.ansi`` (``strip``, or ``spans``: coloured HTML),
+``pandockit.max-output-lines`` (cut, with a note) and ``pandockit.collapse-output-lines``
+(longer text outputs get ``pandockit-fold=closed``: a toggle).
 """
 
 from __future__ import annotations
 
+import logging
+
 import panflute as pf
 
-from pandockit.filters.base import is_cell, is_output, run
+from pandockit import htmlpolicy, interactive, terminal
+from pandockit.config import get_option
+from pandockit.context import notebook_of
+from pandockit.filters.base import CELLS, cell_index, is_cell, is_output, run
 
 NAME = "outputs"
+log = logging.getLogger("pandockit")
 
-#: Preference among an output's representations (as Jupyter and nbconvert order them).
-PREFERENCE = ("text/html", "text/markdown", "text/latex", "image", "text/plain")
+TEXT_KIND = "pandockit-text"
+FOLD = "pandockit-fold"
+ASIS = "pandockit-output-asis"  # set by the visibility filter for Quarto's ``output: asis``
+#: Image MIME types by preference, with the file extensions pandoc's reader gives them.
+IMAGES = (
+    ("image/svg+xml", (".svg",)),
+    ("image/png", (".png",)),
+    ("image/jpeg", (".jpeg", ".jpg")),
+    ("image/gif", (".gif",)),
+    ("image/webp", (".webp",)),
+    ("image/bmp", (".bmp",)),
+)
+RESULT_CLASSES = ("execute_result", "display_data")
 
 
-def mime_of(block: pf.Block) -> str:
-    """The MIME family a block of pandoc's ipynb reader stands for."""
-    if isinstance(block, pf.RawBlock):
-        return {"html": "text/html", "latex": "text/latex", "tex": "text/latex"}.get(
-            block.format, f"text/{block.format}"
+def prepare(doc: pf.Doc) -> None:
+    doc.pandockit_loaded = set()  # CDN scripts already on the page
+    doc.pandockit_styles = set()  # style blocks already on the page
+    node = notebook_of(doc)
+    doc.pandockit_widgets = interactive.widget_state(node.node) if node else {}
+
+
+def finalize(doc: pf.Doc) -> None:
+    del doc.pandockit_loaded, doc.pandockit_styles, doc.pandockit_widgets
+
+
+# --- reading the bundle ------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    if isinstance(value, list):
+        return "".join(str(v) for v in value)
+    return value if isinstance(value, str) else ""
+
+
+def raw_outputs(doc: pf.Doc, cell: pf.Div) -> list[dict] | None:
+    """The notebook's outputs of ``cell`` (None when the filter runs without the notebook)."""
+    notebook = notebook_of(doc)
+    if notebook is None:
+        return None
+    cells = notebook.node.get("cells", [])
+    i = cell_index(cell)
+    if not 0 <= i < len(cells) or cells[i].get("cell_type") != "code":
+        return None
+    return list(cells[i].get("outputs") or [])
+
+
+def raw_output(out: pf.Div, position: int, outputs: list[dict] | None) -> dict | None:
+    """The notebook's output for the Div ``out`` (its type checked against the Div's)."""
+    if outputs is None:
+        return None
+    n = int(out.attributes.get("pandockit-output", position))
+    if not 0 <= n < len(outputs) or not isinstance(outputs[n], dict):
+        return None
+    kind = outputs[n].get("output_type")
+    return outputs[n] if kind in out.classes else None
+
+
+def ast_bundle(out: pf.Div) -> dict:
+    """A MIME bundle rebuilt from pandoc's blocks (when the notebook is not at hand)."""
+    bundle: dict = {}
+    for block in out.content:
+        if isinstance(block, pf.RawBlock):
+            mime = {"html": "text/html", "latex": "text/latex", "tex": "text/latex",
+                    "markdown": "text/markdown"}.get(block.format)
+            if mime:
+                bundle[mime] = block.text
+        elif isinstance(block, pf.CodeBlock) and not block.classes:
+            bundle["text/plain"] = block.text
+    return bundle
+
+
+def image_block(out: pf.Div, bundle: dict) -> pf.Block | None:
+    """pandoc's image block of the preferred image type the output has."""
+    images = {}
+    for block in out.content:
+        if isinstance(block, (pf.Para, pf.Plain)):
+            for item in block.content:
+                if isinstance(item, pf.Image):
+                    ext = "." + item.url.rsplit(".", 1)[-1].lower() if "." in item.url else ""
+                    images.setdefault(ext, block)
+    for mime, exts in IMAGES:
+        if bundle and mime not in bundle:
+            continue
+        for ext in exts:
+            if ext in images:
+                return images[ext]
+    return next(iter(images.values()), None)
+
+
+# --- text ----------------------------------------------------------------------------------
+
+
+def text_output(text: str, kind: str, doc: pf.Doc) -> list[pf.Block]:
+    """A text output as a code block (``pandockit-text``), ANSI escapes handled, lines capped."""
+    spans = get_option(doc, "ansi") == "spans" and terminal.has_ansi(text)
+    shown = terminal.plain(text).rstrip("\n")
+    cap = get_option(doc, "max-output-lines")
+    lines = shown.split("\n")
+    note: list[pf.Block] = []
+    if cap and len(lines) > cap:
+        shown = "\n".join(lines[:cap])
+        cut = len(lines) - cap
+        note = [_note(f"… {cut} more line{'s' if cut != 1 else ''} not shown")]
+        if spans:
+            text = "\n".join(text.rstrip("\n").split("\n")[:cap])
+    if not shown.strip():
+        return []
+    if spans:
+        body = terminal.to_html(text.rstrip("\n"))
+        block: pf.Block = pf.RawBlock(
+            f'<pre class="pandockit-output {kind}"><code>{body}</code></pre>', format="html"
         )
-    if isinstance(block, pf.CodeBlock):
-        return "application/json" if "json" in block.classes else "text/plain"
-    if isinstance(block, (pf.Para, pf.Plain)) and any(
-        isinstance(i, pf.Image) for i in block.content
-    ):
-        return "image"
-    return "other"
+    else:
+        block = pf.CodeBlock(shown, attributes={TEXT_KIND: kind})
+    return [block, *note]
 
 
-def choose(blocks: list[pf.Block]) -> list[pf.Block]:
-    """The preferred representation among ``blocks`` (one output's MIME bundle)."""
-    by_mime = {mime_of(b): b for b in blocks}
-    for mime in PREFERENCE:
-        if mime in by_mime:
-            return [by_mime[mime]]
+def _note(text: str) -> pf.Para:
+    words: list[pf.Inline] = []
+    for word in text.split(" "):
+        if words:
+            words.append(pf.Space())
+        words.append(pf.Str(word))
+    return pf.Para(pf.Emph(*words))
+
+
+def line_count(blocks: list[pf.Block]) -> int:
+    return max(
+        (len(b.text.rstrip("\n").split("\n")) for b in blocks if isinstance(b, pf.CodeBlock)),
+        default=0,
+    )
+
+
+# --- rich outputs --------------------------------------------------------------------------
+
+
+def _warn(cell: pf.Div, what: str) -> None:
+    log.warning("cell %s: %s", cell_index(cell), what)
+
+
+def _html_block(text: str) -> pf.RawBlock:
+    """HTML in a ``<div>`` of its own: kramdown then takes it as one block, never Markdown."""
+    return pf.RawBlock(f'<div class="pandockit-html">\n{text.strip()}\n</div>', format="html")
+
+
+def interactive_block(bundle: dict, cell: pf.Div, n: int, doc: pf.Doc) -> pf.Block | None:
+    """The interactive rendering of ``bundle`` (``html: keep``), or None."""
+    div_id = f"pandockit-{cell_index(cell)}-{n}"
+    loaded = doc.pandockit_loaded
+    view = bundle.get(interactive.WIDGET_VIEW_MIME)
+    if isinstance(view, dict):
+        if interactive.has_widget_state(view, doc.pandockit_widgets):
+            return _html_block(interactive.widget(view, doc.pandockit_widgets, loaded))
+        _warn(cell, "widget without saved state in the notebook: shown as its text")
+        return None
+    spec = bundle.get(interactive.PLOTLY_MIME)
+    if isinstance(spec, dict):
+        return _html_block(interactive.plotly(spec, div_id, loaded))
+    mime = interactive.vega_mime(bundle)
+    if mime and isinstance(bundle[mime], dict):
+        return _html_block(interactive.vega(bundle[mime], mime, div_id, loaded))
+    return None
+
+
+def is_interactive(bundle: dict) -> bool:
+    return any(
+        m in bundle for m in (interactive.WIDGET_VIEW_MIME, interactive.PLOTLY_MIME)
+    ) or interactive.vega_mime(bundle) is not None
+
+
+def html_blocks(bundle: dict, cell: pf.Div, n: int, doc: pf.Doc) -> list[pf.Block] | None:
+    """The ``text/html`` (and ``application/javascript``) of ``bundle`` per ``html`` mode."""
+    mode = get_option(doc, "html")
+    text = _text(bundle.get("text/html"))
+    script = _text(bundle.get("application/javascript"))
+    if mode == "drop" or not (text.strip() or script.strip()):
+        return None
+    if mode == "sanitize":
+        clean = htmlpolicy.sanitize(text)
+        return [_html_block(htmlpolicy.unscope_styles(clean, doc.pandockit_styles))] if (
+            clean.strip()) else None
+    if htmlpolicy.needs_requirejs(text) and _has_static(bundle):
+        _warn(cell, "HTML output needs require.js, which a Jekyll page lacks: shown static")
+        return None
+    parts = [htmlpolicy.unscope_styles(text, doc.pandockit_styles)] if text.strip() else []
+    if script.strip():
+        parts.append(interactive.javascript(script, f"pandockit-{cell_index(cell)}-{n}-js"))
+    return [_html_block("\n".join(parts))]
+
+
+def _has_static(bundle: dict) -> bool:
+    return any(m in bundle for m in ("text/markdown", "text/latex", "text/plain")) or any(
+        m in bundle for m, _ in IMAGES
+    )
+
+
+def rich_output(out: pf.Div, raw: dict | None, cell: pf.Div, n: int, doc: pf.Doc) -> list:
+    """The one representation of an execute_result/display_data output."""
+    bundle = dict(raw.get("data") or {}) if raw else ast_bundle(out)
+    mode = get_option(doc, "html")
+    if is_interactive(bundle):
+        chosen = interactive_block(bundle, cell, n, doc) if mode == "keep" else None
+        if chosen is not None:
+            return [chosen]
+        if mode != "keep":
+            _warn(cell, f"interactive output shown static (html: {mode})")
+    if "text/html" in bundle or "application/javascript" in bundle:
+        blocks = html_blocks(bundle, cell, n, doc)
+        if blocks:
+            return blocks
+    if cell.attributes.get(ASIS) == "true" and "text/plain" in bundle:
+        return [pf.RawBlock(_text(bundle["text/plain"]), format="markdown")]
+    if "text/markdown" in bundle:
+        return [pf.RawBlock(_text(bundle["text/markdown"]), format="markdown")]
+    if "text/latex" in bundle:
+        return [pf.RawBlock(_text(bundle["text/latex"]), format="latex")]
+    image = image_block(out, bundle if raw else {})
+    if image is not None:
+        return [image]
+    if "text/plain" in bundle:
+        return text_output(_text(bundle["text/plain"]), "result", doc)
     return []
+
+
+def error_text(out: pf.Div, raw: dict | None) -> str:
+    if raw is not None:
+        trace = raw.get("traceback") or []
+        if trace:
+            return "\n".join(str(t) for t in trace)
+        return f"{raw.get('ename', 'Error')}: {raw.get('evalue', '')}"
+    return "\n".join(b.text for b in out.content if isinstance(b, pf.CodeBlock))
+
+
+# --- the cell ------------------------------------------------------------------------------
+
+
+def _merge_streams(items: list[tuple[pf.Div, dict | None]]) -> list[tuple[pf.Div, str]]:
+    """Stream outputs with their text, consecutive chunks of the same stream merged."""
+    merged: list[tuple[pf.Div, str]] = []
+    for out, raw in items:
+        if "stream" not in out.classes:
+            merged.append((out, ""))
+            continue
+        text = _text(raw.get("text")) if raw else "".join(
+            b.text for b in out.content if isinstance(b, pf.CodeBlock))
+        name = "stderr" if "stderr" in out.classes else "stdout"
+        if merged and "stream" in merged[-1][0].classes and name in merged[-1][0].classes:
+            merged[-1] = (merged[-1][0], merged[-1][1] + text)
+        else:
+            merged.append((out, text))
+    return merged
+
+
+def _render(out: pf.Div, text: str, raw: dict | None, cell: pf.Div, n: int, doc: pf.Doc):
+    if "stream" in out.classes:
+        kind = "stderr" if "stderr" in out.classes else "stdout"
+        if kind == "stdout" and cell.attributes.get(ASIS) == "true":
+            return [pf.RawBlock(text, format="markdown")] if text.strip() else []
+        return text_output(text, kind, doc)
+    if "error" in out.classes:
+        return text_output(error_text(out, raw), "error", doc)
+    if any(c in out.classes for c in RESULT_CLASSES):
+        return rich_output(out, raw, cell, n, doc)
+    return list(out.content)
 
 
 def action(elem: pf.Element, doc: pf.Doc) -> None:
     if not (is_cell(elem, "code") and elem.parent is doc):
         return
-    for out in elem.content:
-        if not is_output(out):
-            continue
-        if "execute_result" in out.classes or "display_data" in out.classes:
-            out.content = choose(list(out.content))
+    outputs = raw_outputs(doc, elem)
+    items = []
+    position = 0
+    for block in elem.content:
+        if is_output(block):
+            items.append((block, raw_output(block, position, outputs)))
+            position += 1
+    raws = {id(out): raw for out, raw in items}
+    kept = {}
+    collapse = get_option(doc, "collapse-output-lines")
+    for out, text in _merge_streams(items):
+        n = int(out.attributes.get("pandockit-output", 0))
+        out.content = _render(out, text, raws[id(out)], elem, n, doc)
+        if collapse and line_count(list(out.content)) > collapse:
+            out.attributes[FOLD] = "closed"
+        if len(out.content):
+            kept[id(out)] = out
+    elem.content = [b for b in elem.content if not is_output(b) or id(b) in kept]
 
 
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
-    return run(NAME, action, None, None, doc)
+    return run(NAME, action, prepare, finalize, doc, depth=CELLS)

@@ -1,0 +1,80 @@
+"""HTML from notebook outputs made fit for a Jekyll page: sanitised on request, pandas'
+``<style scoped>`` made valid, and a check for scripts that need require.js."""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+
+#: Tags and attributes kept by ``html: sanitize`` beyond nh3's safe defaults: presentation
+#: (tables with pandas' classes and inline styles, media players, figures, <style>), never
+#: scripts, event handlers (``on*``), ``javascript:`` URLs, iframes, objects or forms.
+EXTRA_TAGS = {"style", "tfoot", "audio", "video", "source", "track", "picture", "svg"}
+GENERIC_ATTRIBUTES = {
+    "class", "id", "style", "title", "lang", "dir", "align", "valign", "width", "height",
+    "border", "colspan", "rowspan", "scope",
+}
+EXTRA_ATTRIBUTES = {
+    "style": {"type", "media"},
+    "audio": {"src", "controls", "loop", "muted", "preload"},
+    "video": {"src", "controls", "loop", "muted", "preload", "poster", "alt"},
+    "source": {"src", "type", "media"},
+    "track": {"src", "kind", "srclang", "label", "default"},
+    "img": {"src", "alt", "srcset", "sizes", "loading"},
+    "a": {"href", "hreflang", "target", "name"},
+    "ol": {"start", "type"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "data"}
+
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.S | re.I)
+_SCOPED = re.compile(r"(<style\b[^>]*?)\s+scoped(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]*))?", re.I)
+_SCRIPT = re.compile(r"<script\b", re.I)
+_REQUIRE = re.compile(r"(?<![\w.])(?:require|requirejs)\s*\(\s*\[|requirejs\.config\s*\(")
+
+
+def sanitize(html: str) -> str:
+    """``html`` without scripts, event handlers or ``javascript:`` URLs (nh3 / ammonia)."""
+    tags = set(nh3.ALLOWED_TAGS) | EXTRA_TAGS
+    attributes = {k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()}
+    for tag, names in EXTRA_ATTRIBUTES.items():
+        attributes[tag] = attributes.get(tag, set()) | names
+    attributes["*"] = GENERIC_ATTRIBUTES
+    return nh3.clean(
+        html,
+        tags=tags,
+        clean_content_tags={"script"},
+        attributes=attributes,
+        url_schemes=URL_SCHEMES,
+        strip_comments=True,
+        link_rel="noopener noreferrer",
+    )
+
+
+def has_script(html: str) -> bool:
+    return bool(_SCRIPT.search(html))
+
+
+def needs_requirejs(html: str) -> bool:
+    """True when ``html`` loads its code through require.js, which a Jekyll page lacks (code
+    that tests ``define.amd`` and otherwise loads its libraries itself, as Altair's does, works)."""
+    return bool(_REQUIRE.search(html)) and "define.amd" not in html and "typeof require" not in html
+
+
+def unscope_styles(html: str, seen: set[str]) -> str:
+    """pandas' ``<style scoped>`` made valid and written once per page.
+
+    ``scoped`` is obsolete (browsers apply the rules page-wide anyway, and pandas prefixes
+    them with ``.dataframe``), so it is dropped; a style block identical to one already on the
+    page (every DataFrame brings the same one) is left out. ``seen`` holds the blocks so far.
+    """
+
+    def one(m: re.Match) -> str:
+        block = _SCOPED.sub(r"\1", m.group(0))
+        key = re.sub(r"\s+", " ", block)
+        if key in seen:
+            return ""
+        seen.add(key)
+        return block
+
+    return _STYLE_BLOCK.sub(one, html)
