@@ -12,6 +12,7 @@ help:
 	@echo "make demo     install pandockit and convert examples/_notebooks into $(DEMO)/"
 	@echo "make test     install everything (Jekyll included) and run the whole suite"
 	@echo "make goldens  regenerate the expected posts of tests/cases (on purpose only)"
+	@echo "make corpus   build all 31 corpus notebooks in Jekyll, check every formula"
 	@echo "make bench    time pandockit against bare pandoc and nbconvert"
 
 $(STAMP): pyproject.toml
@@ -43,6 +44,20 @@ test: $(STAMP) jekyll lint
 
 goldens: $(STAMP)
 	$(PY) tests/regen_goldens.py
+
+# The whole corpus in real Jekyll: builds, no Liquid warning, every formula exact (figures shown).
+corpus: $(STAMP) jekyll
+	$(VENV)/bin/pytest -q -s tests/test_corpus_jekyll.py tests/test_math_jekyll.py -k corpus
+
+# The benchmark's peers (nbconvert, jekyllnb, psutil) are the optional group `bench`, never a
+# user's dependency. Notebooks are generated into bench/out (git-ignored); results.md too.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(PIP) install --quiet -e '.[bench]'
+	touch $@
+
+bench: $(BENCH_STAMP)
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache

@@ -47,12 +47,51 @@ def _add_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--liquid", choices=CHOICES["liquid"], help=DEFAULTS["liquid"][1])
     p.add_argument("--html", choices=CHOICES["html"], help=DEFAULTS["html"][1])
+    p.add_argument("--ansi", choices=CHOICES["ansi"], help=DEFAULTS["ansi"][1])
     p.add_argument("-q", "--quiet", action="count", default=0, help="print errors only")
     p.add_argument("-v", "--verbose", action="count", default=0, help="print more")
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, not {text!r}")
+    return value
+
+
+def _add_build_options(p: argparse.ArgumentParser) -> None:
+    """The options of ``build`` that ``_config.yml`` can set too (``jobs``, ``clean``)."""
+    from pandockit.config import DEFAULTS
+
+    p.add_argument("-j", "--jobs", type=_jobs, metavar="N", help=DEFAULTS["jobs"][1])
+    p.add_argument("--clean", action="store_true", default=None, help=DEFAULTS["clean"][1])
+
+
+def _meta_pair(text: str) -> tuple[str, str | None]:
+    """``KEY=VALUE`` -> (KEY, VALUE); ``KEY`` -> (KEY, None), which stands for true."""
+    key, sep, value = text.partition("=")
+    if not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, not {text!r}")
+    return key.strip(), value if sep else None
+
+
+def _metadata(pairs: list[tuple[str, str | None]] | None) -> dict | None:
+    """The ``-M`` pairs as front matter, values read as YAML (see ``yaml_value``)."""
+    if not pairs:
+        return None
+    from pandockit.filters.front_matter import yaml_value
+
+    return {k: True if v is None else yaml_value(v, allow_mapping=True) for k, v in pairs}
+
+
 def _cli_options(args: argparse.Namespace) -> dict:
-    keys = ("posts-dir", "assets-dir", "math", "output-style", "liquid", "html")
+    keys = (
+        "posts-dir", "assets-dir", "math", "output-style", "liquid", "html", "ansi", "jobs",
+        "clean",
+    )
     return {k: getattr(args, k.replace("-", "_"), None) for k in keys}
 
 
@@ -66,13 +105,132 @@ def build_parser() -> argparse.ArgumentParser:
     conv = sub.add_parser("convert", help="convert notebooks into posts of a site")
     conv.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", help=".ipynb files")
     _add_options(conv)
+    conv.add_argument(
+        "-M",
+        "--metadata",
+        action="append",
+        type=_meta_pair,
+        metavar="KEY[=VALUE]",
+        help="set a front matter key, over every other source; VALUE is read as YAML "
+        "(true, 3, [a, b], '\"quoted\"'); KEY alone means true. Repeatable",
+    )
+    conv.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite posts in the posts folder that pandockit did not write "
+        "(it knows its own by 'generator: pandockit' in their front matter)",
+    )
     conv.set_defaults(func=cmd_convert)
+
+    bld = sub.add_parser(
+        "build",
+        help="convert the site's new and changed notebooks (incremental, parallel)",
+        description="Convert every notebook under NOTEBOOK_DIR that changed since the last build "
+        "into the site. Exit status: 0 success, 1 a notebook failed, 2 usage error.",
+    )
+    bld.add_argument(
+        "notebook_dir",
+        nargs="?",
+        type=Path,
+        metavar="NOTEBOOK_DIR",
+        help="folder searched for notebooks, recursively (default: the site's _notebooks)",
+    )
+    _add_options(bld)
+    _add_build_options(bld)
+    bld.add_argument("--force", action="store_true", help="convert every notebook, changed or not")
+    bld.add_argument(
+        "-n", "--dry-run", action="store_true", help="print what would be written or removed"
+    )
+    bld.add_argument("--watch", action="store_true", help="build, then rebuild on every save")
+    bld.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="fail at once when another build of the site is running (default: wait for it)",
+    )
+    bld.set_defaults(func=cmd_build)
+
+    cfg = sub.add_parser(
+        "config", help="print the resolved configuration and where each value came from"
+    )
+    _add_options(cfg)
+    _add_build_options(cfg)
+    cfg.set_defaults(func=cmd_config)
+
+    mk = sub.add_parser("makefile", help="print Makefile rules a site's Makefile can include")
+    mk.set_defaults(func=cmd_makefile)
     return parser
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    from pandockit import pandoc
+
+    pandoc.prefetch_read(args.notebooks[0])  # pandoc reads it while Python imports the rest
     from pandockit.config import resolve_options
-    from pandockit.convert import convert
+    from pandockit.convert import collisions, convert, plan_post
+    from pandockit.errors import PandockitError
+
+    try:
+        options = resolve_options(
+            args.site, {**_cli_options(args), "metadata": _metadata(args.metadata)}
+        )
+    except PandockitError as exc:
+        log.error("%s", exc)
+        return EXIT_FAILED
+    status = EXIT_OK
+    planned = []
+    for nb in args.notebooks:  # name every post before anything is written
+        try:
+            planned.append(plan_post(nb, options))
+        except PandockitError as exc:
+            log.error("%s", exc if exc.path else PandockitError(nb, exc.message))
+            status = EXIT_FAILED
+    clashes = collisions(((p.path, p.stem) for p in planned), options["posts-dir"])
+    for exc in clashes:
+        log.error("%s", exc)
+    if clashes:
+        return EXIT_FAILED
+    for n, plan in enumerate(planned):
+        if n + 1 < len(planned):  # pandoc reads the next notebook while this one is filtered
+            pandoc.prefetch_read(planned[n + 1].notebook.pandoc_input)
+        try:
+            result = convert(plan.path, args.site, options, force=args.force, planned=plan)
+        except PandockitError as exc:
+            log.error("%s", exc if exc.path else PandockitError(plan.path, exc.message))
+            status = EXIT_FAILED
+            continue
+        print(result.post)
+    return status
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from pandockit import build
+
+    settings = build.Settings(
+        force=args.force,
+        dry_run=args.dry_run,
+        wait=not args.no_wait,
+        verbosity=args.verbose - args.quiet,
+    )
+    cli = _cli_options(args)
+    if args.notebook_dir is not None and not args.notebook_dir.is_dir():
+        log.error("%s: notebook folder not found", args.notebook_dir)
+        return EXIT_USAGE
+    if not args.watch:
+        return build.build_site(args.site, args.notebook_dir, cli, settings)
+    if args.dry_run:
+        log.error("--watch and --dry-run cannot be used together")
+        return EXIT_USAGE
+    from pandockit.watch import watch
+
+    def rebuild() -> int:
+        return build.build_site(args.site, args.notebook_dir, cli, settings)
+
+    folder = build.notebook_folder(args.site, args.notebook_dir, cli)
+    return watch(args.site, folder, rebuild, quiet=settings.verbosity < 0)
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from pandockit.config import describe, resolve_options
     from pandockit.errors import PandockitError
 
     try:
@@ -80,18 +238,15 @@ def cmd_convert(args: argparse.Namespace) -> int:
     except PandockitError as exc:
         log.error("%s", exc)
         return EXIT_FAILED
-    status = EXIT_OK
-    for nb in args.notebooks:
-        try:
-            result = convert(nb, args.site, options)
-        except PandockitError as exc:
-            if exc.path is None:
-                exc = PandockitError(nb, exc.message)
-            log.error("%s", exc)
-            status = EXIT_FAILED
-            continue
-        print(result.post)
-    return status
+    sys.stdout.write(describe(options, args.site))
+    return EXIT_OK
+
+
+def cmd_makefile(args: argparse.Namespace) -> int:
+    from importlib.resources import files
+
+    sys.stdout.write(files("pandockit").joinpath("data/pandockit.mk").read_text(encoding="utf-8"))
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,3 +261,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130
+    except Exception as exc:  # a bug: still one line (the traceback with -v), never a dump
+        log.error("internal error (%s: %s); please report it", type(exc).__name__, exc)
+        if log.isEnabledFor(logging.INFO):
+            import traceback
+
+            traceback.print_exc()
+        return EXIT_FAILED

@@ -7,6 +7,7 @@ so :func:`get_option` converts each value back to the type of its default.
 
 from __future__ import annotations
 
+import difflib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,20 +29,34 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "liquid-tag": ("liquid", "cell tag that lets a markdown cell's own Liquid through"),
     "html": ("keep", "raw HTML and scripts from outputs: keep, sanitize or drop"),
     "front-matter": ({}, "front matter defaults for every post"),
+    "metadata": ({}, "front matter set on the command line (-M KEY=VALUE), over every source"),
     "tags": ({}, "extra cell tag names per visibility effect (e.g. remove-cell: [secret])"),
     "summary": ("Show code", "summary text of a collapsed input toggle"),
     "output-summary": ("Show output", "summary text of a collapsed output toggle"),
     "editor-state": (False, "honour JupyterLab collapsed/source_hidden cell metadata"),
     "max-output-lines": (0, "cap text outputs at this many lines (0: no cap)"),
+    "max-output-chars": (
+        1_000_000,
+        "cut a cell's text outputs at this many characters before pandoc reads them, so "
+        "huge outputs convert in bounded time and memory (0: no cap)",
+    ),
     "collapse-output-lines": (0, "put text outputs longer than this behind a toggle (0: never)"),
+    "ansi": ("strip", "ANSI colours in text outputs: strip, or spans (coloured HTML)"),
     "slug": ("ascii", "slug of posts named without a date: ascii (transliterate) or unicode"),
     "baseurl": ("", "the site's baseurl (read from _config.yml)"),
     "timezone": ("", "the site's timezone (read from _config.yml)"),
     "future": (False, "the site publishes future-dated posts (read from _config.yml)"),
+    "notebooks-dir": ("_notebooks", "folder of the site whose notebooks 'pandockit build' reads"),
+    "jobs": (0, "notebooks 'pandockit build' converts at once (0: one per core)"),
+    "clean": (False, "'pandockit build' removes the posts of notebooks that are gone"),
 }
 
 #: Keys read from the top level of ``_config.yml`` (Jekyll's own), not from ``pandockit:``.
 JEKYLL_KEYS = ("baseurl", "timezone", "future")
+
+#: Keys only the command line sets (``metadata`` overrides the notebook's own front matter,
+#: which site-wide defaults must not: those go under ``front-matter``).
+CLI_ONLY = ("metadata",)
 
 
 @dataclass
@@ -55,8 +70,19 @@ class Options:
         return self.values[key]
 
     def to_meta(self) -> dict[str, Any]:
-        """The options as plain data for document metadata."""
-        return dict(self.values)
+        """The options as plain data for document metadata (dates, which metadata cannot hold,
+        as text; front matter options also travel typed, as YAML text: see convert.py)."""
+        return {k: _meta_value(v) for k, v in self.values.items()}
+
+
+def _meta_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _meta_value(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_meta_value(v) for v in value]
+    if isinstance(value, (str, bool, int, float)):
+        return value
+    return "" if value is None else str(value)
 
 
 def default_options() -> Options:
@@ -96,8 +122,18 @@ def resolve_options(site: Path, cli: dict[str, Any] | None = None) -> Options:
         raise PandockitError(site / "_config.yml", "'pandockit:' must be a mapping")
     for key, value in ours.items():
         key = str(key).replace("_", "-")
+        if key in CLI_ONLY:
+            log.warning(
+                "%s: option '%s' is for the command line (-M); use 'front-matter' for "
+                "defaults", site / "_config.yml", key,
+            )
+            continue
         if key not in DEFAULTS:
-            log.warning("%s: unknown pandockit option '%s' ignored", site / "_config.yml", key)
+            close = difflib.get_close_matches(key, DEFAULTS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            log.warning(
+                "%s: unknown pandockit option '%s' ignored%s", site / "_config.yml", key, hint
+            )
             continue
         _set(opts, key, value, "_config.yml", site / "_config.yml")
     for key, value in (cli or {}).items():
@@ -112,6 +148,7 @@ CHOICES = {
     "output-style": ("indented", "fenced"),
     "liquid": ("raw", "off"),
     "html": ("keep", "sanitize", "drop"),
+    "ansi": ("strip", "spans"),
     "slug": ("ascii", "unicode"),
 }
 
@@ -156,3 +193,18 @@ def get_option(doc, key: str) -> Any:
     if isinstance(default, dict):
         return value if isinstance(value, dict) else {}
     return value
+
+
+def describe(options: Options, site: Path) -> str:
+    """The resolved options as YAML (pasteable under ``pandockit:``), each line saying where its
+    value came from: ``default``, the site's ``_config.yml`` or ``command line``."""
+    where = {"_config.yml": str(site / "_config.yml"), "cli": "command line"}
+    rows = []
+    for key in DEFAULTS:
+        text = yaml.safe_dump(
+            {key: options.values[key]}, default_flow_style=True, sort_keys=False, width=10**6
+        ).strip()[1:-1]
+        source = options.sources.get(key, "default")
+        rows.append((text, where.get(source, source)))
+    width = max(len(text) for text, _ in rows)
+    return "".join(f"{text.ljust(width)}  # {source}\n" for text, source in rows)

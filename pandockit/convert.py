@@ -6,17 +6,20 @@ order, one pandoc write (AST -> Markdown), then the writer puts the files in the
 
 from __future__ import annotations
 
-import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import panflute as pf
+from panflute.elements import from_json
 
-from pandockit import context, pandoc
-from pandockit.config import Options
-from pandockit.media import resolve
+from pandockit import context, dates, naming, pandoc, yamltext
+from pandockit.config import Options, get_option
+from pandockit.errors import PandockitError
+from pandockit.filters import front_matter
+from pandockit.media import check_local_images, resolve
 from pandockit.notebook import Notebook, read_notebook
 from pandockit.pipeline import run_pipeline
 from pandockit.render import Post, render
@@ -25,26 +28,45 @@ from pandockit.writer import write_post
 SOURCE_DATE_KEY = "pandockit-source-date"
 
 
-def source_date(path: Path) -> str:
-    """The date a notebook without a dated name is published under: its modification day."""
-    try:
-        stamp = path.stat().st_mtime
-    except OSError:
+def source_date(path: Path, options: Options) -> str:
+    """The day (``YYYY-MM-DD``) a notebook without a date in its name is published under: its
+    last commit in git, else its modification time, in the site's ``timezone``. ``""`` for a
+    dated name (git is not asked) or when neither is known."""
+    if not dates.needs_source_day(path.name):
         return ""
-    return datetime.fromtimestamp(stamp, tz=timezone.utc).strftime("%Y-%m-%d")
+    day = dates.source_day(path, dates.site_timezone(str(options["timezone"] or "")))
+    return day.isoformat() if day else ""
 
 
-def prepare_doc(doc: pf.Doc, notebook: Notebook, options: Options) -> pf.Doc:
-    """Give ``doc`` what the filters read: options, the notebook and its date."""
+def prepare_doc(
+    doc: pf.Doc,
+    notebook: Notebook,
+    options: Options,
+    site: Path | None = None,
+    source_day: str | None = None,
+) -> pf.Doc:
+    """Give ``doc`` what the filters read: options, the notebook, its date (``source_day``,
+    computed when None), and the verdicts on the local images it names (checked here: the
+    images filter does no I/O) against ``site`` (default: the ``pandockit-site`` metadata,
+    else ``.``)."""
     doc.metadata["pandockit"] = options.to_meta()
-    doc.metadata[SOURCE_DATE_KEY] = source_date(notebook.path)
+    if source_day is None:
+        source_day = source_date(notebook.path, options)
+    doc.metadata[SOURCE_DATE_KEY] = source_day
+    # The front matter options as YAML text: metadata would turn their numbers into text.
+    doc.metadata[front_matter.DEFAULTS_KEY] = yamltext.dump(options["front-matter"])
+    doc.metadata[front_matter.SET_KEY] = yamltext.dump(options["metadata"])
     context.attach(doc, notebook)
+    check_local_images(doc, notebook.path, context.site_of(doc) if site is None else site)
     return doc
 
 
 def load_doc(notebook: Notebook) -> pf.Doc:
-    ast = pandoc.read_ast(notebook.pandoc_input)
-    return pf.load(io.StringIO(json.dumps(ast)))
+    """pandoc's AST of ``notebook`` as a panflute document, built in one JSON parse (panflute's
+    own ``load`` hook, without a dict round trip: 0.3 s less on a 2,000-cell notebook)."""
+    doc = json.loads(pandoc.read_json(notebook.pandoc_input), object_hook=from_json)
+    doc.format = "markdown"  # what a filter run as ``pandoc -t markdown --filter`` is told
+    return doc
 
 
 @dataclass
@@ -54,17 +76,98 @@ class Result:
     media: list[str]
 
 
-def render_notebook(notebook: Notebook, options: Options) -> tuple[Post, dict[str, bytes]]:
-    """The post and its media bytes for ``notebook``; writes nothing."""
-    doc = prepare_doc(load_doc(notebook), notebook, options)
-    doc = run_pipeline(doc)
-    post = render(doc)
+def warn_future(doc: pf.Doc) -> None:
+    """Warn when Jekyll would skip the post of ``doc`` (through the pipeline) as future-dated."""
+    fm = yamltext.load(str(doc.get_metadata(front_matter.FRONT_MATTER_KEY, "") or ""))
+    stem = str(doc.get_metadata(front_matter.POST_KEY, "") or "")
+    name = str(doc.get_metadata(context.NOTEBOOK_KEY, "") or stem)
+    future, tz_name = get_option(doc, "future"), str(get_option(doc, "timezone") or "")
+    dates.warn_if_future(name, fm, stem, future, tz_name)
+
+
+def render_notebook(
+    notebook: Notebook,
+    options: Options,
+    site: Path | None = None,
+    source_day: str | None = None,
+) -> tuple[Post, dict[str, bytes]]:
+    """The post and its media bytes for ``notebook`` (of ``site``); writes nothing."""
+    try:
+        doc = prepare_doc(load_doc(notebook), notebook, options, site, source_day)
+        doc = run_pipeline(doc)
+        warn_future(doc)
+        post = render(doc)
+    except RecursionError:  # panflute recurses once per level of pandoc's AST
+        raise PandockitError(
+            notebook.path, "too deeply nested to convert (hundreds of nested lists or quotes?)"
+        ) from None
     return post, resolve(notebook.node, post.media)
 
 
-def convert(path: str | Path, site: Path, options: Options) -> Result:
-    """Convert the notebook at ``path`` into ``site``; raise PandockitError on failure."""
-    notebook = read_notebook(path)
-    post, media = render_notebook(notebook, options)
-    target = write_post(site, options["posts-dir"], options["assets-dir"], post, media)
+@dataclass
+class Planned:
+    """A notebook read and named, before it is converted: what :func:`plan_post` found."""
+
+    path: Path
+    notebook: Notebook
+    stem: str  # the post is <posts-dir>/<stem>.md
+    source_day: str
+
+
+def plan_post(path: str | Path, options: Options) -> Planned:
+    """Read the notebook at ``path`` and name its post, without pandoc (the name comes from
+    the file name and the front matter's sources: :func:`front_matter.collect`, the same
+    function the filter names it with). Raises PandockitError."""
+    notebook = read_notebook(path, max_output_chars=options["max-output-chars"])
+    day = source_date(notebook.path, options)
+    source_day = date.fromisoformat(day) if day else date.today()
+    try:
+        fm = front_matter.collect(notebook.node, options["front-matter"], options["metadata"])
+        stem = front_matter.stem_for(
+            notebook.path.name, fm.front_matter, source_day, options["slug"]
+        )
+    except PandockitError as exc:
+        raise PandockitError(path, exc.message) from None
+    return Planned(Path(path), notebook, stem, day)
+
+
+def collisions(
+    named: Iterable[tuple[Path, str]], posts_dir: str = "_posts"
+) -> list[PandockitError]:
+    """One error for each notebook of ``named`` (notebook, post stem) whose post another one
+    already maps to, naming both (one notebook named twice is no collision). Call it before
+    anything is written."""
+    given: dict[str, Path] = {}
+    pairs = []
+    for path, stem in named:
+        key = str(Path(path).resolve())
+        given.setdefault(key, Path(path))
+        pairs.append((key, stem))
+    return [
+        PandockitError(
+            given[second],
+            f"maps to the same post as {given[first]} ({posts_dir}/{stem}.md); rename one of "
+            "them or set a different 'date' in its front matter",
+        )
+        for stem, first, second in naming.find_collisions(pairs)
+    ]
+
+
+def convert(
+    path: str | Path,
+    site: Path,
+    options: Options,
+    *,
+    force: bool = False,
+    planned: Planned | None = None,
+) -> Result:
+    """Convert the notebook at ``path`` into ``site`` (``planned``: already read and named by
+    :func:`plan_post`); raise PandockitError on failure. A post in ``_posts`` that pandockit
+    did not write is not replaced unless ``force``."""
+    if planned is None:
+        planned = plan_post(path, options)
+    post, media = render_notebook(planned.notebook, options, site, planned.source_day)
+    target = write_post(
+        site, options["posts-dir"], options["assets-dir"], post, media, force=force
+    )
     return Result(notebook=Path(path), post=target, media=sorted(media))

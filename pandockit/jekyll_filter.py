@@ -20,6 +20,7 @@ import panflute as pf
 
 from pandockit import context
 from pandockit.config import get_option
+from pandockit.convert import warn_future
 from pandockit.errors import PandockitError
 from pandockit.media import resolve
 from pandockit.pipeline import run_pipeline
@@ -35,6 +36,7 @@ def jekyll_post(doc: pf.Doc) -> pf.Doc:
     if notebook is None:
         raise PandockitError(None, "the filter needs -M pandockit-notebook=NOTEBOOK.ipynb")
     doc = run_pipeline(doc)
+    warn_future(doc)
     post = render(doc)
     media = resolve(notebook.node, post.media)
     write_media(context.site_of(doc), get_option(doc, "assets-dir"), post.stem, media)

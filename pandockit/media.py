@@ -1,7 +1,15 @@
-"""Find the bytes of the images a post references, in the notebook they came from.
+"""Where a post's media come from: image bytes in the notebook, data URIs and local files.
 
-pandoc's JSON AST does not carry image bytes: its ipynb reader names each image by the SHA-1
-of its bytes. This module recomputes those names from the notebook's outputs and attachments.
+pandoc's JSON AST does not carry image bytes: its ipynb reader names each output image and
+attachment by the SHA-1 of its bytes (SVG: of its UTF-8 text). This module decodes notebook
+data as pandoc does, classifies the URLs markdown cells use, checks local files before the
+filters run (:func:`check_local_images`, the I/O the images filter may not do) and, after
+rendering, gives the writer the bytes of every file the post names (:func:`resolve`).
+
+A post's media map (metadata ``pandockit-media``) maps each asset file name to its source:
+``<sha1>.<ext>`` (bytes in the notebook's outputs or attachments), ``data:...`` (a data URI
+of a markdown cell) or ``file:<absolute path>`` (a local file checked by
+:func:`check_local_images`).
 """
 
 from __future__ import annotations
@@ -10,50 +18,257 @@ import base64
 import binascii
 import hashlib
 import logging
-from pathlib import PurePosixPath
+import os
+import re
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+
+import panflute as pf
 
 log = logging.getLogger("pandockit")
 
+#: Metadata key of the local-file verdicts (URL as written -> dict, see check_local_images).
+LOCAL_KEY = "pandockit-local-images"
 
-def _bytes_of(mime: str, data: object) -> bytes | None:
+#: ``src`` of ``<img>`` tags in raw HTML (double-, single- or unquoted value).
+IMG_SRC = re.compile(
+    r"""(<img\b[^>]*?\ssrc\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I | re.S
+)
+
+#: File extension of each MIME type (as pandoc names media; ``jpg`` for JPEG).
+EXTENSIONS = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/svg+xml": "svg",
+    "image/webp": "webp",
+    "image/bmp": "bmp",
+    "application/pdf": "pdf",
+}
+
+_DATA_URI = re.compile(r"\Adata:([^,;]*)((?:;[^,;]*)*),(.*)\Z", re.S)
+_WINDOWS_DRIVE = re.compile(r"\A[A-Za-z]:[\\/]")
+
+
+def is_media_mime(mime: str) -> bool:
+    """True for the MIME types pandoc's reader turns into images (``image/*``, PDF)."""
+    return str(mime).startswith("image/") or mime == "application/pdf"
+
+
+def extension(mime: str) -> str:
+    """The file extension (no dot) for ``mime``: ``jpg`` for JPEG, else the subtype."""
+    if mime in EXTENSIONS:
+        return EXTENSIONS[mime]
+    sub = mime.split("/")[-1].split("+")[0]
+    return re.sub(r"[^a-z0-9]", "", sub.lower()) or "bin"
+
+
+def decode(mime: str, data: object) -> bytes | None:
+    """The bytes of notebook ``data`` of type ``mime``; None when it is not valid base64.
+
+    SVG output is stored as text (its bytes are its UTF-8 encoding; an attachment's SVG is
+    base64); everything else as base64, which is checked strictly (line breaks allowed): a
+    corrupt image is reported, never written as garbage.
+    """
     if isinstance(data, list):
         data = "".join(str(d) for d in data)
     if not isinstance(data, str):
         return None
+    compact = "".join(data.split())
     if mime == "image/svg+xml":
-        return data.encode("utf-8")
+        if "<" in data or not compact:
+            return data.encode("utf-8") or None
+        # Attachments hold SVG base64-encoded, as any other image.
     try:
-        return base64.b64decode(data, validate=False)
+        raw = base64.b64decode(compact, validate=True)
     except (binascii.Error, ValueError):
         return None
+    return raw or None
+
+
+def sha1(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def decode_data_uri(uri: str) -> tuple[str, bytes] | None:
+    """(MIME type, bytes) of a ``data:`` URI (base64 or percent-encoded); None if malformed."""
+    match = _DATA_URI.match(uri.strip())
+    if not match:
+        return None
+    mime = match.group(1).strip().lower() or "text/plain"
+    params = [p.strip().lower() for p in match.group(2).split(";") if p.strip()]
+    payload = match.group(3)
+    if "base64" in params:
+        raw = decode("application/octet-stream", unquote(payload))
+    else:
+        raw = unquote_to_bytes(payload)
+    return (mime, raw) if raw else None
+
+
+def classify(url: str) -> str:
+    """What a URL in a markdown cell points at.
+
+    ``remote`` (any scheme or ``//host``: left alone), ``anchor`` (empty or ``#...``),
+    ``data``, ``attachment``, ``file-url`` (``file:``), ``absolute`` (``/x``, ``C:\\x``)
+    or ``local`` (a path relative to the notebook's folder).
+    """
+    url = url.strip()
+    if not url or url.startswith("#"):
+        return "anchor"
+    if _WINDOWS_DRIVE.match(url) or url.startswith("\\"):
+        return "absolute"
+    lowered = url.lower()
+    for scheme in ("data", "attachment", "file"):
+        if lowered.startswith(scheme + ":"):
+            return "file-url" if scheme == "file" else scheme
+    if url.startswith("//") or urlsplit(url).scheme:
+        return "remote"
+    if url.startswith("/"):
+        return "absolute"
+    return "local"
+
+
+def local_path(url: str) -> str:
+    """The relative file path a local URL names (query and fragment cut, %-escapes decoded)."""
+    path = re.split(r"[?#]", url.strip(), maxsplit=1)[0]
+    return unquote(path).replace("\\", "/")
+
+
+def img_srcs(html_text: str) -> list[str]:
+    """The ``src`` of each ``<img>`` tag in ``html_text`` (entities decoded)."""
+    import html
+
+    return [html.unescape(next(g for g in m.groups()[1:] if g is not None))
+            for m in IMG_SRC.finditer(html_text)]
+
+
+# --------------------------------------------------------------------------- local files
+
+
+def confinement_root(notebook: Path, site: Path | None) -> Path:
+    """The folder local images may come from: the site if the notebook lives inside it,
+    else the notebook's own folder (both with symlinks resolved)."""
+    nb_dir = Path(os.path.realpath(notebook)).parent
+    if site is not None:
+        root = Path(os.path.realpath(site))
+        if nb_dir == root or root in nb_dir.parents:
+            return root
+    return nb_dir
+
+
+def check_local(url: str, notebook: Path, root: Path) -> dict[str, str]:
+    """The verdict on a local image URL: ``{"status": "ok", "path", "sha1"}`` or a refusal
+    (``outside``: ``..`` leaves ``root``; ``symlink``: resolves outside it; ``hidden``: a
+    dot-file or dot-folder, never published; ``missing``; ``unreadable``; ``not-a-file``)."""
+    rel = local_path(url)
+    nb_dir = Path(os.path.realpath(notebook)).parent
+    lexical = Path(os.path.normpath(nb_dir / rel))
+    if not _inside(lexical, root):
+        return {"status": "outside"}
+    real = Path(os.path.realpath(lexical))
+    if not _inside(real, root):
+        return {"status": "symlink"}
+    if any(part.startswith(".") for part in real.relative_to(root).parts):
+        return {"status": "hidden"}
+    if not real.exists():
+        return {"status": "missing"}
+    if not real.is_file():
+        return {"status": "not-a-file"}
+    try:
+        data = real.read_bytes()
+    except OSError:
+        return {"status": "unreadable"}
+    return {"status": "ok", "path": str(real), "sha1": sha1(data)}
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path != root and root in path.parents
+
+
+def local_urls(doc: pf.Doc) -> set[str]:
+    """Every URL of an image (Markdown or raw HTML ``<img>``) of a markdown cell that names a
+    local file."""
+    found: set[str] = set()
+
+    def visit(elem: pf.Element, _doc: pf.Doc) -> None:
+        if isinstance(elem, pf.Image):
+            urls = [elem.url]
+        elif isinstance(elem, (pf.RawInline, pf.RawBlock)) and elem.format == "html":
+            urls = img_srcs(elem.text)
+        else:
+            return
+        found.update(u for u in urls if classify(u) == "local")
+
+    from pandockit.filters.base import is_cell, walk  # the walk that rebuilds nothing
+
+    for block in doc.content:
+        if is_cell(block, "markdown"):
+            walk(block, visit, doc)
+    return found
+
+
+def check_local_images(doc: pf.Doc, notebook: Path, site: Path | None = None) -> None:
+    """Check every local image the document names and record the verdicts in its metadata
+    (``pandockit-local-images``), for the images filter, which may not touch files itself.
+
+    Run before the pipeline (by :func:`pandockit.convert.prepare_doc`).
+    """
+    root = confinement_root(notebook, site)
+    verdicts = {url: check_local(url, notebook, root) for url in sorted(local_urls(doc))}
+    if verdicts:
+        doc.metadata[LOCAL_KEY] = verdicts
+
+
+# --------------------------------------------------------------------------- resolution
 
 
 def notebook_images(node: dict) -> dict[str, bytes]:
-    """SHA-1 hex -> bytes, for every image in the notebook's outputs and attachments."""
+    """SHA-1 hex -> bytes, for every valid image in the notebook's outputs and attachments."""
     found: dict[str, bytes] = {}
     for cell in node.get("cells", []):
-        bundles = [o.get("data", {}) for o in cell.get("outputs", []) or [] if isinstance(o, dict)]
-        bundles += list((cell.get("attachments") or {}).values())
+        if not isinstance(cell, dict):
+            continue
+        outputs = cell.get("outputs") if isinstance(cell.get("outputs"), list) else []
+        bundles = [o.get("data") for o in outputs if isinstance(o, dict)]
+        attachments = cell.get("attachments")
+        bundles += list(attachments.values()) if isinstance(attachments, dict) else []
         for bundle in bundles:
             if not isinstance(bundle, dict):
                 continue
             for mime, data in bundle.items():
-                if not str(mime).startswith("image/") and mime != "application/pdf":
+                if not is_media_mime(str(mime)):
                     continue
-                raw = _bytes_of(mime, data)
+                raw = decode(str(mime), data)
                 if raw is not None:
-                    found[hashlib.sha1(raw).hexdigest()] = raw
+                    found[sha1(raw)] = raw
     return found
+
+
+def _read_file(name: str, path: str) -> bytes | None:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        log.warning("image %s: cannot read %s (%s)", name, path, exc.strerror or exc)
+        return None
 
 
 def resolve(node: dict, media: dict[str, str]) -> dict[str, bytes]:
     """File name -> bytes for each entry of a post's media map; missing ones are warned of."""
-    images = notebook_images(node)
+    images: dict[str, bytes] | None = None
     out: dict[str, bytes] = {}
     for name, source in media.items():
-        key = PurePosixPath(source).stem
-        if key in images:
-            out[name] = images[key]
+        raw: bytes | None
+        if source.startswith("file:"):
+            raw = _read_file(name, source[len("file:") :])
+        elif source.startswith("data:"):
+            decoded = decode_data_uri(source)
+            raw = decoded[1] if decoded else None
         else:
-            log.warning("image %s: its data was not found in the notebook", name)
+            if images is None:
+                images = notebook_images(node)
+            raw = images.get(PurePosixPath(source).stem)
+        if raw is None:
+            log.warning("image %s: its data was not found", name)
+            continue
+        out[name] = raw
     return out

@@ -6,6 +6,7 @@ as YAML needs, so what Jekyll reads is exactly the value. Keys keep their insert
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -15,11 +16,33 @@ class _Dumper(yaml.SafeDumper):
     """SafeDumper that writes multi-line strings as literal blocks, readable in a post."""
 
 
+#: Plain scalars that Ruby's YAML (Psych, what Jekyll reads front matter with) resolves to
+#: something else than PyYAML does, measured with Psych 4 (Ruby 3.1): ``:name`` is a Symbol,
+#: which Jekyll's safe load refuses (the build fails); numbers with ``,`` (``1,000``) and
+#: ``+.5`` are numbers; ``2020-1-1`` is a Date. Such strings are quoted.
+_PSYCH_SPECIAL = re.compile(
+    r":.*"
+    r"|[-+]?(?:[0-9][0-9_,]*)?\.?[0-9_,]*(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?0[xXbBoO][0-9a-fA-F_,]*"
+    r"|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)"
+    r"|\d{4}-\d{1,2}-\d{1,2}(?:[Tt\s].*)?",
+    re.S,
+)
+
+#: Line breaks of YAML 1.1 besides ``\n``: inside a plain, quoted or block scalar they become
+#: other text; only a double-quoted scalar's escapes (``\N``, ``\L``, ``\P``) keep them.
+_ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # A literal block only where it round-trips exactly (no trailing spaces or odd breaks).
-    lines = value.split("\n")
-    plain = all(line == line.rstrip() for line in lines) and "\r" not in value
-    style = "|" if "\n" in value and plain and value.strip() == value.rstrip("\n") else None
+    if any(ch in value for ch in _ODD_BREAKS):
+        style = '"'
+    elif "\n" in value:
+        # A literal block only where it round-trips exactly (no trailing spaces, no leading).
+        plain = all(line == line.rstrip() for line in value.split("\n"))
+        style = "|" if plain and value.strip() == value.rstrip("\n") else None
+    else:
+        style = "'" if _PSYCH_SPECIAL.fullmatch(value) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

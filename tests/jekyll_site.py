@@ -49,8 +49,8 @@ class JekyllSite:
         author's own site would have it."""
         layouts = self.path / "_layouts"
         for post in (self.path / "_posts").glob("*.md") if (self.path / "_posts").is_dir() else []:
-            head = post.read_text(encoding="utf-8").split("---\n", 2)
-            fm = yaml.safe_load(head[1]) if len(head) == 3 else None
+            head = re.match(r"---\n(.*?\n)---\n", post.read_text(encoding="utf-8"), re.S)
+            fm = yaml.safe_load(head.group(1)) if head else None
             name = fm.get("layout") if isinstance(fm, dict) else None
             if isinstance(name, str) and name and not (layouts / f"{name}.html").exists():
                 shutil.copy(layouts / "post.html", layouts / f"{name}.html")

@@ -58,7 +58,7 @@ def test_seed_post_and_image(tmp_path: Path) -> None:
     expected = base64.b64decode(nb["cells"][1]["outputs"][0]["data"]["image/png"])
     assert image.read_bytes() == expected
     assert "/assets/nb_files/2022-07-24-Tensor-Products-and-Gradients/output_1_0.png" in body
-    assert "permalink:" not in body  # the YAML block left the body
+    assert "tensor-products-grads" not in body  # the YAML block left the body
 
 
 @pytest.mark.parametrize(

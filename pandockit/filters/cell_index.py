@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import panflute as pf
 
-from pandockit.filters.base import is_cell, run
+from pandockit.filters.base import CELLS, is_cell, run
 
 NAME = "cell-index"
 
@@ -29,4 +29,4 @@ def finalize(doc: pf.Doc) -> None:
 
 
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
-    return run(NAME, action, prepare, finalize, doc)
+    return run(NAME, action, prepare, finalize, doc, depth=CELLS)

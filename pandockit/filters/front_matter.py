@@ -1,113 +1,431 @@
-"""Collect the post's front matter and name the post.
+"""Collect the post's front matter from every convention bloggers use, and name the post.
 
-Touches: the notebook metadata (``jupyter.jekyll``), the first cell (a ``---`` YAML block
-that opens it is moved out of the body) and the first level-1 heading (the title, removed
-from the body when it gives the title). Writes the metadata ``pandockit-front-matter`` (the
-mapping the writer dumps as YAML) and ``pandockit-post`` (the post's file stem, which names
-its asset folder). Configured by ``pandockit.front-matter`` (site defaults).
+Sources, later ones winning key by key (:func:`collect`):
+
+1. ``layout: post``, then the site's defaults (option ``front-matter``, ``pandockit:
+   front-matter:`` in ``_config.yml``);
+2. notebook metadata: the mappings ``jekyll`` (jekyllnb), ``front-matter`` and ``front_matter``;
+3. a ``---`` ... ``---`` YAML block opening the first markdown or raw cell, also after a
+   ``# Heading`` line (the block is removed from the cell, the rest of the cell kept);
+4. fastpages' first markdown cell: ``# Title``, ``> summary`` (``description``), ``- key: value``
+   lines with YAML values (the cell is removed);
+5. the command line's ``-M key=value`` (option ``metadata``).
+
+``title``: from the above, else the first level-1 heading when it opens the body (removed, so the
+layout does not show it twice; removed too when it repeats the title), else the file name. A
+``date`` Jekyll cannot read (Quarto's ``last-modified``) is left out with a warning: Jekyll
+would fail the build on it. Every post gets ``generator: pandockit``, the mark by which the
+writer knows a post in ``_posts`` as its own (:func:`pandockit.writer.is_pandockit_post`).
+
+The cell text comes from the notebook (``context.notebook_of(doc)``), not from the AST: pandoc's
+Markdown reader makes a YAML block into rules, paragraphs or setext headings depending on its
+text. A cell that keeps text besides the block is read again, alone, by pandoc's ipynb reader,
+so it becomes exactly what pandoc would have made of it. Types come from the notebook too
+(metadata turns numbers into text).
+
+Touches the first markdown/raw cell Divs and the title heading. Reads ``pandockit-front-matter-
+defaults`` and ``pandockit-front-matter-set`` (YAML text of options ``front-matter`` and
+``metadata``, typed) and ``pandockit-source-date``. Writes ``pandockit-front-matter`` (the
+front matter as YAML text, so types survive chained filters) and ``pandockit-post`` (the post's
+file stem, which also names its asset folder).
 """
 
 from __future__ import annotations
 
+import copy
+import io
+import json
+import logging
 import re
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import panflute as pf
 import yaml
 
-from pandockit import yamltext
+from pandockit import naming, pandoc, yamltext
 from pandockit.config import get_option
 from pandockit.context import NOTEBOOK_KEY, notebook_of
-from pandockit.filters.base import is_cell, run
+from pandockit.errors import PandockitError
+from pandockit.filters.base import CELLS, cell_index, is_cell, run
+from pandockit.writer import GENERATOR, GENERATOR_KEY
+
+log = logging.getLogger("pandockit")
 
 NAME = "front-matter"
 FRONT_MATTER_KEY = "pandockit-front-matter"
 POST_KEY = "pandockit-post"
 SOURCE_DATE_KEY = "pandockit-source-date"
+DEFAULTS_KEY = "pandockit-front-matter-defaults"
+SET_KEY = "pandockit-front-matter-set"
 
-YAML_BLOCK = re.compile(r"\A(?:\s*#[^\n]*\n)?\s*---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
-DATE_PREFIX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
+#: Notebook metadata mappings read as front matter, in order of precedence (later wins).
+METADATA_KEYS = ("jekyll", "front-matter", "front_matter")
+
+_ATX_HEADING = re.compile(r"#{1,6}(?:[ \t].*)?")
+_FENCE = re.compile(r"---[ \t]*")
+_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
+_LOOKS_LIKE_KEY = re.compile(r"[^\s#:-][^:\n]*:(?:[ \t]|$)")
+_FLAT_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*")
+_FP_TITLE = re.compile(r"#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
+_FP_SUMMARY = re.compile(r">[ \t]?(.*)")
+_FP_KEY = re.compile(r"[-*][ \t]+([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*")
 
 
-def _first_cell_yaml(doc: pf.Doc) -> dict | None:
-    nb = notebook_of(doc)
-    if nb is None or not nb.node.get("cells"):
-        return None
-    source = nb.node["cells"][0].get("source", "")
-    if isinstance(source, list):
-        source = "".join(source)
-    match = YAML_BLOCK.match(source)
-    if not match:
-        return None
+@dataclass
+class CellEdit:
+    """What becomes of a cell that held front matter: ``rest`` is the source it keeps
+    (``""``: none; the cell stays, empty, so cell numbers do not move)."""
+
+    index: int
+    rest: str
+
+
+@dataclass
+class Sources:
+    """The front matter the notebook's sources give, before the title fallbacks."""
+
+    front_matter: dict[str, Any]
+    edits: list[CellEdit] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def cell_source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source or "")
+
+
+def plain(value: Any, _seen: dict[int, Any] | None = None) -> Any:
+    """``value`` as plain dicts, lists and scalars (nbformat gives NotebookNode subclasses,
+    which the YAML dumper refuses). A mapping or list met twice (a YAML alias) is copied
+    once, so a block of nested aliases stays as small as it is written."""
+    if not isinstance(value, (dict, list, tuple)):
+        return value
+    seen = {} if _seen is None else _seen
+    if id(value) in seen:
+        return seen[id(value)]
+    if isinstance(value, dict):
+        mapping: dict = {}
+        seen[id(value)] = mapping
+        mapping.update((k, plain(v, seen)) for k, v in value.items())
+        return mapping
+    items: list = []
+    seen[id(value)] = items
+    items.extend(plain(v, seen) for v in value)
+    return items
+
+
+def _lines(text: str) -> list[str]:
+    """``text`` in lines, each with its ``\n``, broken at ``\n`` only (as Jekyll and pandoc
+    break them; ``str.splitlines`` also breaks at U+2028 and others)."""
+    return re.findall(r"[^\n]*\n|[^\n]+\Z", text)
+
+
+def yaml_value(text: str, allow_mapping: bool = False) -> Any:
+    """A ``key: value`` line's value read as YAML (``true``, ``3``, ``[a, b]``, ``"quoted"``),
+    or the text as written where YAML fails or would read a mapping out of plain text
+    (``Part 1: the start``), which is what the author meant."""
+    text = text.strip()
     try:
-        data = yaml.safe_load(match.group(1) or "")
+        value = yaml.safe_load(text) if text else None
     except yaml.YAMLError:
+        return text
+    if isinstance(value, dict) and not (allow_mapping and text.startswith("{")):
+        return text
+    return value
+
+
+def unquote(text: str) -> str:
+    """``"fastcore: An Underrated Python Library"`` -> the text inside the quotes (fastpages
+    titles were pasted into YAML as written, so authors quoted them)."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] in "\"'" and text[-1] == text[0]:
+        try:
+            value = yaml.safe_load(text)
+        except yaml.YAMLError:
+            return text
+        if isinstance(value, str):
+            return value
+    return text
+
+
+def _load_block(body: str) -> tuple[dict | None, str | None]:
+    """The mapping of a YAML block's text and a warning; ``(None, None)`` when the block is not
+    front matter. Raises PandockitError when it is meant as front matter but cannot be read."""
+    content = [ln.strip() for ln in _lines(body) if ln.strip() and not ln.lstrip().startswith("#")]
+    if not content:
+        return {}, None
+    if not _LOOKS_LIKE_KEY.match(content[0]):
+        return None, None  # rules around prose, not front matter
+    try:
+        data = yaml.safe_load(body)
+    except yaml.YAMLError as exc:
+        flat = _flat_mapping(body)
+        if flat is None:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 2} of the cell)" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise PandockitError(
+                None, f"the front matter block of the first cell is not valid YAML{where}: "
+                f"{problem}"
+            ) from None
+        return flat, "front matter is not valid YAML; each 'key: value' line read as written"
+    return (plain(data), None) if isinstance(data, dict) else (None, None)
+
+
+def _flat_mapping(body: str) -> dict | None:
+    """A block of ``key: value`` lines that YAML refuses (``title: Part 1: the start``), each
+    value read by :func:`yaml_value`; None unless every line has that shape."""
+    out: dict[str, Any] = {}
+    for line in _lines(body):
+        line = line.rstrip("\r\n")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _FLAT_LINE.fullmatch(line)
+        if not match:
+            return None
+        out[match.group(1)] = yaml_value(match.group(2) or "")
+    return out
+
+
+def split_yaml_block(source: str) -> tuple[dict, str, str | None] | None:
+    """``(mapping, rest, warning)`` when ``source`` opens with a ``---`` YAML block (optionally
+    after one ``# Heading`` line); ``rest`` is the source without the block."""
+    lines = _lines(source)
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    heading = ""
+    if i < len(lines) and _ATX_HEADING.fullmatch(lines[i].strip()):
+        heading = lines[i] if lines[i].endswith("\n") else lines[i] + "\n"
+        i += 1
+        while i < len(lines) and not lines[i].strip():
+            i += 1
+    if i >= len(lines) or not _FENCE.fullmatch(lines[i].rstrip("\r\n")):
         return None
-    return data if isinstance(data, dict) else None
+    for end in range(i + 1, len(lines)):
+        if _CLOSE.fullmatch(lines[end].rstrip("\r\n")):
+            break
+    else:
+        return None
+    data, warning = _load_block("".join(lines[i + 1 : end]))
+    if data is None:
+        return None
+    rest = heading + "".join(lines[end + 1 :])
+    return data, rest if rest.strip() else "", warning
 
 
-def _drop_yaml_blocks(cell: pf.Div) -> None:
-    """Remove what pandoc made of the ``---`` YAML block: a rule, the lines, a closing rule
-    or setext heading (the last YAML line underlined by ``---``)."""
-    blocks = list(cell.content)
-    start = next((i for i, b in enumerate(blocks) if isinstance(b, pf.HorizontalRule)), None)
-    if start is None:
+def parse_fastpages(source: str) -> dict | None:
+    """The front matter of a fastpages first cell (``# Title``, ``> summary`` lines, then
+    ``- key: value`` lines, nothing else), None for any other cell. A cell with only the
+    ``# Title`` line is not one: the title heading rule covers it."""
+    lines = [line.strip() for line in _lines(source) if line.strip()]
+    if not lines:
+        return None
+    title = _FP_TITLE.fullmatch(lines[0])
+    if not title or not title.group(1):
+        return None
+    summary: list[str] = []
+    i = 1
+    while i < len(lines):
+        match = _FP_SUMMARY.fullmatch(lines[i])
+        if not match:
+            break
+        summary.append(match.group(1).strip())
+        i += 1
+    keys: dict[str, Any] = {}
+    for line in lines[i:]:
+        match = _FP_KEY.fullmatch(line)
+        if not match:
+            return None
+        keys[match.group(1)] = yaml_value(match.group(2) or "")
+    if not summary and not keys:
+        return None
+    fm: dict[str, Any] = {"title": unquote(title.group(1))}
+    if any(summary):
+        fm["description"] = unquote(" ".join(s for s in summary if s))
+    fm.update(keys)
+    return fm
+
+
+def _check_date(fm: dict, warnings: list[str]) -> None:
+    """Leave out a ``date`` Jekyll cannot read (it fails the build on one)."""
+    if "date" not in fm or fm["date"] is None:
+        fm.pop("date", None)
         return
-    for end in range(start + 1, len(blocks)):
-        b = blocks[end]
-        if isinstance(b, pf.HorizontalRule) or (isinstance(b, pf.Header) and b.level == 2):
-            del blocks[start : end + 1]
-            cell.content = blocks
-            return
+    if naming.front_matter_date(fm["date"]) is not None:
+        return
+    value = fm.pop("date")
+    if not (isinstance(value, str) and value.strip().lower() in naming.QUARTO_DATE_WORDS):
+        warnings.append(
+            f"front matter date {value!r} is not a date Jekyll reads (YYYY-MM-DD, optionally "
+            "with a time); left out, the post is dated by its file name"
+        )
 
 
-def post_stem(notebook_name: str, front_matter: dict, source_date: str) -> str:
-    """``YYYY-MM-DD-rest`` from a dated notebook name, else from the date and a slug."""
-    stem = Path(notebook_name).stem
-    match = DATE_PREFIX.match(stem)
-    if match:
-        y, m, d, rest = match.groups()
-        return f"{int(y):04d}-{int(m):02d}-{int(d):02d}-{rest}"
-    date = str(front_matter.get("date") or source_date or "1970-01-01")[:10]
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", stem).strip("-") or "post"
-    return f"{date}-{slug}"
+def collect(
+    node: dict, defaults: dict | None = None, overrides: dict | None = None
+) -> Sources:
+    """The front matter of the nbformat v4 notebook ``node`` from sources 1-5 (``defaults``:
+    option ``front-matter``; ``overrides``: option ``metadata``), and the cells to edit.
+
+    Pure: reads only ``node``. Raises PandockitError for a front matter block that is meant
+    as YAML and cannot be read."""
+    fm: dict[str, Any] = {"layout": "post"}
+    fm.update(plain(defaults or {}))
+    sources = Sources(fm)
+    meta = node.get("metadata") or {}
+    for key in METADATA_KEYS:
+        if isinstance(meta.get(key), dict):
+            fm.update(plain(meta[key]))
+    cells = [c for c in node.get("cells", []) if isinstance(c, dict)]
+    text_cells = [
+        (i, c) for i, c in enumerate(cells)
+        if c.get("cell_type") in ("markdown", "raw") and cell_source(c).strip()
+    ]
+    yaml_cell = None
+    if text_cells:
+        index, cell = text_cells[0]
+        found = split_yaml_block(cell_source(cell))
+        if found is not None:
+            data, rest, warning = found
+            fm.update(data)
+            sources.edits.append(CellEdit(index, rest))
+            yaml_cell = index
+            if warning:
+                sources.warnings.append(warning)
+    markdown = [(i, c) for i, c in text_cells if c.get("cell_type") == "markdown"]
+    if markdown and markdown[0][0] != yaml_cell:
+        index, cell = markdown[0]
+        data = parse_fastpages(cell_source(cell))
+        if data is not None:
+            fm.update(data)
+            sources.edits.append(CellEdit(index, ""))
+    fm.update(plain(overrides or {}))
+    if fm.get("title") in (None, ""):
+        fm.pop("title", None)
+    _check_date(fm, sources.warnings)
+    return sources
 
 
-def prepare(doc: pf.Doc) -> None:
-    fm: dict = {"layout": "post"}
-    fm.update(get_option(doc, "front-matter"))
-    jekyll = doc.get_metadata("jupyter.jekyll", None)
-    if isinstance(jekyll, dict):
-        fm.update(jekyll)
-    cell_yaml = _first_cell_yaml(doc)
-    first = next((b for b in doc.content if is_cell(b)), None)
-    if cell_yaml is not None and first is not None:
-        fm.update(cell_yaml)
-        _drop_yaml_blocks(first)
-    doc.pandockit_fm = fm
+def stem_for(notebook_name: str, front_matter: dict, source_day: date | None, slug: str) -> str:
+    """The post's file stem (see :func:`pandockit.naming.post_stem`); raises PandockitError."""
+    title = front_matter.get("title")
+    try:
+        return naming.post_stem(
+            notebook_name, front_matter.get("date"), source_day, slug,
+            str(title) if title is not None else None,
+        )
+    except naming.NamingError as exc:
+        raise PandockitError(None, str(exc)) from None
 
 
-def action(elem: pf.Element, doc: pf.Doc) -> list | None:
-    if (
-        "title" not in doc.pandockit_fm
-        and isinstance(elem, pf.Header)
-        and elem.level == 1
-        and is_cell(elem.parent, "markdown")
-    ):
-        doc.pandockit_fm["title"] = pf.stringify(elem)
-        return []
+# --- the filter -------------------------------------------------------------------------
+
+
+def _typed_option(doc: pf.Doc, key: str, option: str) -> dict:
+    """An option mapping with its types: the YAML text :func:`pandockit.convert.prepare_doc`
+    stores, else the option from metadata (numbers arrive as text there)."""
+    text = doc.get_metadata(key, None)
+    if isinstance(text, str):
+        return yamltext.load(text)
+    return get_option(doc, option)
+
+
+def _cell_divs(doc: pf.Doc) -> list[pf.Div]:
+    return [b for b in doc.content if is_cell(b)]
+
+
+def _find_cell(divs: list[pf.Div], index: int) -> pf.Div | None:
+    """The Div of notebook cell ``index`` (numbered by the cell-index filter, else by order:
+    pandoc's reader makes one Div per cell)."""
+    for div in divs:
+        if cell_index(div) == index:
+            return div
+    return divs[index] if 0 <= index < len(divs) and cell_index(divs[index]) < 0 else None
+
+
+def read_markdown_cell(cell: dict, source: str) -> list[pf.Block]:
+    """What pandoc's ipynb reader makes of markdown cell ``cell`` holding ``source``: the cell
+    is read alone, with its id and attachments, through the same reader and extensions."""
+    one = copy.deepcopy(plain(cell))
+    one["source"] = source
+    nb = {"cells": [one], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    ast = pandoc.read_ast(json.dumps(nb, ensure_ascii=False).encode("utf-8"))
+    blocks = pf.load(io.StringIO(json.dumps(ast))).content
+    return list(blocks[0].content) if blocks and isinstance(blocks[0], pf.Div) else list(blocks)
+
+
+def _apply_edit(div: pf.Div, cell: dict, rest: str) -> None:
+    if not rest.strip():
+        div.content = []
+    elif "raw" in div.classes:
+        raw = next((b for b in div.content if isinstance(b, pf.RawBlock)), None)
+        div.content = [pf.RawBlock(rest, format=raw.format if raw else "html")]
+    else:
+        div.content = read_markdown_cell(cell, rest)
+
+
+def _title_cell(doc: pf.Doc) -> pf.Div | None:
+    """The cell whose first block is the level-1 heading that opens the body: the first
+    markdown or raw cell with content (code cells before it do not count), if it opens so."""
+    for div in _cell_divs(doc):
+        if "code" in div.classes or not div.content:
+            continue
+        first = div.content[0]
+        return div if isinstance(first, pf.Header) and first.level == 1 else None
     return None
 
 
-def finalize(doc: pf.Doc) -> None:
-    fm = doc.pandockit_fm
-    name = str(doc.get_metadata(NOTEBOOK_KEY, "") or "post.ipynb")
-    fm.setdefault("title", Path(name).stem)
-    doc.metadata[POST_KEY] = post_stem(name, fm, str(doc.get_metadata(SOURCE_DATE_KEY, "")))
+def _take_title(doc: pf.Doc, fm: dict) -> None:
+    """Title from the opening level-1 heading when no source gave one; the heading leaves
+    the body when it gives the title or repeats it."""
+    div = _title_cell(doc)
+    if div is None:
+        return
+    text = pf.stringify(div.content[0]).strip()
+    if "title" not in fm and text:
+        fm["title"] = text
+    elif str(fm.get("title", "")).strip() != text:
+        return
+    div.content.pop(0)
+
+
+def prepare(doc: pf.Doc) -> None:
+    defaults = _typed_option(doc, DEFAULTS_KEY, "front-matter")
+    overrides = _typed_option(doc, SET_KEY, "metadata")
+    nb = notebook_of(doc)
+    if nb is not None:
+        sources = collect(nb.node, defaults, overrides)
+        divs = _cell_divs(doc)
+        cells = nb.node.get("cells", [])
+        for edit in sources.edits:
+            div = _find_cell(divs, edit.index)
+            if div is not None:
+                _apply_edit(div, cells[edit.index], edit.rest)
+    else:  # no notebook given (-M pandockit-notebook): metadata only, types as pandoc left them
+        node = {"metadata": doc.get_metadata("jupyter", {}) or {}, "cells": []}
+        sources = collect(node, defaults, overrides)
+    name = Path(str(doc.get_metadata(NOTEBOOK_KEY, "") or "post.ipynb")).name
+    for warning in sources.warnings:
+        log.warning("%s: %s", name, warning)
+    fm = sources.front_matter
+    # Named from the sources alone, as pandockit.convert.plan_posts names it before converting.
+    day = str(doc.get_metadata(SOURCE_DATE_KEY, "") or "")
+    source_day = date.fromisoformat(day) if day else date.today()
+    doc.metadata[POST_KEY] = stem_for(name, fm, source_day, str(get_option(doc, "slug")))
+    _take_title(doc, fm)
+    fm.setdefault("title", naming.title_from_name(name))
+    fm[GENERATOR_KEY] = GENERATOR
     # As YAML text, so types (dates, numbers) survive metadata and chained filters.
     doc.metadata[FRONT_MATTER_KEY] = pf.MetaString(yamltext.dump(fm))
-    del doc.pandockit_fm
+
+
+def action(elem: pf.Element, doc: pf.Doc) -> None:
+    return None  # all the work is in prepare: it edits known cells, it needs no walk
 
 
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
-    return run(NAME, action, prepare, finalize, doc)
+    return run(NAME, action, prepare, None, doc, depth=CELLS)

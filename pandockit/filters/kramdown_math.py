@@ -1,17 +1,40 @@
-"""Write every formula so that kramdown hands MathJax the author's TeX unchanged.
+"""Write every formula so that MathJax, behind Jekyll's kramdown, gets the author's TeX unchanged.
 
-Touches: ``Math`` (inline and display), ``RawInline``/``RawBlock`` of format ``tex``/``latex``
-(what the ``raw_tex`` reader extension keeps of bare ``\\begin{align}`` environments and of
-stray backslash commands in prose), and the ``Para``/``Plain`` blocks that hold them.
+Touches: ``Math`` (inline and display); ``RawInline``/``RawBlock`` of format ``tex``/``latex``
+in markdown cells (what the ``raw_tex`` reader extension keeps of bare ``\\begin{align}``
+environments, and of backslash words in prose such as ``C:\\path``, which go back to text);
+``RawBlock latex`` inside an output Div (a ``text/latex`` result the outputs filter chose);
+``RawBlock html`` of markdown cells and of outputs (their ``$`` math, which Jupyter typesets
+in both, see :func:`html_math`); ``RawBlock markdown`` of a ``text/markdown`` output (its
+``$`` math, see :func:`markdown_output_math`);
+``Str`` holding ``$`` (prose dollars); the ``Para``/``Plain`` blocks that hold display math.
+Configured by ``pandockit.math``: ``kramdown`` (default) or ``dollars``.
 
-kramdown's only math delimiter is ``$$``, and it takes the content raw, so:
-- inline math becomes ``$$TeX$$`` in the sentence; a paragraph that is only inline math gets
-  its first ``$`` escaped (``\\$$x$$``), or kramdown would make it a display block;
-- display math becomes a ``$$`` block of its own (the paragraph around it is split);
-- inside a table, ``|`` (which splits the cell) is written ``\\vert `` and ``\\|`` ``\\Vert ``:
-  the same formula to MathJax.
-Configured by ``pandockit.math`` (``kramdown``; ``dollars`` is handled by the same rules with
-single dollars, see :func:`inline_text`).
+``kramdown`` style (a stock site: kramdown + MathJax with its default delimiters). kramdown's only
+math delimiter is ``$$`` and it takes the content raw (then ``strip``s it), so:
+
+- inline math is ``$$TeX$$`` in the sentence. A paragraph (or list item, quote line) that is
+  nothing but one inline formula is written ``\\$$TeX$$``: kramdown would otherwise make it a
+  display block (its ``BLOCK_MATH_START`` rule), and the escape keeps it inline. TeX ending in
+  ``$`` (``\\$``) gets a space before the closing ``$$``, which kramdown strips again. The
+  one change of TeX: a line of a multi-line inline formula that would start a list, heading,
+  quote or fence gets four spaces in front (MathJax ignores them), or kramdown would end the
+  paragraph in the middle of the formula;
+- display math is a ``$$`` block of its own with blank lines around it; the paragraph around
+  it is split. In a table cell, a heading or a span (link, emphasis), where no block can
+  stand, display math is written inline;
+- in a table cell every ``|`` of the TeX is written ``\\|``: kramdown removes exactly one
+  backslash before each ``|`` of a row before it splits the cells, so MathJax gets the TeX as
+  written (``|x|`` and ``\\|x\\|`` alike) and the cell is not split;
+- a ``$$`` in prose is written so the HTML holds ``\\$\\$``: kramdown does not take it as math
+  and MathJax (``processEscapes``, on by default) shows ``$$`` instead of starting a formula.
+  A single ``$`` in prose stays ``$`` (stock MathJax has no single-dollar delimiter).
+
+``dollars`` style (sites whose MathJax is configured for ``$...$``, as in the seed post): inline
+``$TeX$``, display ``\\$\\$ TeX \\$\\$`` in a paragraph of its own. kramdown parses that text as
+Markdown, so every character it would eat is escaped (:func:`dollars_escape`); prose ``$``
+reaches the HTML as ``\\$`` so it never starts a formula. Blank lines inside display TeX are
+dropped in this style (they would end the paragraph); nothing else changes.
 """
 
 from __future__ import annotations
@@ -20,20 +43,29 @@ import re
 
 import panflute as pf
 
-from pandockit.filters.base import run
+from pandockit.config import get_option
+from pandockit.context import notebook_of
+from pandockit.filters.base import cell_index, is_cell, is_output, run
 
 NAME = "math"
 
 #: Environments Jupyter's MathJax renders when they stand bare in a markdown cell.
 ENVIRONMENT = re.compile(
     r"\A\s*\\begin\{(equation|align|alignat|gather|multline|eqnarray|flalign|split|"
-    r"displaymath|math|array|[pbvBV]?matrix|cases)\*?\}.*\\end\{\1\*?\}\s*\Z",
+    r"displaymath|math|array|[pbvBV]?matrix|smallmatrix|cases|subequations)(\*?)\}"
+    r".*\\end\{\1\2\}\s*\Z",
     re.S,
 )
 
+_TEX_FORMATS = ("tex", "latex")
+_BREAKS = (pf.Space, pf.SoftBreak, pf.LineBreak)
+
+# --- where an element stands ----------------------------------------------------------------
+
 
 def in_table(elem: pf.Element) -> bool:
-    node = elem if isinstance(elem, pf.TableCell) else elem.parent
+    """True when ``elem`` is inside a table cell (where kramdown splits rows on ``|``)."""
+    node: pf.Element | None = elem
     while node is not None:
         if isinstance(node, pf.TableCell):
             return True
@@ -41,91 +73,515 @@ def in_table(elem: pf.Element) -> bool:
     return False
 
 
+def in_output(elem: pf.Element) -> bool:
+    """True when ``elem`` is a block of a code cell's output Div."""
+    return is_output(elem.parent) if elem.parent is not None else False
+
+
+def _block_level(elem: pf.Element) -> bool:
+    """True when ``elem`` stands directly in a paragraph outside tables (may become a block)."""
+    return isinstance(elem.parent, (pf.Para, pf.Plain)) and not in_table(elem)
+
+
+# --- kramdown style -------------------------------------------------------------------------
+
+
 def table_safe(tex: str) -> str:
-    """TeX without ``|`` (kramdown's cell separator), same formula for MathJax."""
-    return re.sub(r"\\\|", r"\\Vert ", tex).replace("|", r"\vert ")
+    """TeX for a table cell: each ``|`` written ``\\|`` (kramdown takes one backslash back)."""
+    return tex.replace("|", "\\|")
 
 
-def inline_text(tex: str) -> str:
-    return f"$${tex.strip()}$$"
+#: A line inside inline math that kramdown's GFM parser would take as the start of a block
+#: (list, heading, quote, fence, setext underline), ending the paragraph mid-formula.
+_BLOCK_START_LINE = re.compile(r"\n(?= {0,3}(?:[-+*][ \t]|\d+[.)][ \t]|#|>|```|~~~|=+\s*$|-+\s*$))",
+                               re.M)
 
 
-def display_block(tex: str) -> pf.RawBlock:
-    # The trailing newline makes pandoc's writer leave a blank line after the block.
-    return pf.RawBlock(f"$$\n{tex.strip()}\n$$\n", format="markdown")
+def kramdown_inline(tex: str, table: bool = False) -> str:
+    """``$$TeX$$`` as kramdown reads it back to ``TeX`` (after its strip).
+
+    The one change: a line of a multi-line formula that would start a Markdown block gets four
+    spaces in front (white space MathJax ignores), or kramdown would end the paragraph there.
+    """
+    tex = _BLOCK_START_LINE.sub("\n    ", tex.strip())
+    if table:
+        tex = table_safe(tex)
+    if tex.endswith("$"):
+        tex += " "  # `$$a\$$$` would close early; kramdown strips the space again
+    return f"$${tex}$$"
+
+
+def kramdown_display(tex: str) -> str:
+    return f"$$\n{tex.strip()}\n$$\n"
+
+
+# --- dollars style --------------------------------------------------------------------------
+
+#: Characters kramdown's GFM parser un-escapes after a backslash.
+KRAMDOWN_ESCAPABLE = frozenset("\\.*_+-`()[]{}#!:|\"'$=<>~")
+#: Characters that start Markdown spans or typography anywhere in a line.
+_ALWAYS = frozenset("*_`[]\"'$|~<>#")
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
+_LINE_START = re.compile(r"^([ \t]*)(?:([+=:-])|(\d+)([.)]))", re.M)
+
+
+def dollars_escape(tex: str) -> str:
+    """TeX written as Markdown text that kramdown turns back into exactly ``tex``."""
+    return kramdown_escape(tex)
+
+
+def kramdown_escape(tex: str, keep_entities: bool = False) -> str:
+    """``tex`` written as Markdown text that kramdown shows as exactly ``tex``.
+
+    ``keep_entities``: leave ``&name;`` for the browser to decode (as Jupyter shows prose).
+    """
+    out: list[str] = []
+    n = len(tex)
+    for i, c in enumerate(tex):
+        prev = tex[i - 1] if i else ""
+        nxt = tex[i + 1] if i + 1 < n else ""
+        if c == "\\":
+            # Every backslash doubled (`\\` is always kramdown's escape of one backslash; a lone
+            # one before a punctuation mark would be eaten), but before a line end, where
+            # `\\` is a hard line break, written as an entity.
+            out.append("&#92;" if nxt == "\n" else "\\\\")
+        elif c in _ALWAYS:
+            out.append("\\" + c)
+        elif c == " " and nxt == "\n" and prev == " ":
+            out.append("&#32;")  # two spaces before a line end would be a hard line break
+        elif (c == "-" and "-" in (prev, nxt)) or (c == "." and "." in (prev, nxt)):
+            out.append("\\" + c)  # -- --- ... would become dashes and an ellipsis
+        elif c == "{" and nxt == ":":
+            out.append("\\{")  # {: and {:: open kramdown attribute lists and extensions
+        elif c == "&" and not keep_entities and _ENTITY.match(tex, i):
+            out.append("&amp;")  # else the browser would decode the entity
+        else:
+            out.append(c)
+    text = "".join(out)
+    # Lines that would start a list, a setext underline or a definition.
+    return _LINE_START.sub(_escape_line_start, text)
+
+
+def _escape_line_start(m: re.Match) -> str:
+    if m.group(2):
+        return m.group(1) + "\\" + m.group(2)
+    return m.group(1) + m.group(3) + "\\" + m.group(4)
+
+
+def dollars_inline(tex: str) -> str:
+    return f"${dollars_escape(tex.strip())}$"
+
+
+def dollars_display(tex: str) -> str:
+    lines = [line for line in tex.strip().split("\n") if line.strip()]
+    return "\\$\\$\n" + dollars_escape("\n".join(lines)) + "\n\\$\\$\n"
+
+
+# --- both styles ----------------------------------------------------------------------------
+
+
+def _dollars(doc: pf.Doc) -> bool:
+    return get_option(doc, "math") == "dollars"
+
+
+def inline_math(tex: str, elem: pf.Element, doc: pf.Doc) -> pf.RawInline:
+    """The inline formula ``tex`` as Markdown, for where ``elem`` stands."""
+    if _dollars(doc):
+        text = dollars_inline(tex)
+    else:
+        text = kramdown_inline(tex, table=in_table(elem))
+    return pf.RawInline(text, format="markdown")
+
+
+def display_math(tex: str, doc: pf.Doc) -> pf.RawBlock:
+    """A display formula as a block (its text ends with a newline: a blank line follows)."""
+    text = dollars_display(tex) if _dollars(doc) else kramdown_display(tex)
+    return pf.RawBlock(text, format="markdown")
 
 
 def _is_display(elem: pf.Element) -> bool:
     if isinstance(elem, pf.Math):
         return elem.format == "DisplayMath"
-    return isinstance(elem, pf.RawInline) and elem.format in ("tex", "latex") and bool(
-        ENVIRONMENT.match(elem.text)
+    return (
+        isinstance(elem, pf.RawInline)
+        and elem.format in _TEX_FORMATS
+        and bool(ENVIRONMENT.match(elem.text))
     )
 
 
-def _display_tex(elem: pf.Element) -> str:
-    return elem.text
+def prose_dollars(text: str, doc: pf.Doc) -> list[pf.Inline] | None:
+    """Prose text with its dollars written so they never start math (None: nothing to do)."""
+    if "$" not in text:
+        return None
+    pattern = r"\$" if _dollars(doc) else r"\$\$+"
+    if not re.search(pattern, text):
+        return None
+    out: list[pf.Inline] = []
+    for i, part in enumerate(re.split(f"({pattern})", text)):
+        if i % 2:
+            # `\\\$` is read by kramdown as `\` + `$`: the HTML holds `\$`, which MathJax shows
+            # as `$`.
+            out.append(pf.RawInline("\\\\\\$" * len(part), format="markdown"))
+        elif part:
+            out.append(pf.Str(part))
+    return out
 
 
-def _split(block: pf.Block) -> list[pf.Block]:
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _text(text: str, doc: pf.Doc) -> list[pf.Inline]:
+    """Literal prose ``text`` (what ``raw_tex`` took for TeX: ``C:\\path``, ``\\ref{x}``) as
+    Jupyter shows it, written with kramdown's escapes: pandoc's writer would not keep a ``Str``
+    such as ``\\textbf{costs \\$5}`` intact (measured: it writes ``\\textbf{costs \\\\5}``)."""
+    # What Jupyter shows: Markdown's backslash escapes of punctuation are taken (CommonMark).
+    text = _MD_ESCAPE.sub(r"\1", text)
+    out: list[str] = []
+    for i, part in enumerate(re.split(r"(\$+)", text)):
+        if not i % 2:
+            out.append(kramdown_escape(part, keep_entities=True))
+        elif _dollars(doc) or len(part) > 1:
+            out.append("\\\\\\$" * len(part))  # the HTML holds \$: MathJax shows $
+        else:
+            out.append("\\$")
+    return [pf.RawInline("".join(out), format="markdown")]
+
+
+# --- splitting paragraphs around display math ------------------------------------------------
+
+
+def _trim(items: list[pf.Inline]) -> list[pf.Inline]:
+    while items and isinstance(items[0], _BREAKS):
+        items.pop(0)
+    while items and isinstance(items[-1], _BREAKS):
+        items.pop()
+    return items
+
+
+def split_display(block: pf.Para | pf.Plain, doc: pf.Doc) -> list[pf.Block]:
     """``block`` cut around its display math, each formula a block of its own."""
     out: list[pf.Block] = []
     run_: list[pf.Inline] = []
 
     def flush() -> None:
-        while run_ and isinstance(run_[0], (pf.Space, pf.SoftBreak, pf.LineBreak)):
-            run_.pop(0)
-        while run_ and isinstance(run_[-1], (pf.Space, pf.SoftBreak, pf.LineBreak)):
-            run_.pop()
-        if run_:
-            out.append(type(block)(*run_))
+        items = _trim(run_[:])
+        if items:
+            out.append(type(block)(*items))
         run_.clear()
 
     for item in list(block.content):
         if _is_display(item):
             flush()
-            out.append(display_block(_display_tex(item)))
+            out.append(display_math(item.text, doc))
         else:
             run_.append(item)
     flush()
     return out
 
 
-def _escape_lone_start(block: pf.Block) -> None:
-    """``\\$$x$$``: inline math alone on a paragraph's first line stays inline in kramdown."""
-    items = list(block.content)
-    if in_table(block):
-        return  # a table cell is no block context: kramdown reads $$ there as inline
-    if not items or not isinstance(items[0], pf.RawInline) or not items[0].text.startswith("$$"):
+def escape_lone_start(block: pf.Block, doc: pf.Doc) -> None:
+    """``\\$$x$$``: a paragraph that is one inline formula stays inline in kramdown."""
+    if _dollars(doc) or in_table(block) or not isinstance(block, (pf.Para, pf.Plain)):
         return
-    if len(items) == 1 or isinstance(items[1], (pf.SoftBreak, pf.LineBreak)):
+    items = list(block.content)
+    if not items or not isinstance(items[0], pf.RawInline) or items[0].format != "markdown":
+        return
+    if not items[0].text.startswith("$$"):
+        return
+    # kramdown's rule: `$$..$$` that ends its line and is followed by a block boundary.
+    rest = items[1:]
+    if not rest or isinstance(rest[0], pf.LineBreak) or all(isinstance(i, _BREAKS) for i in rest):
         items[0].text = "\\" + items[0].text
 
 
-def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list | None:
-    if isinstance(elem, pf.Math):
-        if elem.format == "DisplayMath" and isinstance(elem.parent, (pf.Para, pf.Plain)):
-            return None  # the block pass below gives it a block of its own
-        tex = table_safe(elem.text) if in_table(elem) else elem.text
-        return pf.RawInline(inline_text(tex), format="markdown")
-    if isinstance(elem, pf.RawInline) and elem.format in ("tex", "latex"):
-        if _is_display(elem) and isinstance(elem.parent, (pf.Para, pf.Plain)):
+# --- text/latex outputs ---------------------------------------------------------------------
+
+_WRAPPERS = (
+    re.compile(r"\A\$\$(?P<tex>.*)\$\$\Z", re.S),
+    re.compile(r"\A\\\[(?P<tex>.*)\\\]\Z", re.S),
+    re.compile(r"\A\$(?P<tex>.*)\$\Z", re.S),
+    re.compile(r"\A\\\((?P<tex>.*)\\\)\Z", re.S),
+)
+_EQUATION = re.compile(r"\A\s*\\begin\{equation\*?\}(?P<tex>.*)\\end\{equation\*?\}\s*\Z", re.S)
+#: Math inside a mixed text/latex output: $$..$$, $..$, \[..\], \(..\), bare environments.
+_MIXED = re.compile(
+    r"(?<!\\)\$\$(?P<dd>.+?)(?<!\\)\$\$|(?<!\\)\$(?P<d>.+?)(?<!\\)\$"
+    r"|\\\[(?P<b>.+?)\\\]|\\\((?P<p>.+?)\\\)"
+    r"|(?P<env>\\begin\{(?P<name>[A-Za-z]+\*?)\}.*?\\end\{(?P=name)\})",
+    re.S,
+)
+
+
+#: A math delimiter inside a wrapper's content: then the wrapper is not one formula's.
+_DELIMITER = re.compile(r"(?<!\\)\$|\\[()\[\]]")
+
+
+def latex_formula(text: str) -> str | None:
+    """The one formula a ``text/latex`` output stands for, without its delimiters (or None).
+
+    Only wrappers MathJax would see through are removed: ``$..$``, ``$$..$$``, ``\\[..\\]``,
+    ``\\(..\\)`` around the whole output, and ``equation``/``equation*`` without ``\\label`` or
+    ``\\tag`` (MathJax numbers nothing by default, so the formula shows the same).
+    """
+    tex = text.strip()
+    for pattern in _WRAPPERS:
+        m = pattern.match(tex)
+        if m and not _DELIMITER.search(m.group("tex")):
+            tex = m.group("tex").strip()
+            break
+    else:
+        if not ENVIRONMENT.match(tex):
             return None
-        if _is_display(elem):
-            return pf.RawInline(inline_text(elem.text), format="markdown")
-        return pf.Str(elem.text)  # a backslash word in prose, shown as Jupyter shows it
-    if isinstance(elem, pf.RawBlock) and elem.format in ("tex", "latex"):
-        if ENVIRONMENT.match(elem.text):
-            return display_block(elem.text)
-        return pf.Para(pf.Str(elem.text))
-    if isinstance(elem, (pf.Para, pf.Plain)):
-        if any(_is_display(i) for i in elem.content):
-            blocks = _split(elem)
+    eq = _EQUATION.match(tex)
+    if eq and not re.search(r"\\(label|tag)\b", eq.group("tex")):
+        tex = eq.group("tex").strip()
+    return tex
+
+
+def latex_output(text: str, doc: pf.Doc) -> list[pf.Block]:
+    """A ``text/latex`` output as display math, or as text with its formulas as math."""
+    tex = latex_formula(text)
+    if tex is not None:
+        return [display_math(tex, doc)]
+    items: list[pf.Inline] = []
+    pos = 0
+    for m in _MIXED.finditer(text):
+        items += _words(text[pos : m.start()])
+        if m.group("d") is not None or m.group("p") is not None:
+            tex = m.group("d") if m.group("d") is not None else m.group("p")
+            items.append(pf.Math(tex, format="InlineMath"))
         else:
-            blocks = [elem]
-        for b in blocks:
-            if isinstance(b, (pf.Para, pf.Plain)):
-                _escape_lone_start(b)
+            tex = m.group("env") or (m.group("dd") if m.group("dd") is not None else m.group("b"))
+            items.append(pf.Math(tex, format="DisplayMath"))
+        pos = m.end()
+    items += _words(text[pos:])
+    para = pf.Para(*_trim(items))
+    for i, item in enumerate(list(para.content)):
+        if isinstance(item, pf.Math) and item.format == "InlineMath":
+            para.content[i] = inline_math(item.text, item, doc)
+        elif isinstance(item, pf.Str):
+            para.content[i : i + 1] = _text(item.text, doc)
+    blocks = split_display(para, doc)
+    for block in blocks:
+        escape_lone_start(block, doc)
+    return blocks
+
+
+def _words(text: str) -> list[pf.Inline]:
+    items: list[pf.Inline] = []
+    for token in re.split(r"(\s+)", text):
+        if not token:
+            continue
+        items.append((pf.SoftBreak() if "\n" in token else pf.Space()) if token.isspace()
+                     else pf.Str(token))
+    return items
+
+
+# --- the author's TeX, as typed ---------------------------------------------------------------
+
+
+def source_tex(tex: str, elem: pf.Element, doc: pf.Doc) -> str:
+    """``tex`` as the author typed it in the cell's source.
+
+    pandoc's Markdown reader drops spaces at line ends and expands tabs inside math; Jupyter
+    hands MathJax the source as typed. When ``tex`` is not verbatim in its cell's source, the
+    piece of source that differs from it only in white space is taken instead.
+    """
+    source = _cell_source(elem, doc)
+    if source is None or tex in source:
+        return tex
+    words = [re.escape(w) for w in tex.split()]
+    if not words:
+        return tex
+    m = re.search(r"\s*".join(words), source)
+    return m.group(0) if m else tex
+
+
+def _cell_source(elem: pf.Element, doc: pf.Doc) -> str | None:
+    node = elem.parent
+    while node is not None and not is_cell(node):
+        node = node.parent
+    notebook = notebook_of(doc)
+    if node is None or notebook is None:
+        return None
+    cells = notebook.node.get("cells", [])
+    index = cell_index(node)
+    if not 0 <= index < len(cells):
+        return None
+    source = cells[index].get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+# --- the filter -----------------------------------------------------------------------------
+
+
+#: What in raw HTML is not text MathJax reads: tags, comments, and code/script/style elements.
+_HTML_NOT_TEXT = re.compile(
+    r"<(script|style|pre|code|textarea)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I
+)
+#: ``$$..$$`` and ``$..$`` as pandoc reads them (no space inside a single dollar's ends, no
+#: digit after its closing one), in raw HTML text.
+_HTML_MATH = re.compile(
+    r"(?<![\\$])\$\$(?P<d>.+?)\$\$|(?<![\\$])\$(?![\s$])(?P<i>[^$]*?[^\s\\$])\$(?!\d)",
+    re.S,
+)
+
+
+def html_math(html: str, dollars: bool = False) -> str:
+    """Raw HTML (of a markdown cell or an output) with its ``$`` math as MathJax must read it.
+
+    kramdown passes an HTML block through untouched, where Jupyter typesets ``$x$`` in it
+    (in a markdown cell it takes the math out before it renders Markdown; it typesets HTML
+    outputs, such as a DataFrame with ``$\\delta$`` in a cell). In the kramdown style it becomes
+    ``\\(x\\)``, and ``$$y$$`` ``\\[y\\]``; inside a block marked ``markdown="1"`` kramdown
+    reads Markdown, so its ``$$..$$`` is used there instead. In the dollars style the math
+    stays as written and any other ``$`` becomes ``\\$`` (MathJax shows ``$``).
+    """
+    markdown = re.search(r"""\bmarkdown\s*=\s*["']?(1|block|span)""", html) is not None
+    out: list[str] = []
+    pos = 0
+    for m in _HTML_NOT_TEXT.finditer(html):
+        out.append(_text_math(html[pos : m.start()], markdown, dollars))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_text_math(html[pos:], markdown, dollars))
+    return "".join(out)
+
+
+def _text_math(text: str, markdown: bool, dollars: bool) -> str:
+    out: list[str] = []
+    pos = 0
+    for m in _HTML_MATH.finditer(text):
+        out.append(_html_dollars(text[pos : m.start()], dollars))
+        display, tex = (True, m.group("d")) if m.group("d") is not None else (False, m.group("i"))
+        if dollars:
+            out.append(m.group(0))
+        elif markdown:
+            out.append(f"$${tex}$$" if display else kramdown_inline(tex))
+        else:
+            out.append(f"\\[{tex}\\]" if display else f"\\({tex}\\)")
+        pos = m.end()
+    out.append(_html_dollars(text[pos:], dollars))
+    return "".join(out)
+
+
+def _html_dollars(text: str, dollars: bool) -> str:
+    return re.sub(r"(?<!\\)\$", r"\\$", text) if dollars else text
+
+
+#: Code in Markdown text (fences, indented blocks, code spans): no math inside.
+_MD_CODE = re.compile(
+    r"^(?P<f> {0,3}(?P<t>`{3,}|~{3,})).*?^ {0,3}(?P=t)[ \t]*$|^(?: {4}|\t).*$|(?P<b>`+).+?(?P=b)",
+    re.M | re.S,
+)
+
+
+_PARA_BEFORE = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*\Z")
+_PARA_AFTER = re.compile(r"[ \t]*(?:\n[ \t]*(?:\n|\Z)|\Z)")
+
+
+def markdown_output_math(text: str, doc: pf.Doc) -> str:
+    """A ``text/markdown`` output (written as raw Markdown) with its math for kramdown.
+
+    Jupyter renders ``$x$`` and ``$$y$$`` in such an output as math (IPython's ``Markdown``).
+    ``$x$`` becomes inline math and ``$$y$$`` a display block with blank lines around it;
+    code stays as written.
+    """
+    out: list[str] = []
+    pos = 0
+    for m in _MD_CODE.finditer(text):
+        out.append(_md_math(text[pos : m.start()], doc))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_md_math(text[pos:], doc))
+    return "".join(out)
+
+
+def _md_math(text: str, doc: pf.Doc) -> str:
+    def one(m: re.Match) -> str:
+        if m.group("d") is not None:
+            block = display_math(m.group("d"), doc).text
+            return "\n\n" + block + "\n"
+        tex = m.group("i")
+        written = dollars_inline(tex) if _dollars(doc) else kramdown_inline(tex)
+        alone = _PARA_BEFORE.search(text, 0, m.start()) and _PARA_AFTER.match(text, m.end())
+        return "\\" + written if alone and not _dollars(doc) else written
+
+    return _HTML_MATH.sub(one, text)
+
+
+def _raw_tex_block(elem: pf.RawBlock, doc: pf.Doc) -> list[pf.Block] | pf.Block | None:
+    if in_output(elem):
+        return latex_output(elem.text, doc)
+    if not _in_markdown_cell(elem):
+        return None  # a raw cell: not shown as Jupyter does not render it
+    if ENVIRONMENT.match(elem.text):
+        return display_math(elem.text, doc)
+    return pf.Para(*_text(elem.text, doc))
+
+
+def _in_markdown_cell(elem: pf.Element) -> bool:
+    node = elem.parent
+    while node is not None:
+        if isinstance(node, pf.Div) and "cell" in node.classes:
+            return "markdown" in node.classes
+        node = node.parent
+    return True
+
+
+def _in_body(elem: pf.Element) -> bool:
+    """False for elements of the metadata (the filter rewrites the body only)."""
+    node: pf.Element | None = elem
+    while node is not None:
+        if isinstance(node, pf.MetaValue):
+            return False
+        node = node.parent
+    return True
+
+
+_ACTS_ON = (pf.Math, pf.RawInline, pf.RawBlock, pf.Str, pf.Para, pf.Plain)
+
+
+def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list | None:
+    if not isinstance(elem, _ACTS_ON) or (isinstance(elem, pf.Str) and "$" not in elem.text):
+        return None  # the cheap test first: most elements are words without a dollar
+    if not _in_body(elem):
+        return None
+    if isinstance(elem, pf.Math):
+        elem.text = source_tex(elem.text, elem, doc)
+        if elem.format == "DisplayMath" and _block_level(elem):
+            return None  # the paragraph pass below gives it a block of its own
+        return inline_math(elem.text, elem, doc)
+    if isinstance(elem, pf.RawInline) and elem.format in _TEX_FORMATS:
+        if _is_display(elem):
+            return None if _block_level(elem) else inline_math(elem.text, elem, doc)
+        return _text(elem.text, doc)  # a backslash word in prose, shown as Jupyter shows it
+    if isinstance(elem, pf.RawBlock) and elem.format in _TEX_FORMATS:
+        return _raw_tex_block(elem, doc)
+    if (
+        isinstance(elem, pf.RawBlock)
+        and elem.format == "html"
+        and "$" in elem.text
+        and (in_output(elem) or _in_markdown_cell(elem))
+    ):
+        elem.text = html_math(elem.text, _dollars(doc))
+        return None
+    if (
+        isinstance(elem, pf.RawBlock)
+        and elem.format == "markdown"
+        and "$" in elem.text
+        and in_output(elem)
+    ):
+        elem.text = markdown_output_math(elem.text, doc)
+        return None
+    if isinstance(elem, pf.Str):
+        return prose_dollars(elem.text, doc)
+    if isinstance(elem, (pf.Para, pf.Plain)):
+        if in_table(elem):
+            return None
+        blocks = split_display(elem, doc) if any(_is_display(i) for i in elem.content) else [elem]
+        for block in blocks:
+            escape_lone_start(block, doc)
         return blocks if blocks != [elem] else None
     return None
 

@@ -1,0 +1,110 @@
+"""The I/O side of post dates: a notebook's git commit or modification day, the site's clock.
+
+Called by :mod:`pandockit.convert` and :mod:`pandockit.jekyll_filter`, never by a filter (the
+filters get the day as the metadata ``pandockit-source-date``). The rules themselves are the
+pure functions of :mod:`pandockit.naming`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+from datetime import date, datetime, tzinfo
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pandockit import naming
+
+log = logging.getLogger("pandockit")
+
+GIT_TIMEOUT = 10  # seconds
+
+
+@lru_cache(maxsize=8)
+def site_timezone(name: str) -> tzinfo | None:
+    """The zone of the site's ``timezone`` (an IANA name such as ``Europe/Paris``); None for
+    the machine's local time, which Jekyll uses when the site sets none."""
+    if not name:
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    except (ImportError, ValueError, OSError, KeyError):  # ZoneInfoNotFoundError: KeyError
+        log.warning("_config.yml: timezone %r is unknown; dates are in local time", name)
+        return None
+
+
+def git_time(path: Path) -> datetime | None:
+    """When the last commit that touched ``path`` was authored (author dates survive rebases),
+    None outside a repository, for an uncommitted file, or without git."""
+    try:
+        proc = subprocess.run(
+            ["git", "log", "-1", "--format=%aI", "--", path.name],
+            cwd=path.parent if str(path.parent) else ".",
+            capture_output=True,
+            text=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+            env=dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C"),
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = proc.stdout.strip()
+    if proc.returncode != 0 or not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def mtime(path: Path) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+    except (OSError, OverflowError, ValueError):
+        return None
+
+
+def source_day(path: Path, tz: tzinfo | None) -> date | None:
+    """The day a notebook without a date in its name is published under: its last commit in
+    git, else its modification time, as a day in ``tz`` (local time when None)."""
+    moment = git_time(path) or mtime(path)
+    if moment is None:
+        return None
+    return moment.astimezone(tz).date()
+
+
+def needs_source_day(notebook_name: str) -> bool:
+    """Whether the post name may need the source day (git is not asked for dated names)."""
+    try:
+        return naming.split_dated_name(Path(notebook_name).stem) is None
+    except naming.NamingError:
+        return False
+
+
+def now(tz: tzinfo | None) -> datetime:
+    return datetime.now(tz).astimezone(tz)
+
+
+def warn_if_future(
+    what: str | Path, front_matter: dict[str, Any], stem: str, future: bool, tz_name: str
+) -> None:
+    """Log a warning naming ``what`` when Jekyll would skip the post as future-dated: unless
+    the site sets ``future: true``, judged in the site's ``timezone`` (``tz_name``)."""
+    if future:
+        return
+    tz = site_timezone(tz_name or "")
+    zone = tz or now(None).tzinfo
+    try:
+        dated = naming.split_dated_name(stem)
+    except naming.NamingError:
+        return
+    message = naming.future_warning(
+        str(what), front_matter.get("date"), dated[0] if dated else None, now(tz), zone,
+        tz_name or "",
+    )
+    if message:
+        log.warning("%s", message)

@@ -1,0 +1,140 @@
+"""The filters' shared walk does what panflute's walk does, only faster; depth limits hold.
+
+Each filter runs through :func:`pandockit.filters.base.walk`; these tests hold it to
+panflute's own ``Element.walk`` on small documents and, filter by filter, on real notebooks.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import panflute as pf
+import pytest
+from panflute.elements import from_json
+
+from pandockit import pandoc
+from pandockit.config import default_options
+from pandockit.convert import prepare_doc
+from pandockit.filters import base
+from pandockit.notebook import read_notebook
+from pandockit.pipeline import PIPELINE
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "data" / "corpus"
+
+MARKDOWN = """\
+# Title
+
+Some *emphasis*, `code` and $x^2$ in a [link](http://x.org).
+
+- one
+- two with **bold**
+
+| a | b |
+|---|---|
+| $y$ | z |
+
+> quoted text
+
+$$E = mc^2$$
+"""
+
+
+def parse(text: str, fmt: str = "markdown") -> pf.Doc:
+    out = pandoc.run_pandoc(["-f", fmt, "-t", "json"], text.encode())
+    return json.loads(out, object_hook=from_json)
+
+
+def both(action) -> tuple[dict, dict]:
+    """The document after panflute's walk and after ours, as JSON."""
+    ours, theirs = parse(MARKDOWN), parse(MARKDOWN)
+    theirs = theirs.walk(action, theirs)
+    ours = base.walk(ours, action, ours)
+    return theirs.to_json(), ours.to_json()
+
+
+def test_delete_splice_replace_like_panflute() -> None:
+    def action(elem: pf.Element, doc: pf.Doc):
+        if isinstance(elem, pf.Emph):
+            return []  # delete
+        if isinstance(elem, pf.Strong):
+            return [pf.Str("x"), pf.Space(), pf.Str("y")]  # splice
+        if isinstance(elem, pf.Math):
+            return pf.Str(elem.text)  # replace
+        if isinstance(elem, pf.BlockQuote):
+            return list(elem.content)  # unwrap a block
+        return None
+
+    theirs, ours = both(action)
+    assert ours == theirs
+    assert "Emph" not in json.dumps(ours) and "BlockQuote" not in json.dumps(ours)
+
+
+def test_no_change_keeps_document() -> None:
+    before = parse(MARKDOWN).to_json()
+    theirs, ours = both(lambda e, d: None)
+    assert ours == theirs == before
+
+
+def test_parent_and_index_inside_action_like_panflute() -> None:
+    def record(seen: list):
+        def action(elem: pf.Element, doc: pf.Doc) -> None:
+            parent = type(elem.parent).__name__ if elem.parent is not None else None
+            seen.append((type(elem).__name__, parent, getattr(elem, "index", None)))
+
+        return action
+
+    theirs_seen: list = []
+    ours_seen: list = []
+    doc = parse(MARKDOWN)
+    doc.walk(record(theirs_seen), doc)
+    doc = parse(MARKDOWN)
+    base.walk(doc, record(ours_seen), doc)
+    assert ours_seen == theirs_seen
+    assert ("Header", "Doc", 0) in ours_seen
+
+
+def test_depth_limits_the_walk() -> None:
+    seen: list[str] = []
+    doc = parse(MARKDOWN)
+    base.walk(doc, lambda e, d: seen.append(type(e).__name__), doc, depth=base.CELLS)
+    top = [type(b).__name__ for b in doc.content]
+    assert seen == ["MetaMap", *top, "Doc"]
+    visited: list[pf.Element] = []
+    base.walk(doc, lambda e, d: visited.append(e), doc, depth=base.CELL_BLOCKS)
+    inner = [e for e in visited if e is not doc and e.parent is not doc]
+    assert inner and all(e.parent.parent is doc for e in inner)  # two levels, no deeper
+    assert any(isinstance(e, pf.Emph) for e in inner)  # a Para's inline, but not its words:
+    assert not any(isinstance(e, pf.Str) and e.text == "emphasis" for e in visited)
+
+
+def test_type_errors_like_panflute() -> None:
+    doc = parse(MARKDOWN)
+    with pytest.raises(TypeError):
+        base.walk(doc, lambda e, d: pf.Str("x") if isinstance(e, pf.Header) else None, doc)
+
+
+NOTEBOOKS = sorted(CORPUS.rglob("*.ipynb"))[::4] + sorted((ROOT / "examples").rglob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_filter_same_as_panflute_walk(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Filter by filter, in pipeline order: the document after our walk (with each filter's
+    depth limit) is the document after panflute's full walk."""
+    notebook = read_notebook(path)
+    raw = pandoc.read_json(notebook.pandoc_input)
+
+    def load() -> pf.Doc:
+        doc = json.loads(raw, object_hook=from_json)
+        doc.format = "markdown"
+        return prepare_doc(doc, notebook, default_options())
+
+    ours, theirs = load(), load()
+    fast = base.walk
+    for step in PIPELINE:
+        monkeypatch.setattr(base, "walk", fast)
+        ours = step.main(ours)
+        monkeypatch.setattr(base, "walk", lambda e, a, d, depth=None: e.walk(a, d))
+        theirs = step.main(theirs)
+        assert ours.to_json() == theirs.to_json(), f"{step.name} differs on {path.name}"
