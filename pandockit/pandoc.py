@@ -31,11 +31,12 @@ READER = "ipynb+raw_tex+tex_math_single_backslash"
 #: - superscript, subscript: pandoc would escape ``^`` and ``~`` (``\^`` stays literal in kramdown);
 #: - grid/multiline/simple tables: kramdown has pipe tables only (others fall back to HTML);
 #: - escaped_line_breaks: kramdown's hard break is two trailing spaces, not ``\``;
-#: - smart: keep the author's quotes and dashes as typed;
 #: - citations, example_lists, startnum, fancy_lists, raw_tex, yaml_metadata_block,
 #:   pandoc_title_block, implicit_figures, table_captions, line_blocks: pandoc-only syntax.
-#: ``tex_math_dollars`` stays on so a literal ``$`` in prose is written escaped (``\$``), which
-#: kramdown shows as ``$`` and never takes as math.
+#: ``smart`` stays on: pandoc then escapes straight quotes, ``--`` and ``...`` (``\"``, ``\--``,
+#: ``\...``), which kramdown's typographic conversion would otherwise turn into curly quotes and
+#: dashes that Jupyter does not show. ``tex_math_dollars`` stays on so a literal ``$`` in prose
+#: is written escaped (``\$``), which kramdown shows as ``$`` and never takes as math.
 WRITER = "markdown" + "".join(
     "-" + ext
     for ext in (
@@ -54,7 +55,6 @@ WRITER = "markdown" + "".join(
         "multiline_tables",
         "simple_tables",
         "escaped_line_breaks",
-        "smart",
         "citations",
         "example_lists",
         "startnum",
@@ -225,52 +225,12 @@ def read_ast(notebook_bytes: bytes) -> dict:
     return json.loads(read_json(notebook_bytes))
 
 
-#: A body whose AST is at least this large (bytes of JSON) is written by two pandoc processes
-#: at once, a half each, on a machine with two cores or more. Measured on 2 cores: 0.87 s ->
-#: 0.61 s for a 2,000-cell notebook (2.3 MB); below 1 MB the second process costs more.
-SPLIT_WRITE_BYTES = 1_000_000
-
-
 def write_markdown(ast: dict) -> str:
-    """Write a pandoc JSON AST as kramdown-compatible Markdown (the post body)."""
-    args = ["-f", "json", "-t", WRITER, *WRITER_OPTIONS]
-    head = json.dumps({k: v for k, v in ast.items() if k != "blocks"}, ensure_ascii=False)
-    blocks = [json.dumps(b, ensure_ascii=False) for b in ast["blocks"]]
+    """Write a pandoc JSON AST as kramdown-compatible Markdown (the post body).
 
-    opening = head[:-1] + (", " if head != "{}" else "") + '"blocks": ['
-
-    def document(part: list[str]) -> bytes:
-        return (opening + ", ".join(part) + "]}").encode("utf-8")
-
-    cut = None
-    if (os.cpu_count() or 1) > 1 and sum(map(len, blocks)) >= SPLIT_WRITE_BYTES:
-        cut = split_point(ast["blocks"], blocks)
-    if cut is None:
-        return run_pandoc(args, document(blocks), what="pandoc (writing)").decode("utf-8")
-    halves = (blocks[:cut], blocks[cut:])
-    jobs = [Job(args, document(half), what="pandoc (writing)") for half in halves]
-    first, second = (job.result().decode("utf-8") for job in jobs)
-    return first + "\n" + second if second.strip() else first
-
-
-def split_point(blocks: list[dict], texts: list[str]) -> int | None:
-    """Where a body can be written in two halves that join (with one blank line) into the text
-    one pandoc would write: the index nearest the middle just after a raw Markdown block that
-    ends in one newline (a code fence or display math, which the writer prints verbatim; no
-    list or paragraph runs on across it), in a body with no footnotes (numbered per document).
-    None when there is no such place."""
-    if any('"t": "Note"' in t for t in texts):
-        return None
-    n = len(blocks)
-    for offset in range(n // 2):
-        for i in (n // 2 + offset, n // 2 - offset):
-            if 0 < i < n and _safe_end(blocks[i - 1]):
-                return i
-    return None
-
-
-def _safe_end(block: dict) -> bool:
-    if block.get("t") != "RawBlock":
-        return False
-    fmt, text = block["c"]
-    return fmt == "markdown" and text.endswith("\n") and not text.endswith("\n\n")
+    One pandoc process. Measured and not done: writing the two halves of a large body in two
+    processes at once (0.87 s -> 0.61 s on a 2,000-cell notebook, 2 cores, identical text) puts
+    the peak memory of the process tree at 2.3x bare pandoc's instead of 1.3x."""
+    data = json.dumps(ast, ensure_ascii=False).encode("utf-8")
+    out = run_pandoc(["-f", "json", "-t", WRITER, *WRITER_OPTIONS], data, what="pandoc (writing)")
+    return out.decode("utf-8")

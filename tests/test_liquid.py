@@ -7,7 +7,6 @@ from pathlib import Path
 
 import panflute as pf
 import pytest
-from jekyll_site import JekyllSite
 
 from pandockit import liquid
 from pandockit.liquid import BASEURL_MARKER, LIVE_END, LIVE_START, RAW_CLOSE, RAW_OPEN
@@ -100,8 +99,9 @@ def test_live_cell_brackets_only_tagged_markdown_cells() -> None:
 
 
 @pytest.mark.jekyll
-def test_nasty_texts_come_out_of_jekyll_literally(site: JekyllSite) -> None:
-    """Each nasty text in prose and in a code block, protected, built by real Jekyll."""
+def test_nasty_texts_come_out_of_jekyll_literally(make_site) -> None:
+    """Each nasty text in a code block, protected, built by real Jekyll; the baseurl live."""
+    site = make_site({"baseurl": "/blog"})
     blocks = []
     for n, text in enumerate(NASTY):
         blocks.append(f"```text\n{n}:{text}\n```\n")
@@ -117,7 +117,7 @@ def test_nasty_texts_come_out_of_jekyll_literally(site: JekyllSite) -> None:
 
     codes = [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>", page, re.S)]
     assert [c.rstrip("\n") for c in codes] == [f"{n}:{t}" for n, t in enumerate(NASTY)] * 2
-    assert 'src="/x.png"' in page
+    assert 'src="/blog/x.png"' in page
 
 
 def test_cells_filter_marks_tagged_cells(tmp_path: Path) -> None:

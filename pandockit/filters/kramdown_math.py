@@ -117,8 +117,6 @@ def kramdown_display(tex: str) -> str:
 
 # --- dollars style --------------------------------------------------------------------------
 
-#: Characters kramdown's GFM parser un-escapes after a backslash.
-KRAMDOWN_ESCAPABLE = frozenset("\\.*_+-`()[]{}#!:|\"'$=<>~")
 #: Characters that start Markdown spans or typography anywhere in a line.
 _ALWAYS = frozenset("*_`[]\"'$|~<>#")
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
