@@ -23,8 +23,20 @@ class _OneLine(logging.Formatter):
         return f"pandockit: {level}: " + " ".join(record.getMessage().split())
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (so a caller may swap it)."""
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def _setup_logging(verbosity: int) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(_OneLine())
     log.handlers[:] = [handler]
     log.propagate = False

@@ -93,7 +93,8 @@ def json_mutants(draw) -> bytes:
             value = draw(json_values())
             if isinstance(node, dict):
                 node[draw(st.sampled_from(["source", "metadata", "outputs", "cell_type", "data",
-                                           "text", "output_type", "name", "x"]))] = value
+                                           "text", "output_type", "name", "execution_count",
+                                           "x"]))] = value
             else:
                 node.append(value)
         elif action == "delete":

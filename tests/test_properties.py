@@ -81,7 +81,7 @@ def outputs(draw) -> dict:
                 "traceback": draw(st.lists(SOURCE, max_size=3))}
     out = {"output_type": kind, "metadata": {}, "data": bundle(draw)}
     if kind == "execute_result":
-        out["execution_count"] = draw(st.integers(1, 99))
+        out["execution_count"] = draw(st.none() | st.integers(1, 99))  # null is valid too
     return out
 
 
