@@ -75,7 +75,7 @@ class JekyllSite:
             text = page.read_text(encoding="utf-8")
             m = re.search(r'<meta name="pandockit-source" content="([^"]*)">', text)
             if m:
-                found[m.group(1)] = text
+                found[html.unescape(m.group(1))] = text
         return found
 
     def post_html(self, post: Path) -> str:
