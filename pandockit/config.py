@@ -182,7 +182,7 @@ def _set(opts: Options, key: str, value: Any, source: str, where: Path | None) -
 def get_option(doc, key: str) -> Any:
     """An option as the filters see it: ``pandockit.<key>`` metadata, else the default."""
     default = DEFAULTS[key][0]
-    value = doc.get_metadata(f"pandockit.{key}", default)
+    value = _options_of(doc).get(key, default)
     if isinstance(default, bool):
         return value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes")
     if isinstance(default, int):
@@ -193,6 +193,19 @@ def get_option(doc, key: str) -> Any:
     if isinstance(default, dict):
         return value if isinstance(value, dict) else {}
     return value
+
+
+def _options_of(doc) -> dict:
+    """The ``pandockit`` metadata as Python data, converted once per document while that
+    metadata entry stays the same object (filters ask per cell: 17,000 times, 0.15 s, on a
+    2,000-cell notebook when each call converted it again)."""
+    entry = doc.metadata.content.dict.get("pandockit")
+    cached = getattr(doc, "pandockit_options", None)
+    if cached is None or cached[0] is not entry:
+        value = doc.get_metadata("pandockit", {}) if entry is not None else {}
+        cached = (entry, value if isinstance(value, dict) else {})
+        doc.pandockit_options = cached
+    return cached[1]
 
 
 def describe(options: Options, site: Path) -> str:

@@ -257,10 +257,10 @@ def future_warning(
     when = jekyll_time(fm_date, post_day, tz)
     if when is None or when <= now:
         return None
-    zone = f"in the site's timezone {tz_name}" if tz_name else "in local time"
+    zone = f"the site's timezone, {tz_name}" if tz_name else "local time: the site sets no timezone"
     timed = isinstance(front_matter_date(fm_date), datetime)
     shown = when.isoformat(sep=" ") if timed else day_of(when).isoformat()
     return (
-        f"{what}: dated {shown}, in the future {zone}; Jekyll skips the post until then "
-        "unless _config.yml sets 'future: true'"
+        f"{what}: dated {shown}, which is in the future ({zone}); Jekyll skips the post "
+        "until then unless _config.yml sets 'future: true'"
     )

@@ -280,10 +280,11 @@ def collect(
     for key in METADATA_KEYS:
         if isinstance(meta.get(key), dict):
             fm.update(plain(meta[key]))
-    cells = [c for c in node.get("cells", []) if isinstance(c, dict)]
     text_cells = [
-        (i, c) for i, c in enumerate(cells)
-        if c.get("cell_type") in ("markdown", "raw") and cell_source(c).strip()
+        (i, c) for i, c in enumerate(node.get("cells", []))
+        if isinstance(c, dict)
+        and c.get("cell_type") in ("markdown", "raw")
+        and cell_source(c).strip()
     ]
     yaml_cell = None
     if text_cells:
@@ -408,9 +409,10 @@ def prepare(doc: pf.Doc) -> None:
     else:  # no notebook given (-M pandockit-notebook): metadata only, types as pandoc left them
         node = {"metadata": doc.get_metadata("jupyter", {}) or {}, "cells": []}
         sources = collect(node, defaults, overrides)
-    name = Path(str(doc.get_metadata(NOTEBOOK_KEY, "") or "post.ipynb")).name
+    given = str(doc.get_metadata(NOTEBOOK_KEY, "") or "post.ipynb")
+    name = Path(given).name
     for warning in sources.warnings:
-        log.warning("%s: %s", name, warning)
+        log.warning("%s: %s", given, warning)
     fm = sources.front_matter
     # Named from the sources alone, as pandockit.convert.plan_posts names it before converting.
     day = str(doc.get_metadata(SOURCE_DATE_KEY, "") or "")
