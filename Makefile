@@ -37,7 +37,7 @@ demo: $(STAMP)
 	@echo "See the site: cd $(DEMO) && jekyll serve   (or: make jekyll && jekyll build -s $(DEMO))"
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check pandockit filters tests
+	$(VENV)/bin/ruff check pandockit filters tests tools bench
 
 test: $(STAMP) jekyll lint
 	$(VENV)/bin/pytest -q

@@ -105,7 +105,8 @@ def article(page: str) -> str:
 def math_in(page: str) -> list[str]:
     """Every formula of a built page as MathJax receives it (\\(..\\) and \\[..\\], unescaped)."""
     text = html.unescape(re.sub(r"<[^>]+>", "", article(page)))
-    return [m.group(1) or m.group(2) for m in re.finditer(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", text, re.S)]
+    found = re.finditer(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", text, re.S)
+    return [m.group(1) or m.group(2) for m in found]
 
 
 def text_of(page: str) -> str:

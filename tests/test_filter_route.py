@@ -35,7 +35,8 @@ def run_pandoc(notebook: Path, site: Path, out: Path, filters: list[str]) -> Non
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    files = (p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
