@@ -80,8 +80,8 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def run_cmd(cmd: list[str], cwd: Path | None = None) -> None:
-    proc = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, check=False)
+def run_cmd(cmd: list[str], env: dict[str, str] | None = None) -> None:
+    proc = subprocess.run(cmd, env=env or ENV, capture_output=True, check=False)
     if proc.returncode != 0:
         tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
         raise RuntimeError(f"{Path(cmd[0]).name} failed ({proc.returncode}): {' | '.join(tail)}")
@@ -291,12 +291,15 @@ class Bench:
             new_site()
             run_cmd(self.build_cmd(folder, site, jobs))
             python = [sys.executable, "-c", "pass"]
+            # pandoc made unavailable: the build fails if it starts pandoc at all.
+            no_pandoc = dict(ENV, PYPANDOC_PANDOC=str(self.scratch / "no-such-pandoc"))
+            again = self.build_cmd(folder, site, jobs)
             row = {
                 "python": measure(lambda: run_cmd(python), self.runs),
-                "pandockit": measure(lambda: run_cmd(self.build_cmd(folder, site, jobs)),
-                                     self.runs),
+                "pandockit": measure(lambda: run_cmd(again, no_pandoc), self.runs),
             }
-            self.report(f"{n} unchanged notebooks, second `build` (vs bare Python start)", row)
+            self.report(f"{n} unchanged notebooks, second `build`, no pandoc available "
+                        "(vs `python -c pass`)", row)
 
     # reporting --------------------------------------------------------------------------
 

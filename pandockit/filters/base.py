@@ -84,9 +84,9 @@ def walk(elem: pf.Element, action: Callable, doc: pf.Doc, depth: int | None = No
     list is rebuilt only when an action changed one of its items, and ``depth`` (levels of
     elements below ``elem``; None: all) keeps a filter out of subtrees it never acts on.
 
-    Measured on a 2,000-cell notebook (88,000 elements): panflute's walk rebuilds every list of
-    the tree on every pass (about 0.2 s a filter); this one is 4x faster on a full walk and
-    costs nothing at ``depth=CELLS``. Parents are attached as panflute attaches them, so
+    Measured on a 2,000-cell notebook (88,000 elements), a walk with an action that does
+    nothing: panflute's, which rebuilds every list of the tree on every pass, 0.23 s; this one
+    0.04 s, and 0.6 ms at ``depth=CELLS``. Parents are attached as panflute attaches them, so
     ``elem.parent``, ``elem.index`` and ``elem.next`` mean the same inside an action.
     """
     if depth is None or depth > 0:
