@@ -44,22 +44,29 @@ def _setup_logging(verbosity: int) -> None:
     log.setLevel(level)
 
 
+def _help(key: str) -> str:
+    """An option's help text, as argparse wants it (``%`` doubled)."""
+    from pandockit.config import DEFAULTS
+
+    return DEFAULTS[key][1].replace("%", "%%")
+
+
 def _add_options(p: argparse.ArgumentParser) -> None:
     """The conversion options every command that converts shares (each overrides _config.yml)."""
-    from pandockit.config import CHOICES, DEFAULTS
+    from pandockit.config import CHOICES
 
     p.add_argument(
         "--site", type=Path, default=Path("."), help="the Jekyll site folder (default: .)"
     )
-    p.add_argument("--posts-dir", help=DEFAULTS["posts-dir"][1])
-    p.add_argument("--assets-dir", help=DEFAULTS["assets-dir"][1])
-    p.add_argument("--math", choices=CHOICES["math"], help=DEFAULTS["math"][1])
+    p.add_argument("--posts-dir", help=_help("posts-dir"))
+    p.add_argument("--assets-dir", help=_help("assets-dir"))
+    p.add_argument("--math", choices=CHOICES["math"], help=_help("math"))
     p.add_argument(
-        "--output-style", choices=CHOICES["output-style"], help=DEFAULTS["output-style"][1]
+        "--output-style", choices=CHOICES["output-style"], help=_help("output-style")
     )
-    p.add_argument("--liquid", choices=CHOICES["liquid"], help=DEFAULTS["liquid"][1])
-    p.add_argument("--html", choices=CHOICES["html"], help=DEFAULTS["html"][1])
-    p.add_argument("--ansi", choices=CHOICES["ansi"], help=DEFAULTS["ansi"][1])
+    p.add_argument("--liquid", choices=CHOICES["liquid"], help=_help("liquid"))
+    p.add_argument("--html", choices=CHOICES["html"], help=_help("html"))
+    p.add_argument("--ansi", choices=CHOICES["ansi"], help=_help("ansi"))
     p.add_argument("-q", "--quiet", action="count", default=0, help="print errors only")
     p.add_argument("-v", "--verbose", action="count", default=0, help="print more")
 
@@ -76,10 +83,9 @@ def _jobs(text: str) -> int:
 
 def _add_build_options(p: argparse.ArgumentParser) -> None:
     """The options of ``build`` that ``_config.yml`` can set too (``jobs``, ``clean``)."""
-    from pandockit.config import DEFAULTS
 
-    p.add_argument("-j", "--jobs", type=_jobs, metavar="N", help=DEFAULTS["jobs"][1])
-    p.add_argument("--clean", action="store_true", default=None, help=DEFAULTS["clean"][1])
+    p.add_argument("-j", "--jobs", type=_jobs, metavar="N", help=_help("jobs"))
+    p.add_argument("--clean", action="store_true", default=None, help=_help("clean"))
 
 
 def _meta_pair(text: str) -> tuple[str, str | None]:

@@ -27,6 +27,13 @@ def test_version_and_help() -> None:
     assert helped.returncode == 0 and "convert" in helped.stdout
 
 
+@pytest.mark.parametrize("command", ["convert", "build", "config", "makefile"])
+def test_every_command_has_help(command: str) -> None:
+    proc = run(command, "--help")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("usage: pandockit " + command)
+
+
 def test_python_dash_m() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "pandockit", "--version"], capture_output=True, text=True
