@@ -1,17 +1,9 @@
 #!/usr/bin/env python3
 """pandoc filter: write math for kramdown and MathJax.
 
-Thin wrapper of `pandockit.filters.kramdown_math`.
-"""
+Thin wrapper of `pandockit.filters.kramdown_math`."""
+import _checkout  # noqa: F401  (finds pandockit in a checkout)
 
-import sys
-from pathlib import Path
+from pandockit.filters.kramdown_math import main
 
-try:
-    from pandockit.filters.kramdown_math import main
-except ImportError:  # run from a checkout: the package lives next to this folder
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from pandockit.filters.kramdown_math import main
-
-if __name__ == "__main__":
-    main()
+main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -61,6 +62,27 @@ def test_chained_single_filters_match_cli(tmp_path: Path) -> None:
     run_pandoc(notebook_of(case), site, out, [*SINGLE_FILTERS, "pandockit-jekyll"])
     assert out.read_text(encoding="utf-8") == text
     assert media and tree(site / "assets") == tree(tmp_path / "cli" / "assets")
+
+
+def test_filters_folder_wrappers_match_cli(tmp_path: Path) -> None:
+    """``pandoc --filter filters/<name>.py``, chained in pipeline order, gives the CLI's post."""
+    case = next(c for c in CASES if c.name == "seed")
+    text, _, _ = convert_case(case, tmp_path / "cli")
+    folder = Path(__file__).resolve().parent.parent / "filters"
+    wrappers = [str(folder / f"{name}.py") for name in (
+        "cell_index", "front_matter", "visibility", "outputs", "images", "kramdown_math",
+        "cells", "jekyll",
+    )]
+    site = tmp_path / "wrappers"
+    site.mkdir()
+    out = tmp_path / "post.md"
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    cmd = [pypandoc.get_pandoc_path(), str(notebook_of(case)), "-f", READER, "-t", "markdown"]
+    for wrapper in wrappers:
+        cmd += ["--filter", wrapper]
+    cmd += ["-M", f"pandockit-notebook={notebook_of(case)}", "-M", f"pandockit-site={site}"]
+    subprocess.run([*cmd, "-o", str(out)], check=True, capture_output=True, env=env)
+    assert out.read_text(encoding="utf-8") == text
 
 
 def test_filter_without_notebook_metadata_fails_in_one_line(tmp_path: Path) -> None:

@@ -38,6 +38,14 @@ def is_cell(elem: pf.Element, kind: str | None = None) -> bool:
     return kind is None or kind in elem.classes
 
 
+def ancestor(elem: pf.Element, test: Callable[[pf.Element], bool]) -> pf.Element | None:
+    """The nearest of ``elem`` and its ancestors for which ``test`` is true, or None."""
+    node: pf.Element | None = elem
+    while node is not None and not test(node):
+        node = node.parent
+    return node
+
+
 def is_output(elem: pf.Element) -> bool:
     """True for an output Div inside a code cell."""
     return isinstance(elem, pf.Div) and "output" in elem.classes

@@ -45,7 +45,7 @@ import panflute as pf
 
 from pandockit.config import get_option
 from pandockit.context import notebook_of
-from pandockit.filters.base import cell_index, is_cell, is_output, run
+from pandockit.filters.base import ancestor, cell_index, is_cell, is_output, run
 
 NAME = "math"
 
@@ -65,12 +65,7 @@ _BREAKS = (pf.Space, pf.SoftBreak, pf.LineBreak)
 
 def in_table(elem: pf.Element) -> bool:
     """True when ``elem`` is inside a table cell (where kramdown splits rows on ``|``)."""
-    node: pf.Element | None = elem
-    while node is not None:
-        if isinstance(node, pf.TableCell):
-            return True
-        node = node.parent
-    return False
+    return ancestor(elem, lambda node: isinstance(node, pf.TableCell)) is not None
 
 
 def in_output(elem: pf.Element) -> bool:
@@ -396,9 +391,7 @@ def source_tex(tex: str, elem: pf.Element, doc: pf.Doc) -> str:
 
 
 def _cell_source(elem: pf.Element, doc: pf.Doc) -> str | None:
-    node = elem.parent
-    while node is not None and not is_cell(node):
-        node = node.parent
+    node = ancestor(elem, is_cell)
     notebook = notebook_of(doc)
     if node is None or notebook is None:
         return None
@@ -519,22 +512,13 @@ def _raw_tex_block(elem: pf.RawBlock, doc: pf.Doc) -> list[pf.Block] | pf.Block 
 
 
 def _in_markdown_cell(elem: pf.Element) -> bool:
-    node = elem.parent
-    while node is not None:
-        if isinstance(node, pf.Div) and "cell" in node.classes:
-            return "markdown" in node.classes
-        node = node.parent
-    return True
+    cell = ancestor(elem, is_cell)
+    return cell is None or "markdown" in cell.classes
 
 
 def _in_body(elem: pf.Element) -> bool:
     """False for elements of the metadata (the filter rewrites the body only)."""
-    node: pf.Element | None = elem
-    while node is not None:
-        if isinstance(node, pf.MetaValue):
-            return False
-        node = node.parent
-    return True
+    return ancestor(elem, lambda node: isinstance(node, pf.MetaValue)) is None
 
 
 _ACTS_ON = (pf.Math, pf.RawInline, pf.RawBlock, pf.Str, pf.Para, pf.Plain)
