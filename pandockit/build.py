@@ -115,7 +115,25 @@ def build_key(data: bytes, rel: str, opts: str) -> str:
 def _up_to_date(site: Path, entry: mf.Entry | None, key: str) -> bool:
     if entry is None or entry.key != key:
         return False
-    return all(os.path.exists(_site_file(site, f)) for f in entry.files())
+    if not all(os.path.exists(_site_file(site, f)) for f in entry.files()):
+        return False
+    return all(_sha256_of(path) == digest for path, digest in entry.deps.items())
+
+
+def _sha256_of(path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def local_deps(post_media: dict[str, str], media: dict[str, bytes]) -> dict[str, str]:
+    """The local files a post copied (absolute path -> SHA-256 of the bytes it copied)."""
+    return {
+        os.path.abspath(source[len("file:") :]): hashlib.sha256(media[name]).hexdigest()
+        for name, source in sorted(post_media.items())
+        if source.startswith("file:") and name in media
+    }
 
 
 def _site_file(site: Path, rel: str) -> Path:
@@ -362,7 +380,8 @@ class _Build:
         else:
             self.report.step(f"converted {result.rel} -> {post_rel}{images}")
         old = self.manifest.entries.get(result.rel)
-        self.manifest.entries[result.rel] = mf.Entry(result.key, post_rel, media_rel)
+        deps = local_deps(result.post.media, result.media)
+        self.manifest.entries[result.rel] = mf.Entry(result.key, post_rel, media_rel, deps)
         self.changed = True
         self.summary.converted.append(result.rel)
         if old is not None:

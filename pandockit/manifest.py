@@ -28,6 +28,9 @@ class Entry:
     key: str
     post: str
     media: list[str] = field(default_factory=list)
+    #: Local image files copied into the post (absolute path -> SHA-256 of the bytes copied):
+    #: the notebook's bytes do not change when such a file does, so they are checked too.
+    deps: dict[str, str] = field(default_factory=dict)
 
     def files(self) -> list[str]:
         """The post and its images, images first (the order they are removed in)."""
@@ -45,7 +48,7 @@ class Manifest:
         data = {
             "format": FORMAT,
             "notebooks": {
-                nb: {"key": e.key, "post": e.post, "media": sorted(e.media)}
+                nb: {"key": e.key, "post": e.post, "media": sorted(e.media), "deps": e.deps}
                 for nb, e in sorted(self.entries.items())
             },
         }
@@ -81,7 +84,12 @@ def load(site: Path) -> Manifest:
         if data.get("format") != FORMAT or not isinstance(notebooks, dict):
             raise ValueError("unknown format")
         entries = {
-            str(nb): Entry(str(e["key"]), str(e["post"]), [str(m) for m in e.get("media", [])])
+            str(nb): Entry(
+                str(e["key"]),
+                str(e["post"]),
+                [str(m) for m in e.get("media", [])],
+                {str(k): str(v) for k, v in dict(e.get("deps", {})).items()},
+            )
             for nb, e in notebooks.items()
         }
     except (ValueError, KeyError, TypeError, AttributeError):

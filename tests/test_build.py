@@ -151,6 +151,29 @@ def test_content_change_rebuilds_only_that_notebook(site: JekyllSite) -> None:
     assert (site.path / f"_posts/{ALGEBRA}.md").stat().st_mtime_ns == other
 
 
+def test_changed_local_image_rebuilds_its_post(tmp_path: Path) -> None:
+    """A local image a markdown cell shows is part of the key: editing it re-copies it."""
+    site = new_site(tmp_path / "site", [])
+    (site.path / "_notebooks" / "images").mkdir()
+    fig = site.path / "_notebooks" / "images" / "fig.png"
+    fig.write_bytes(b"\x89PNG first")
+    nb = site.path / "_notebooks" / "2021-05-05-local.ipynb"
+    nb.write_text(json.dumps({
+        "nbformat": 4, "nbformat_minor": 5, "metadata": {},
+        "cells": [{"cell_type": "markdown", "id": "a", "metadata": {},
+                   "source": "A figure: ![fig](images/fig.png)"}],
+    }), encoding="utf-8")
+    run(site)
+    copied = [p for p in (site.path / "assets").rglob("*.png")]
+    assert [p.read_bytes() for p in copied] == [b"\x89PNG first"]
+    summary, _ = run(site)
+    assert summary.converted == [] and summary.skipped == ["_notebooks/2021-05-05-local.ipynb"]
+    fig.write_bytes(b"\x89PNG second")
+    summary, _ = run(site)
+    assert summary.converted == ["_notebooks/2021-05-05-local.ipynb"]
+    assert [p.read_bytes() for p in copied] == [b"\x89PNG second"]
+
+
 def test_modification_time_alone_changes_nothing(site: JekyllSite) -> None:
     run(site)
     nb = site.path / f"_notebooks/{TENSOR}.ipynb"
