@@ -23,7 +23,8 @@ class Post:
 
     stem: str
     text: str
-    media: dict[str, str] = field(default_factory=dict)  # file name -> pandoc media name
+    #: file name -> source: pandoc's media name (SHA-1), ``file:<path>`` or a ``data:`` URI
+    media: dict[str, str] = field(default_factory=dict)
 
 
 def render(doc: pf.Doc) -> Post:
