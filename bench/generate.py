@@ -17,10 +17,11 @@ import argparse
 import base64
 import json
 import random
-import struct
 import sys
-import zlib
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+from pngfile import encode_png  # noqa: E402
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "out" / "notebooks"
 
@@ -48,19 +49,8 @@ FORMULAS = (
 
 def png(rng: random.Random, width: int = 96, height: int = 56) -> bytes:
     """A PNG of noise pixels (incompressible, so its size is what a real plot's would be)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
     rows = b"".join(b"\x00" + rng.randbytes(width * 3) for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows, 6))
-        + chunk(b"IEND", b"")
-    )
+    return encode_png(width, height, rows, level=6)
 
 
 def _lines(text: str) -> list[str]:

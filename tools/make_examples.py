@@ -7,13 +7,12 @@ library and are reproducible byte for byte.
 from __future__ import annotations
 
 import base64
-import struct
 import sys
-import zlib
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from pngfile import encode_png
 
 OUT = Path(__file__).resolve().parent.parent / "examples" / "_notebooks"
 
@@ -23,18 +22,7 @@ def png(width: int, height: int, pixel) -> bytes:
     rows = b"".join(
         b"\x00" + b"".join(bytes(pixel(x, y)) for x in range(width)) for y in range(height)
     )
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows, 9))
-        + chunk(b"IEND", b"")
-    )
+    return encode_png(width, height, rows)
 
 
 def parabola(x: int, y: int) -> tuple[int, int, int]:
