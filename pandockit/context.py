@@ -28,6 +28,22 @@ def notebook_of(doc: pf.Doc) -> Notebook | None:
     return getattr(doc, "pandockit_notebook", None)
 
 
+def notebook_cell(doc: pf.Doc, index: int) -> dict | None:
+    """The notebook's cell number ``index`` (a cell Div's ``pandockit-cell``); None without a
+    notebook or such a cell."""
+    notebook = notebook_of(doc)
+    cells = notebook.node.get("cells", []) if notebook is not None else []
+    cell = cells[index] if 0 <= index < len(cells) else None
+    return cell if isinstance(cell, dict) else None
+
+
+def multiline_text(value: object) -> str:
+    """A notebook text field (a string, or nbformat's list of lines) as one string."""
+    if isinstance(value, list):
+        return "".join(str(v) for v in value)
+    return value if isinstance(value, str) else ""
+
+
 def site_of(doc: pf.Doc) -> Path:
     return Path(str(doc.get_metadata(SITE_KEY, ".") or "."))
 

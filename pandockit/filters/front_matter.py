@@ -47,7 +47,7 @@ import yaml
 
 from pandockit import naming, pandoc, yamltext
 from pandockit.config import get_option
-from pandockit.context import NOTEBOOK_KEY, notebook_of
+from pandockit.context import NOTEBOOK_KEY, multiline_text, notebook_of
 from pandockit.errors import PandockitError
 from pandockit.filters.base import CELLS, cell_index, is_cell, run
 from pandockit.writer import GENERATOR, GENERATOR_KEY
@@ -93,8 +93,7 @@ class Sources:
 
 
 def cell_source(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source or "")
+    return multiline_text(cell.get("source"))
 
 
 def plain(value: Any, _seen: dict[int, Any] | None = None) -> Any:

@@ -37,7 +37,7 @@ import panflute as pf
 import yaml
 
 from pandockit.config import get_option
-from pandockit.context import NOTEBOOK_KEY, notebook_of
+from pandockit.context import NOTEBOOK_KEY, multiline_text, notebook_cell
 from pandockit.filters.base import CELLS, cell_index, is_cell, run, walk
 from pandockit.liquid import BASEURL_MARKER
 from pandockit.media import (
@@ -134,19 +134,6 @@ def _short(url: str) -> str:
     return url if len(url) <= 60 else url[:40] + "..." + url[-12:]
 
 
-def _nb_cell(doc: pf.Doc, index: int) -> dict | None:
-    nb = notebook_of(doc)
-    cells = nb.node.get("cells", []) if nb is not None else []
-    cell = cells[index] if 0 <= index < len(cells) else None
-    return cell if isinstance(cell, dict) else None
-
-
-def _text(value: object) -> str:
-    if isinstance(value, list):
-        return "".join(str(v) for v in value)
-    return value if isinstance(value, str) else ""
-
-
 def _mapping(value: object) -> dict:
     """``value`` if it is a mapping, else {} (a malformed notebook must not crash us)."""
     return dict(value) if isinstance(value, dict) else {}
@@ -236,10 +223,10 @@ _MIME_OF_EXT = {ext: mime for mime, ext in EXTENSIONS.items()}
 
 def _code_cell(cell: pf.Div, doc: pf.Doc) -> None:
     index = cell_index(cell)
-    nb_cell = _nb_cell(doc, index)
+    nb_cell = notebook_cell(doc, index)
     known = output_images(nb_cell) if nb_cell is not None else None
     if nb_cell is not None:
-        source = _text(nb_cell.get("source"))
+        source = multiline_text(nb_cell.get("source"))
         caption = (nb_cell.get("metadata") or {}).get("caption")
     else:
         code = next((b for b in cell.content if isinstance(b, pf.CodeBlock)), None)
@@ -399,9 +386,9 @@ def _rewrite_html(text: str, cell: _Cell, doc: pf.Doc) -> str:
 
 def _markdown_cell(div: pf.Div, doc: pf.Doc) -> None:
     index = cell_index(div)
-    nb_cell = _nb_cell(doc, index)
+    nb_cell = notebook_cell(doc, index)
     attachments = None if nb_cell is None else _mapping(nb_cell.get("attachments"))
-    source = _text(nb_cell.get("source")) if nb_cell is not None else ""
+    source = multiline_text(nb_cell.get("source")) if nb_cell is not None else ""
     cell = _Cell(index, div.identifier, source, attachments)
 
     def visit(elem: pf.Element, _doc: pf.Doc) -> pf.Element | list | None:

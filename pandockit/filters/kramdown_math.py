@@ -44,7 +44,7 @@ import re
 import panflute as pf
 
 from pandockit.config import get_option
-from pandockit.context import notebook_of
+from pandockit.context import multiline_text, notebook_cell
 from pandockit.filters.base import ancestor, cell_index, is_cell, is_output, run
 
 NAME = "math"
@@ -392,15 +392,8 @@ def source_tex(tex: str, elem: pf.Element, doc: pf.Doc) -> str:
 
 def _cell_source(elem: pf.Element, doc: pf.Doc) -> str | None:
     node = ancestor(elem, is_cell)
-    notebook = notebook_of(doc)
-    if node is None or notebook is None:
-        return None
-    cells = notebook.node.get("cells", [])
-    index = cell_index(node)
-    if not 0 <= index < len(cells):
-        return None
-    source = cells[index].get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+    nb_cell = notebook_cell(doc, cell_index(node)) if node is not None else None
+    return multiline_text(nb_cell.get("source", "")) if nb_cell is not None else None
 
 
 # --- the filter -----------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import panflute as pf
 
 from pandockit import htmlpolicy, interactive, terminal
 from pandockit.config import get_option
-from pandockit.context import notebook_of
+from pandockit.context import multiline_text, notebook_cell, notebook_of
 from pandockit.filters.base import CELLS, cell_index, is_cell, is_output, run
 
 NAME = "outputs"
@@ -64,22 +64,12 @@ def finalize(doc: pf.Doc) -> None:
 # --- reading the bundle ------------------------------------------------------------------
 
 
-def _text(value: object) -> str:
-    if isinstance(value, list):
-        return "".join(str(v) for v in value)
-    return value if isinstance(value, str) else ""
-
-
 def raw_outputs(doc: pf.Doc, cell: pf.Div) -> list[dict] | None:
     """The notebook's outputs of ``cell`` (None when the filter runs without the notebook)."""
-    notebook = notebook_of(doc)
-    if notebook is None:
+    nb_cell = notebook_cell(doc, cell_index(cell))
+    if nb_cell is None or nb_cell.get("cell_type") != "code":
         return None
-    cells = notebook.node.get("cells", [])
-    i = cell_index(cell)
-    if not 0 <= i < len(cells) or cells[i].get("cell_type") != "code":
-        return None
-    return list(cells[i].get("outputs") or [])
+    return list(nb_cell.get("outputs") or [])
 
 
 def raw_output(out: pf.Div, position: int, outputs: list[dict] | None) -> dict | None:
@@ -209,8 +199,8 @@ def is_interactive(bundle: dict) -> bool:
 def html_blocks(bundle: dict, cell: pf.Div, n: int, doc: pf.Doc) -> list[pf.Block] | None:
     """The ``text/html`` (and ``application/javascript``) of ``bundle`` per ``html`` mode."""
     mode = get_option(doc, "html")
-    text = _text(bundle.get("text/html"))
-    script = _text(bundle.get("application/javascript"))
+    text = multiline_text(bundle.get("text/html"))
+    script = multiline_text(bundle.get("application/javascript"))
     if mode == "drop" or not (text.strip() or script.strip()):
         return None
     if mode == "sanitize":
@@ -247,16 +237,16 @@ def rich_output(out: pf.Div, raw: dict | None, cell: pf.Div, n: int, doc: pf.Doc
         if blocks:
             return blocks
     if cell.attributes.get(ASIS) == "true" and "text/plain" in bundle:
-        return [pf.RawBlock(_text(bundle["text/plain"]), format="markdown")]
+        return [pf.RawBlock(multiline_text(bundle["text/plain"]), format="markdown")]
     if "text/markdown" in bundle:
-        return [pf.RawBlock(_text(bundle["text/markdown"]), format="markdown")]
+        return [pf.RawBlock(multiline_text(bundle["text/markdown"]), format="markdown")]
     if "text/latex" in bundle:
-        return [pf.RawBlock(_text(bundle["text/latex"]), format="latex")]
+        return [pf.RawBlock(multiline_text(bundle["text/latex"]), format="latex")]
     image = image_block(out, bundle if raw else {})
     if image is not None:
         return [image]
     if "text/plain" in bundle:
-        return text_output(_text(bundle["text/plain"]), "result", doc)
+        return text_output(multiline_text(bundle["text/plain"]), "result", doc)
     return []
 
 
@@ -279,7 +269,7 @@ def _merge_streams(items: list[tuple[pf.Div, dict | None]]) -> list[tuple[pf.Div
         if "stream" not in out.classes:
             merged.append((out, ""))
             continue
-        text = _text(raw.get("text")) if raw else "".join(
+        text = multiline_text(raw.get("text")) if raw else "".join(
             b.text for b in out.content if isinstance(b, pf.CodeBlock))
         name = "stderr" if "stderr" in out.classes else "stdout"
         if merged and "stream" in merged[-1][0].classes and name in merged[-1][0].classes:
