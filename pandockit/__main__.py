@@ -1,5 +1,5 @@
 """Run the command-line interface as ``python -m pandockit``."""
 
-from pandockit.cli import main
+from pandockit.cli import run
 
-raise SystemExit(main())
+run()

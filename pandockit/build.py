@@ -191,23 +191,48 @@ def _collecting_logs(level: int) -> Iterator[_Collect]:
         log.setLevel(level_back)
 
 
-def render_task(task: Task) -> Rendered:
-    """Read and render one notebook; never raises (a failure is the answer's ``error``)."""
-    out = Rendered(task.rel, task.key)
-    with _collecting_logs(task.log_level) as logs:
-        try:
-            from pandockit.convert import plan_post, render_notebook
+def render_tasks(tasks: list[Task], batch: int | None = None) -> Iterator[Rendered]:
+    """Read and render ``tasks`` (one build's: same site and options), yielding each answer in
+    order; never raises (a failure is the answer's ``error``). pandoc reads and writes them in
+    batches of ``batch`` (:func:`pandockit.convert.render_many`; None: its default)."""
+    if not tasks:
+        return
+    from pandockit.convert import plan_post, render_many
 
-            planned = plan_post(task.path, task.options)  # as convert() does
-            out.post, out.media = render_notebook(
-                planned.notebook, task.options, task.site, planned.source_day
-            )
-        except PandockitError as exc:
-            out.error = str(exc) if exc.path else f"{task.path}: {exc.message}"
-        except Exception as exc:  # a bug in one notebook's conversion must not stop the build
-            out.error = f"{task.path}: internal error ({type(exc).__name__}: {exc})"
-    out.logs = logs.records
-    return out
+    answers = [Rendered(task.rel, task.key) for task in tasks]
+    planned, owners = [], []
+    for task, out in zip(tasks, answers):
+        with _collecting_logs(task.log_level) as logs:
+            try:
+                planned.append(plan_post(task.path, task.options))  # as convert() does
+                owners.append(out)
+            except PandockitError as exc:
+                out.error = str(exc) if exc.path else f"{task.path}: {exc.message}"
+            except Exception as exc:  # a bug in one notebook's conversion must not stop the build
+                out.error = f"{task.path}: internal error ({type(exc).__name__}: {exc})"
+        out.logs += logs.records
+
+    @contextmanager
+    def logs_of(i: int) -> Iterator[None]:
+        with _collecting_logs(tasks[0].log_level) as logs:
+            yield
+        owners[i].logs += logs.records
+
+    options, site = tasks[0].options, tasks[0].site
+    done = iter(render_many(planned, options, site, batch=batch, around=logs_of))
+    rendering = {id(out) for out in owners}
+    for out in answers:
+        if id(out) in rendering:
+            outcome = next(done)
+            if outcome.error is not None:
+                out.error = str(outcome.error)
+            else:
+                out.post, out.media = outcome.post, outcome.media
+        yield out
+
+
+def _render_chunk(tasks: list[Task]) -> list[Rendered]:
+    return list(render_tasks(tasks, batch=len(tasks)))  # the other workers keep the cores busy
 
 
 def _ignore_sigint() -> None:
@@ -216,24 +241,37 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops workers
 
 
+#: Most notebooks a worker process is given at a time (one pandoc read and one write for all).
+CHUNK = 32
+
+
+def chunk_size(tasks: int, jobs: int) -> int:
+    """Notebooks per worker task: about two tasks per worker, so that each pandoc start is
+    shared by many notebooks (measured on 100 notebooks, 2 workers: chunks of 25 take 3.4 s
+    of CPU, of 8 take 3.8 s) and the workers still finish close together."""
+    return max(1, min(CHUNK, -(-tasks // (2 * jobs))))
+
+
 def _rendered(tasks: list[Task], jobs: int) -> Iterator[Rendered]:
     """Render ``tasks``, yielding answers in the order of ``tasks`` (whatever finishes first)."""
     if jobs <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield render_task(task)
+        yield from render_tasks(tasks)
         return
     import concurrent.futures as cf
 
     import pandockit.convert  # noqa: F401  (imported once here, inherited by forked workers)
 
-    pool = cf.ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_ignore_sigint)
+    size = chunk_size(len(tasks), jobs)
+    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    pool = cf.ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_ignore_sigint)
     try:
-        futures = [pool.submit(render_task, t) for t in tasks]
-        for task, future in zip(tasks, futures):
+        futures = [pool.submit(_render_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
             try:
-                yield future.result()
+                yield from future.result()
             except Exception as exc:  # a worker died (killed, out of memory)
-                yield Rendered(task.rel, task.key, error=f"{task.path}: worker failed ({exc})")
+                for task in chunk:
+                    yield Rendered(task.rel, task.key, error=f"{task.path}: worker failed ({exc})")
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

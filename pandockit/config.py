@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from pandockit import yamltext
 from pandockit.errors import PandockitError
 
 log = logging.getLogger("pandockit")
@@ -100,7 +101,7 @@ def read_site_config(site: Path) -> dict[str, Any]:
     if not cfg.is_file():
         return {}
     try:
-        data = yaml.safe_load(cfg.read_text(encoding="utf-8"))
+        data = yamltext.safe_load(cfg.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise PandockitError(cfg, f"cannot read site configuration: {exc}") from None
     if data is None:

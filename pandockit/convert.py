@@ -7,10 +7,12 @@ order, one pandoc write (AST -> Markdown), then the writer puts the files in the
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import panflute as pf
 from panflute.elements import from_json
@@ -22,10 +24,12 @@ from pandockit.filters import front_matter
 from pandockit.media import check_local_images, resolve
 from pandockit.notebook import Notebook, read_notebook
 from pandockit.pipeline import run_pipeline
-from pandockit.render import Post, render
+from pandockit.render import Post, body_ast, finish, render
 from pandockit.writer import write_post
 
 SOURCE_DATE_KEY = "pandockit-source-date"
+
+T = TypeVar("T")
 
 
 def source_date(path: Path, options: Options) -> str:
@@ -64,7 +68,14 @@ def prepare_doc(
 def load_doc(notebook: Notebook) -> pf.Doc:
     """pandoc's AST of ``notebook`` as a panflute document, built in one JSON parse (panflute's
     own ``load`` hook, without a dict round trip: 0.3 s less on a 2,000-cell notebook)."""
-    doc = json.loads(pandoc.read_json(notebook.pandoc_input), object_hook=from_json)
+    return doc_of(pandoc.read_parts(notebook.pandoc_input))
+
+
+def doc_of(parts: list[bytes] | list[str]) -> pf.Doc:
+    """The panflute document of pandoc's JSON AST, read in ``parts`` (see pandoc.read_parts)."""
+    doc, *rest = (json.loads(part, object_hook=from_json) for part in parts)
+    for part in rest:
+        doc.content.extend(part.content)
     doc.format = "markdown"  # what a filter run as ``pandoc -t markdown --filter`` is told
     return doc
 
@@ -92,16 +103,140 @@ def render_notebook(
     source_day: str | None = None,
 ) -> tuple[Post, dict[str, bytes]]:
     """The post and its media bytes for ``notebook`` (of ``site``); writes nothing."""
-    try:
-        doc = prepare_doc(load_doc(notebook), notebook, options, site, source_day)
-        doc = run_pipeline(doc)
-        warn_future(doc)
-        post = render(doc)
-    except RecursionError:  # panflute recurses once per level of pandoc's AST
-        raise PandockitError(
-            notebook.path, "too deeply nested to convert (hundreds of nested lists or quotes?)"
-        ) from None
+
+    def work() -> Post:
+        return render(filtered(load_doc(notebook), notebook, options, site, source_day))
+
+    post = _deep_guard(notebook.path, work)  # loading recurses per level too
     return post, resolve(notebook.node, post.media)
+
+
+def filtered(
+    doc: pf.Doc,
+    notebook: Notebook,
+    options: Options,
+    site: Path | None = None,
+    source_day: str | None = None,
+) -> pf.Doc:
+    """``doc`` (pandoc's read of ``notebook``) through the whole pipeline, ready to render."""
+
+    def work() -> pf.Doc:
+        done = run_pipeline(prepare_doc(doc, notebook, options, site, source_day))
+        warn_future(done)
+        return done
+
+    return _deep_guard(notebook.path, work)
+
+
+TOO_DEEP = "too deeply nested to convert (hundreds of nested lists or quotes?)"
+
+
+def _deep_guard(path: Path, work: Callable[[], T]) -> T:
+    try:
+        return work()
+    except RecursionError:  # panflute recurses once per level of pandoc's AST
+        raise PandockitError(path, TOO_DEEP) from None
+
+
+#: Notebooks per pandoc process when many are converted in one process (:func:`render_many`):
+#: at least MIN_BATCH, so that a pandoc start is shared, at most MAX_BATCH, and about a quarter
+#: of them, so that pandoc reads the next batch and writes the last while Python filters this
+#: one (both cores busy) and Python waits little for the first read and the last write.
+MIN_BATCH, MAX_BATCH = 4, 25
+
+
+def batch_size(count: int) -> int:
+    return max(MIN_BATCH, min(MAX_BATCH, -(-count // 4)))
+
+
+@dataclass
+class Rendering:
+    """What :func:`render_many` made of one notebook: its post and media, or its error."""
+
+    planned: Planned
+    post: Post | None = None
+    media: dict[str, bytes] = field(default_factory=dict)
+    error: PandockitError | None = None
+
+
+def render_many(
+    planned: list[Planned],
+    options: Options,
+    site: Path | None = None,
+    *,
+    batch: int | None = None,
+    around: Callable[[int], AbstractContextManager[object]] | None = None,
+) -> Iterator[Rendering]:
+    """Render every notebook of ``planned``, yielding each outcome in order; writes nothing.
+
+    Posts are the ones :func:`render_notebook` gives, but pandoc reads and writes ``batch``
+    notebooks (default: :func:`batch_size`) per process (pandoc-server, see
+    :class:`pandockit.pandoc.Batch`), reading the next batch and writing the previous one
+    while Python filters. Python's work on notebook ``i`` runs inside ``around(i)`` (a build
+    collects each notebook's log lines with it)."""
+    scope = around or (lambda _i: nullcontext())
+    batch = batch or batch_size(len(planned))
+    groups = [list(range(i, min(i + batch, len(planned)))) for i in range(0, len(planned), batch)]
+    reads = [_start_read(planned, group) for group in groups[:1]]
+    writing: tuple[list[int], dict[int, pf.Doc], pandoc.Many] | None = None
+    out: dict[int, Rendering] = {}
+    for k, group in enumerate(groups):
+        if k + 1 < len(groups):
+            reads.append(_start_read(planned, groups[k + 1]))
+        docs: dict[int, pf.Doc] = {}
+        for i, text in zip(group, reads[k].results()):
+            out[i] = Rendering(planned[i])
+            with scope(i):
+                try:
+                    if isinstance(text, PandockitError):
+                        raise text
+                    plan = planned[i]
+                    doc = doc_of([text])
+                    docs[i] = filtered(doc, plan.notebook, options, site, plan.source_day)
+                except Exception as exc:  # noqa: BLE001  (one notebook's failure is its own)
+                    out[i].error = _named(exc, planned[i].path)
+        reads[k] = None  # type: ignore[call-overload]  # its texts are no longer needed
+        started = (group, docs, pandoc.write_many([body_ast(docs[i]) for i in docs]))
+        if writing is not None:
+            yield from _finished(writing, out, scope)
+        writing = started
+    if writing is not None:
+        yield from _finished(writing, out, scope)
+
+
+def _start_read(planned: list[Planned], group: list[int]) -> pandoc.Many:
+    return pandoc.read_many([planned[i].notebook.pandoc_input for i in group])
+
+
+def _finished(
+    writing: tuple[list[int], dict[int, pf.Doc], pandoc.Many],
+    out: dict[int, Rendering],
+    scope: Callable[[int], AbstractContextManager[object]],
+) -> Iterator[Rendering]:
+    group, docs, write = writing
+    bodies = dict(zip(docs, write.results()))
+    for i in group:
+        done = out.pop(i)
+        if i in docs:
+            with scope(i):
+                try:
+                    body = bodies[i]
+                    if isinstance(body, PandockitError):
+                        raise body
+                    done.post = finish(docs[i], body)
+                    done.media = resolve(done.planned.notebook.node, done.post.media)
+                except Exception as exc:  # noqa: BLE001
+                    done.error = _named(exc, done.planned.path)
+        yield done
+
+
+def _named(exc: Exception, path: Path) -> PandockitError:
+    """``exc`` as the error of the notebook at ``path`` (a bug is one too, not a crash)."""
+    if isinstance(exc, RecursionError):
+        return PandockitError(path, TOO_DEEP)
+    if not isinstance(exc, PandockitError):
+        return PandockitError(path, f"internal error ({type(exc).__name__}: {exc})")
+    return exc if exc.path else PandockitError(path, exc.message)
 
 
 @dataclass

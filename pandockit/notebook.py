@@ -6,6 +6,10 @@ is a v4 notebook that needed no repair (so ``pandoc NB.ipynb --filter pandockit-
 CLI read the same input), the repaired or upgraded JSON otherwise (pandoc's reader does not read
 v2, and refuses a v4 cell that lacks a field or has one of the wrong type).
 
+The checks are the fields pandoc's reader and pandockit read, not all of nbformat's schema
+(whose validation cost more than the rest of the read): a notebook that breaks the schema
+elsewhere (an odd metadata value, say) is converted as pandoc reads it.
+
 Hostile or broken input never reaches pandoc or panflute as is:
 
 - a cell, output or field pandoc's reader would refuse (missing ``metadata``, ``source`` of the
@@ -76,7 +80,7 @@ class Notebook:
     """A notebook read from disk."""
 
     path: Path
-    node: dict  # nbformat v4 NotebookNode
+    node: dict  # the nbformat v4 notebook, as plain dicts and lists
     pandoc_input: bytes  # what pandoc's ipynb reader is given
 
 
@@ -99,7 +103,6 @@ def read_notebook(
     _warn(path, "notebook repaired", notes)
     cut = cap_outputs(node, max_output_chars)
     _warn(path, "output text cut (option max-output-chars)", cut)
-    _validate(path, node)
     plain_utf8 = encoding == "utf-8-sig" and not raw.startswith(codecs.BOM_UTF8)
     if major == 4 and not (notes or cut) and plain_utf8:
         pandoc_input = raw
@@ -488,34 +491,22 @@ def _warn(path: Path, what: str, notes: list[str]) -> None:
 
 
 def _to_v4(path: Path, data: dict, major: int) -> dict:
+    """The notebook as nbformat v4: a v4 one as it is (plain dicts; :func:`repair` checked
+    every field pandoc's reader and pandockit read), a v2 or v3 one upgraded by nbformat
+    (imported only then: 60 ms)."""
+    if major == 4:
+        return data
     import nbformat
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if major < 4:  # as nbformat.reads does: v3 sources are lists of lines to join
-                minor = data.get("nbformat_minor", 0)
-                node = nbformat.versions[major].to_notebook_json(data, minor=minor)
-                node = nbformat.convert(node, 4)
-            else:
-                node = nbformat.from_dict(data)
+            # as nbformat.reads does: v3 sources are lists of lines to join
+            minor = data.get("nbformat_minor", 0)
+            node = nbformat.versions[major].to_notebook_json(data, minor=minor)
+            node = nbformat.convert(node, 4)
     except Exception as exc:  # nbformat raises many types on malformed old notebooks
         raise PandockitError(path, f"cannot upgrade nbformat {major} notebook: {exc}") from None
-    if major < 4 and not isinstance(node.get("cells"), list):
+    if not isinstance(node.get("cells"), list):
         raise PandockitError(path, f"cannot upgrade nbformat {major} notebook: no cells")
     return node
-
-
-def _validate(path: Path, node: dict) -> None:
-    """Warn (never fail) when the notebook still breaks the nbformat schema."""
-    import nbformat
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            nbformat.validate(node, repair_duplicate_cell_ids=False, strip_invalid_metadata=False)
-    except nbformat.ValidationError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "schema error"
-        log.warning("%s: notebook does not follow the nbformat schema (%s)", path, first)
-    except Exception:  # a validator crash on odd input is not the user's problem
-        log.debug("%s: nbformat validation could not run", path)

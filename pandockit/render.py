@@ -29,12 +29,21 @@ class Post:
 
 def render(doc: pf.Doc) -> Post:
     """The post ``doc`` stands for (``doc`` has been through the whole pipeline)."""
+    return finish(doc, pandoc.write_markdown(body_ast(doc)))
+
+
+def body_ast(doc: pf.Doc) -> dict:
+    """The JSON AST pandoc writes as the body of the post of ``doc``."""
+    ast = doc.to_json()
+    ast["meta"] = {}  # metadata is pandockit's working state, never part of the body
+    return ast
+
+
+def finish(doc: pf.Doc, body: str) -> Post:
+    """The post of ``doc`` with ``body``, the Markdown pandoc wrote of :func:`body_ast`."""
     fm = yamltext.load(str(doc.get_metadata(FRONT_MATTER_KEY, "") or ""))
     stem = str(doc.get_metadata(POST_KEY, "post"))
     media = {str(k): str(v) for k, v in (doc.get_metadata(MEDIA_KEY, {}) or {}).items()}
-    ast = doc.to_json()
-    ast["meta"] = {}  # metadata is pandockit's working state, never part of the body
-    body = pandoc.write_markdown(ast)
     if get_option(doc, "liquid") == "off":
         fm["render_with_liquid"] = False
         body = liquid.protect(body, baseurl=str(get_option(doc, "baseurl")))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from pandockit import yamltext
 from pandockit.errors import PandockitError
 
 if TYPE_CHECKING:  # render imports panflute; a build with nothing to convert must not
@@ -21,7 +22,11 @@ if TYPE_CHECKING:  # render imports panflute; a build with nothing to convert mu
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` all at once (the old file stays whole on any failure)."""
+    """Replace ``path`` with ``data`` all at once (the old file stays whole on any failure).
+
+    Not fsync'ed: a rename is atomic for every reader and against an interrupted or failing
+    run, and what is written can always be written again from the notebook; an fsync per file
+    cost 0.35 s of a 100-notebook build (700 files)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -30,8 +35,6 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except OSError as exc:
@@ -141,7 +144,7 @@ def is_pandockit_post(path: Path) -> bool:
     if not end:
         return False
     try:
-        data = yaml.safe_load("\n".join(lines[1:end]))
+        data = yamltext.safe_load("\n".join(lines[1:end]))
     except yaml.YAMLError:
         return False
     return isinstance(data, dict) and data.get(GENERATOR_KEY) == GENERATOR

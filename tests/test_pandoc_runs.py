@@ -20,7 +20,7 @@ EXAMPLE = sorted((ROOT / "examples" / "_notebooks").glob("*.ipynb"))[0]
 @pytest.fixture(autouse=True)
 def _no_leftovers():
     yield
-    pandoc._cancel_prefetched()
+    pandoc.cancel_prefetched()
 
 
 def test_bundled_binary_without_importing_pypandoc() -> None:
@@ -59,7 +59,8 @@ def test_prefetch_limit_cancels_the_oldest() -> None:
         pandoc.prefetch_read(data + b" " * n)
         jobs.append(pandoc._PREFETCHED[-1])
     assert len(pandoc._PREFETCHED) == pandoc.PREFETCH_LIMIT
-    assert jobs[0] not in pandoc._PREFETCHED and jobs[0].proc.returncode is not None
+    assert jobs[0] not in pandoc._PREFETCHED
+    assert all(job.proc.returncode is not None for job in jobs[0].jobs)
 
 
 def test_failed_prefetched_read_is_a_one_line_error(tmp_path: Path) -> None:
@@ -90,3 +91,162 @@ def test_convert_cli_with_prefetch(tmp_path: Path) -> None:
         written = (site / "_posts" / f"{plan.stem}.md").read_text(encoding="utf-8")
         assert written == post.text
 
+
+
+# --- reading in parts, and many documents per pandoc ----------------------------------------
+
+CORPUS = sorted((ROOT / "tests" / "data" / "corpus").rglob("*.ipynb"))
+CASES = sorted((ROOT / "tests" / "cases").glob("*/*.ipynb"))
+
+
+def _pandoc_inputs() -> list[tuple[str, bytes]]:
+    """What pandoc reads of every notebook of the corpus, examples and cases (repaired)."""
+    from pandockit.notebook import read_notebook
+
+    return [(nb.name, read_notebook(nb).pandoc_input)
+            for nb in [*CORPUS, *sorted(EXAMPLE.parent.glob("*.ipynb")), *CASES]]
+
+
+READABLE = _pandoc_inputs()
+
+
+def _doc_json(parts: list) -> dict:
+    from pandockit.convert import doc_of
+
+    return doc_of(parts).to_json()
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_a_notebook_read_in_parts_is_the_notebook_read_whole(parts: int) -> None:
+    """The premise of split reads, on every v4 notebook of the corpus, examples and cases:
+    pandoc's reader parses cells on their own, so the parts' blocks concatenate to the whole."""
+    checked = 0
+    for name, data in READABLE:
+        pieces = pandoc.split_notebook(data, parts, min_work=0)
+        if len(pieces) < 2:
+            continue
+        whole = pandoc.run_pandoc(pandoc.READ_ARGS, data)
+        read = [pandoc.run_pandoc(pandoc.READ_ARGS, piece) for piece in pieces]
+        assert _doc_json(read) == _doc_json([whole]), name
+        checked += 1
+    assert checked >= 30
+
+
+def test_split_keeps_every_cell_in_order() -> None:
+    data = EXAMPLE.read_bytes()
+    cells = json.loads(data)["cells"]
+    pieces = pandoc.split_notebook(data, 2, min_work=0)
+    assert len(pieces) == 2
+    assert [c for p in pieces for c in json.loads(p)["cells"]] == cells
+    assert pandoc.split_notebook(data, 1, min_work=0) == [data]  # one core: no split
+    assert pandoc.split_notebook(data, 2) == [data]  # too little Markdown to pay
+    assert pandoc.split_notebook(b"{not json", 2, min_work=0) == [b"{not json"]
+
+
+def test_large_notebook_is_read_in_parts_by_default() -> None:
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "Some *text* here. " * 60}
+                    for _ in range(40)], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    data = json.dumps(nb).encode()
+    expected = 2 if pandoc._cores() >= 2 else 1
+    assert len(pandoc.split_notebook(data)) == expected
+    whole = pandoc.run_pandoc(pandoc.READ_ARGS, data)
+    assert json.loads(pandoc.read_json(data)) == json.loads(whole)
+
+
+@pytest.mark.parametrize("server", [True, False], ids=["pandoc-server", "one-by-one"])
+def test_many_reads_and_writes_are_the_single_runs(server: bool, monkeypatch) -> None:
+    """Batched reads and writes (pandoc-server as CGI; or, without a server mode, one process
+    each) give byte for byte what one pandoc run per document gives."""
+    if not server:
+        monkeypatch.setattr(pandoc, "has_server", lambda: False)
+    assert server is False or pandoc.has_server()
+    notebooks = [data for _, data in READABLE[:12]]
+    reads = pandoc.read_many(notebooks).results()
+    singles = [pandoc.run_pandoc(pandoc.READ_ARGS, nb) for nb in notebooks]
+    assert [json.loads(r) for r in reads] == [json.loads(s) for s in singles]
+    asts = [json.loads(s) for s in singles]
+    writes = pandoc.write_many(asts).results()
+    assert writes == [pandoc.write_markdown(ast) for ast in asts]
+
+
+def test_a_failing_document_fails_alone_in_a_batch() -> None:
+    good = EXAMPLE.read_bytes()
+    bad = b'{"cells": "not a list", "nbformat": 4, "nbformat_minor": 5, "metadata": {}}'
+    first, second, third = pandoc.read_many([good, bad, good]).results()
+    assert isinstance(second, PandockitError)
+    assert str(second).startswith("pandoc (reading) failed: ") and "\n" not in str(second)
+    assert first == third and json.loads(first)["blocks"]
+
+
+def test_render_many_gives_the_posts_of_render_notebook(tmp_path: Path) -> None:
+    """The batched pipeline (several batches, reads and writes overlapping) makes the same
+    posts and media as converting each notebook alone, and reports a failure in its place."""
+    from pandockit.config import resolve_options
+    from pandockit.convert import plan_post, render_many, render_notebook
+
+    options = resolve_options(tmp_path)
+    notebooks = [*EXAMPLE.parent.glob("*.ipynb"), *CASES]
+    planned = [plan_post(nb, options) for nb in notebooks]
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    planned.insert(2, plan_post(broken, options))
+    planned[2].notebook = dataclasses_replace(planned[2].notebook, b"{}")
+    outcomes = list(render_many(planned, options, tmp_path, batch=3))
+    assert [o.planned for o in outcomes] == planned
+    assert outcomes[2].error is not None and str(outcomes[2].error.path) == str(broken)
+    for plan, outcome in zip(planned, outcomes):
+        if plan is planned[2]:
+            continue
+        post, media = render_notebook(plan.notebook, options, tmp_path, plan.source_day)
+        assert outcome.error is None, outcome.error
+        assert (outcome.post.text, outcome.media) == (post.text, media), plan.path.name
+
+
+def dataclasses_replace(notebook, pandoc_input: bytes):
+    import dataclasses
+
+    return dataclasses.replace(notebook, pandoc_input=pandoc_input)
+
+
+@pytest.mark.parametrize("parts", [2, 3, 5])
+def test_a_body_written_in_parts_is_the_body_written_whole(parts: int) -> None:
+    """The premise of split writes, on the filtered body of every example and golden case:
+    cut between paragraphs, headings or code, the parts' Markdown joined by a blank line is
+    the whole's, byte for byte."""
+    from pandockit.config import resolve_options
+    from pandockit.convert import filtered, load_doc, plan_post
+    from pandockit.render import body_ast
+
+    options = resolve_options(ROOT / "examples" / "site")
+    split = 0
+    for nb in [*sorted(EXAMPLE.parent.glob("*.ipynb")), *CASES]:
+        plan = plan_post(nb, options)
+        doc = filtered(load_doc(plan.notebook), plan.notebook, options, None, plan.source_day)
+        ast = body_ast(doc)
+        whole = pandoc.run_pandoc(pandoc.WRITE_ARGS, json.dumps(ast).encode()).decode()
+        pieces = pandoc.split_body(ast, parts)
+        written = [pandoc.run_pandoc(pandoc.WRITE_ARGS, piece).decode() for piece in pieces]
+        assert "\n".join(written) == whole, nb.name
+        split += len(pieces) > 1
+    assert split >= 5
+
+
+def test_bodies_with_footnotes_or_too_large_are_written_whole() -> None:
+    para = {"t": "Para", "c": [{"t": "Str", "c": "x" * 100}]}
+    note = {"t": "Para", "c": [{"t": "Note", "c": [para]}]}
+    ast = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": [para] * 10}
+    assert len(pandoc.split_body(ast, 2)) == 2
+    assert json.loads(b"".join(pandoc.split_body(ast, 1))) == ast
+    assert len(pandoc.split_body({**ast, "blocks": [para] * 9 + [note]}, 2)) == 1
+    big = {**ast, "blocks": [para] * (pandoc.SPLIT_WRITE_MAX // 100)}
+    assert len(pandoc.split_body(big, 2)) == 1
+
+
+def test_split_takes_any_json() -> None:
+    """Reads are split before the notebook is checked: odd cells must not break the split."""
+    odd = [1, None, "x", {"cell_type": "markdown", "source": 5},
+           {"cell_type": "markdown", "source": [None, "a" * 50_000]},
+           {"cell_type": "code", "source": {"a": 1}}, {"cell_type": "markdown", "source": "b"}]
+    data = json.dumps({"cells": odd, "nbformat": 4}).encode()
+    pieces = pandoc.split_notebook(data, 2, min_work=0)
+    assert [c for p in pieces for c in json.loads(p)["cells"]] == odd

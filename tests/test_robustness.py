@@ -681,7 +681,7 @@ def test_pandoc_runs_without_a_shell(tmp_path: Path, monkeypatch) -> None:
         return real(*args, **kwargs)
 
     monkeypatch.setattr(subprocess, "run", spy)
-    monkeypatch.setattr(subprocess, "Popen", _no_popen(subprocess.Popen))
+    monkeypatch.setattr(subprocess, "Popen", _no_popen(subprocess.Popen, calls))
     nb = write(tmp_path, "2021-09-10-$(touch PWNED);x.ipynb",
                notebook([md("# S\n\n`$(touch PWNED)` ; rm -rf /tmp/nothing")]))
     convert(nb, tmp_path / "site", resolve_options(tmp_path / "site"))
@@ -691,10 +691,12 @@ def test_pandoc_runs_without_a_shell(tmp_path: Path, monkeypatch) -> None:
     assert not list(tmp_path.rglob("PWNED"))
 
 
-def _no_popen(real):
+def _no_popen(real, calls: list | None = None):
     class Checked(real):  # type: ignore[misc, valid-type]
         def __init__(self, args, *rest, **kwargs) -> None:
             assert not kwargs.get("shell") and isinstance(args, (list, tuple)), args
+            if calls is not None:
+                calls.append(((args,), kwargs))
             super().__init__(args, *rest, **kwargs)
 
     return Checked

@@ -21,8 +21,7 @@ import re
 
 import panflute as pf
 
-from pandockit.config import get_option
-from pandockit.filters.base import CELLS, is_cell, is_output, run
+from pandockit.filters.base import CELLS, is_cell, is_output, items_of, option, run
 from pandockit.liquid import live_cell
 
 NAME = "cells"
@@ -50,7 +49,7 @@ def _indented(text: str) -> str:
 def text_block(text: str, doc: pf.Doc, kind: str = "") -> pf.RawBlock:
     """A text output as the configured style of code block, with its class if it has one."""
     text = text.rstrip("\n")
-    if get_option(doc, "output-style") == "fenced":
+    if option(doc, "output-style") == "fenced":
         body = _fence_text(text, "text")
     else:
         body = _indented(text)
@@ -76,20 +75,20 @@ def toggle(blocks: list[pf.Block], summary: str, opened: bool = False) -> list[p
 
 def _unwrap_output(div: pf.Div, doc: pf.Doc) -> list[pf.Block]:
     blocks: list[pf.Block] = []
-    for block in div.content:
+    for block in items_of(div):
         if isinstance(block, pf.CodeBlock) and (TEXT_KIND in block.attributes or not block.classes):
             blocks.append(text_block(block.text, doc, block.attributes.get(TEXT_KIND, "")))
         else:
             blocks.append(block)
     if div.attributes.get("pandockit-fold") == "closed":
-        return toggle(blocks, str(get_option(doc, "output-summary")))
+        return toggle(blocks, str(option(doc, "output-summary")))
     return blocks
 
 
 def _unwrap_code(cell: pf.Div, doc: pf.Doc) -> list[pf.Block]:
     inputs: list[pf.Block] = []
     outputs: list[pf.Block] = []
-    for block in cell.content:
+    for block in items_of(cell):
         if isinstance(block, pf.CodeBlock):
             if block.text.strip():
                 language = block.classes[0] if block.classes else ""
@@ -98,12 +97,12 @@ def _unwrap_code(cell: pf.Div, doc: pf.Doc) -> list[pf.Block]:
             outputs.extend(_unwrap_output(block, doc))
         else:
             outputs.append(block)
-    summary = cell.attributes.get("pandockit-summary") or str(get_option(doc, "summary"))
+    summary = cell.attributes.get("pandockit-summary") or str(option(doc, "summary"))
     fold_input = cell.attributes.get("pandockit-fold-input")
     if fold_input:
         inputs = toggle(inputs, summary, opened=fold_input == "open")
     if cell.attributes.get("pandockit-fold-output"):
-        outputs = toggle(outputs, str(get_option(doc, "output-summary")))
+        outputs = toggle(outputs, str(option(doc, "output-summary")))
     blocks = inputs + outputs
     fold_cell = cell.attributes.get("pandockit-fold-cell")
     if fold_cell:
@@ -125,11 +124,11 @@ def action(elem: pf.Element, doc: pf.Doc) -> list[pf.Block] | None:
         return None
     if "code" in elem.classes:
         return _separated(_unwrap_code(elem, doc))
-    blocks = live_cell(elem, list(elem.content), str(get_option(doc, "liquid-tag")))
+    shown = live_cell(elem, items_of(elem), str(option(doc, "liquid-tag")))
     fold = elem.attributes.get("pandockit-fold-cell")
     if fold:
-        blocks = toggle(blocks, str(get_option(doc, "summary")), opened=fold == "open")
-    return _separated(blocks)
+        shown = toggle(shown, str(option(doc, "summary")), opened=fold == "open")
+    return _separated(shown)
 
 
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:

@@ -37,6 +37,7 @@ import io
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,7 +50,7 @@ from pandockit import naming, pandoc, yamltext
 from pandockit.config import get_option
 from pandockit.context import NOTEBOOK_KEY, multiline_text, notebook_of
 from pandockit.errors import PandockitError
-from pandockit.filters.base import CELLS, cell_index, is_cell, run
+from pandockit.filters.base import CELLS, cell_index, is_cell, items_of, run
 from pandockit.writer import GENERATOR, GENERATOR_KEY
 
 log = logging.getLogger("pandockit")
@@ -128,7 +129,7 @@ def yaml_value(text: str, allow_mapping: bool = False) -> Any:
     (``Part 1: the start``), which is what the author meant."""
     text = text.strip()
     try:
-        value = yaml.safe_load(text) if text else None
+        value = yamltext.safe_load(text) if text else None
     except yaml.YAMLError:
         return text
     if isinstance(value, dict) and not (allow_mapping and text.startswith("{")):
@@ -142,7 +143,7 @@ def unquote(text: str) -> str:
     text = text.strip()
     if len(text) >= 2 and text[0] in "\"'" and text[-1] == text[0]:
         try:
-            value = yaml.safe_load(text)
+            value = yamltext.safe_load(text)
         except yaml.YAMLError:
             return text
         if isinstance(value, str):
@@ -159,7 +160,7 @@ def _load_block(body: str) -> tuple[dict | None, str | None]:
     if not _LOOKS_LIKE_KEY.match(content[0]):
         return None, None  # rules around prose, not front matter
     try:
-        data = yaml.safe_load(body)
+        data = yamltext.safe_load(body)
     except yaml.YAMLError as exc:
         flat = _flat_mapping(body)
         if flat is None:
@@ -264,6 +265,18 @@ def _check_date(fm: dict, warnings: list[str]) -> None:
         )
 
 
+def _text_cells(node: dict) -> Iterator[tuple[int, dict]]:
+    """The markdown and raw cells that hold text, with their index, in order: read as far as
+    they are needed (the front matter is in the first ones; a notebook may have thousands)."""
+    for i, c in enumerate(node.get("cells", [])):
+        if (
+            isinstance(c, dict)
+            and c.get("cell_type") in ("markdown", "raw")
+            and cell_source(c).strip()
+        ):
+            yield i, c
+
+
 def collect(
     node: dict, defaults: dict | None = None, overrides: dict | None = None
 ) -> Sources:
@@ -279,15 +292,10 @@ def collect(
     for key in METADATA_KEYS:
         if isinstance(meta.get(key), dict):
             fm.update(plain(meta[key]))
-    text_cells = [
-        (i, c) for i, c in enumerate(node.get("cells", []))
-        if isinstance(c, dict)
-        and c.get("cell_type") in ("markdown", "raw")
-        and cell_source(c).strip()
-    ]
+    first_text = next(_text_cells(node), None)
     yaml_cell = None
-    if text_cells:
-        index, cell = text_cells[0]
+    if first_text is not None:
+        index, cell = first_text
         found = split_yaml_block(cell_source(cell))
         if found is not None:
             data, rest, warning = found
@@ -296,9 +304,11 @@ def collect(
             yaml_cell = index
             if warning:
                 sources.warnings.append(warning)
-    markdown = [(i, c) for i, c in text_cells if c.get("cell_type") == "markdown"]
-    if markdown and markdown[0][0] != yaml_cell:
-        index, cell = markdown[0]
+    first_markdown = next(
+        ((i, c) for i, c in _text_cells(node) if c.get("cell_type") == "markdown"), None
+    )
+    if first_markdown is not None and first_markdown[0] != yaml_cell:
+        index, cell = first_markdown
         data = parse_fastpages(cell_source(cell))
         if data is not None:
             fm.update(data)
@@ -335,7 +345,7 @@ def _typed_option(doc: pf.Doc, key: str, option: str) -> dict:
 
 
 def _cell_divs(doc: pf.Doc) -> list[pf.Div]:
-    return [b for b in doc.content if is_cell(b)]
+    return [b for b in items_of(doc) if is_cell(b)]
 
 
 def _find_cell(divs: list[pf.Div], index: int) -> pf.Div | None:

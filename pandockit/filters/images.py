@@ -36,9 +36,9 @@ from urllib.parse import quote, unquote
 import panflute as pf
 import yaml
 
-from pandockit.config import get_option
+from pandockit import yamltext
 from pandockit.context import NOTEBOOK_KEY, multiline_text, notebook_cell
-from pandockit.filters.base import CELLS, cell_index, is_cell, run, walk
+from pandockit.filters.base import CELLS, cell_index, is_cell, option, run, walk
 from pandockit.liquid import BASEURL_MARKER
 from pandockit.media import (
     EXTENSIONS,
@@ -79,7 +79,7 @@ _REFUSALS = {
 
 def asset_url(doc: pf.Doc, name: str) -> str:
     """The URL of file ``name`` of this post's asset folder, behind the baseurl marker."""
-    folder = get_option(doc, "assets-dir").strip("/")
+    folder = option(doc, "assets-dir").strip("/")
     post = str(doc.get_metadata(POST_KEY, "post"))
     return BASEURL_MARKER + quote("/" + posixpath.join(folder, post, name))
 
@@ -175,7 +175,7 @@ def cell_options(source: str) -> dict:
     if not lines:
         return {}
     try:
-        data = yaml.safe_load("\n".join(lines))
+        data = yamltext.safe_load("\n".join(lines))
     except yaml.YAMLError:
         data = None
     if isinstance(data, dict):
@@ -237,7 +237,7 @@ def _code_cell(cell: pf.Div, doc: pf.Doc) -> None:
 
     def visit(elem: pf.Element, _doc: pf.Doc) -> pf.Element | list | None:
         if not isinstance(elem, pf.Image):
-            return None
+            return _drop_empty(elem)
         match = PANDOC_NAME.match(elem.url)
         if not match:
             return None
@@ -261,18 +261,16 @@ def _code_cell(cell: pf.Div, doc: pf.Doc) -> None:
         return _sized(elem, size)
 
     walk(cell, visit, doc)
-    _drop_empty(cell, doc)
 
 
-def _drop_empty(cell: pf.Div, doc: pf.Doc) -> None:
-    """Remove paragraphs left empty by images left out (an output that was only them)."""
+def _drop_empty(elem: pf.Element) -> list | None:
+    """Remove a paragraph left empty by images left out (an output that was only them).
 
-    def visit(elem: pf.Element, _doc: pf.Doc) -> list | None:
-        if isinstance(elem, (pf.Para, pf.Plain)) and not list(elem.content):
-            return []
-        return None
-
-    walk(cell, visit, doc)
+    Part of the same walk as the images: it visits a paragraph after its images, so the
+    paragraph is seen as the images left it."""
+    if isinstance(elem, (pf.Para, pf.Plain)) and not elem.content:
+        return []
+    return None
 
 
 # --------------------------------------------------------------------------- markdown cells
@@ -384,6 +382,31 @@ def _rewrite_html(text: str, cell: _Cell, doc: pf.Doc) -> str:
     return IMG_SRC.sub(sub, text)
 
 
+#: The element types a markdown cell's images can be in.
+_MARKDOWN_TARGETS = frozenset({pf.Image, pf.RawInline, pf.RawBlock})
+#: Inline types that neither are nor hold an image or raw HTML.
+_TEXT = frozenset({pf.Str, pf.Space, pf.SoftBreak, pf.LineBreak, pf.Math, pf.Code})
+#: Inline types that hold inlines only (links, emphasis).
+_SPANS = frozenset({pf.Link, pf.Emph, pf.Strong, pf.Span, pf.Quoted, pf.Strikeout,
+                    pf.Superscript, pf.Subscript, pf.SmallCaps, pf.Underline})
+
+
+def _text_only(items: list[pf.Inline]) -> bool:
+    """True when ``items`` are words, math and code, alone or in links and emphasis."""
+    for item in items:
+        kind = type(item)
+        if kind not in _TEXT and not (kind in _SPANS and _text_only(item.content.list)):
+            return False
+    return True
+
+
+def _prose(elem: pf.Element) -> bool:
+    """True for a paragraph or heading of text only (most are), where no image and no raw
+    HTML can be: the walk of a markdown cell skips it, a test several times cheaper than
+    visiting its every word."""
+    return type(elem) in (pf.Para, pf.Plain, pf.Header) and _text_only(elem.content.list)
+
+
 def _markdown_cell(div: pf.Div, doc: pf.Doc) -> None:
     index = cell_index(div)
     nb_cell = notebook_cell(doc, index)
@@ -392,6 +415,8 @@ def _markdown_cell(div: pf.Div, doc: pf.Doc) -> None:
     cell = _Cell(index, div.identifier, source, attachments)
 
     def visit(elem: pf.Element, _doc: pf.Doc) -> pf.Element | list | None:
+        if type(elem) not in _MARKDOWN_TARGETS:
+            return None  # the cheap test first: nearly every element is a word or a space
         if isinstance(elem, pf.Image):
             new = resolve_url(elem.url, cell, doc)
             if new is None:
@@ -402,7 +427,7 @@ def _markdown_cell(div: pf.Div, doc: pf.Doc) -> None:
             elem.text = _rewrite_html(elem.text, cell, doc)
         return None
 
-    walk(div, visit, doc)
+    walk(div, visit, doc, skip=_prose)
 
 
 # --------------------------------------------------------------------------- the filter

@@ -40,12 +40,12 @@ dropped in this style (they would end the paragraph); nothing else changes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import panflute as pf
 
-from pandockit.config import get_option
 from pandockit.context import multiline_text, notebook_cell
-from pandockit.filters.base import ancestor, cell_index, is_cell, is_output, run
+from pandockit.filters.base import ancestor, cell_index, is_cell, is_output, option, run
 
 NAME = "math"
 
@@ -174,7 +174,7 @@ def dollars_display(tex: str) -> str:
 
 
 def _dollars(doc: pf.Doc) -> bool:
-    return get_option(doc, "math") == "dollars"
+    return option(doc, "math") == "dollars"
 
 
 def inline_math(tex: str, elem: pf.Element, doc: pf.Doc) -> pf.RawInline:
@@ -392,8 +392,14 @@ def source_tex(tex: str, elem: pf.Element, doc: pf.Doc) -> str:
 
 def _cell_source(elem: pf.Element, doc: pf.Doc) -> str | None:
     node = ancestor(elem, is_cell)
-    nb_cell = notebook_cell(doc, cell_index(node)) if node is not None else None
-    return multiline_text(nb_cell.get("source", "")) if nb_cell is not None else None
+    if node is None:
+        return None
+    index = cell_index(node)
+    known = getattr(doc, "pandockit_cell_sources", {})  # filled in a run (see prepare)
+    if index not in known:
+        nb_cell = notebook_cell(doc, index)
+        known[index] = multiline_text(nb_cell.get("source", "")) if nb_cell is not None else None
+    return known[index]
 
 
 # --- the filter -----------------------------------------------------------------------------
@@ -514,12 +520,48 @@ def _in_body(elem: pf.Element) -> bool:
     return ancestor(elem, lambda node: isinstance(node, pf.MetaValue)) is None
 
 
-_ACTS_ON = (pf.Math, pf.RawInline, pf.RawBlock, pf.Str, pf.Para, pf.Plain)
+#: The inline types a formula is (or has become, ``RawInline``) in a paragraph.
+_FORMULA_TYPES = frozenset({pf.Math, pf.RawInline})
+
+
+def _may_split_or_escape(block: pf.Para | pf.Plain) -> bool:
+    """Whether ``block`` holds display math (:func:`split_display`) or opens with a formula
+    written ``$$..$$`` (:func:`escape_lone_start`): else both leave it alone. Reads the items
+    without panflute's per-item bookkeeping (the walk has done it)."""
+    items = block.content.list
+    if _FORMULA_TYPES.isdisjoint(map(type, items)):
+        return False  # prose: the common case, told without a loop in Python
+    first = items[0]
+    if isinstance(first, pf.RawInline) and first.format == "markdown":
+        if first.text.startswith("$$"):
+            return True
+    return any(_is_display(i) for i in items if type(i) in _FORMULA_TYPES)
+
+
+def _raw_block_may_change(block: pf.RawBlock) -> bool:
+    return block.format in _TEX_FORMATS or (
+        block.format in ("html", "markdown") and "$" in block.text
+    )
+
+
+#: By element type, a test that is False for an element :func:`action` certainly leaves
+#: alone, told from the element itself: no climb up the tree, no option lookup. Nearly every
+#: element is such (spaces, words without a dollar, paragraphs of prose), so this runs first;
+#: the action's own tests decide for the rest. A type not listed is never changed.
+_MAY_CHANGE: dict[type, Callable[[pf.Element], bool]] = {
+    pf.Str: lambda elem: "$" in elem.text,
+    pf.Math: lambda elem: True,
+    pf.RawInline: lambda elem: elem.format in _TEX_FORMATS,
+    pf.RawBlock: _raw_block_may_change,
+    pf.Para: _may_split_or_escape,
+    pf.Plain: _may_split_or_escape,
+}
 
 
 def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list | None:
-    if not isinstance(elem, _ACTS_ON) or (isinstance(elem, pf.Str) and "$" not in elem.text):
-        return None  # the cheap test first: most elements are words without a dollar
+    may_change = _MAY_CHANGE.get(type(elem))
+    if may_change is None or not may_change(elem):
+        return None
     if not _in_body(elem):
         return None
     if isinstance(elem, pf.Math):
@@ -561,5 +603,13 @@ def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list | None:
     return None
 
 
+def prepare(doc: pf.Doc) -> None:
+    doc.pandockit_cell_sources = {}  # cell index -> its source, joined once for its formulas
+
+
+def finalize(doc: pf.Doc) -> None:
+    del doc.pandockit_cell_sources
+
+
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
-    return run(NAME, action, None, None, doc)
+    return run(NAME, action, prepare, finalize, doc)

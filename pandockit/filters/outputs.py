@@ -28,9 +28,17 @@ import logging
 import panflute as pf
 
 from pandockit import htmlpolicy, interactive, terminal
-from pandockit.config import get_option
 from pandockit.context import multiline_text, notebook_cell, notebook_of
-from pandockit.filters.base import CELLS, cell_index, is_cell, is_output, run
+from pandockit.filters.base import (
+    CELLS,
+    cell_index,
+    is_cell,
+    is_output,
+    items_of,
+    keep_only,
+    option,
+    run,
+)
 
 NAME = "outputs"
 log = logging.getLogger("pandockit")
@@ -120,9 +128,9 @@ def image_block(out: pf.Div, bundle: dict) -> pf.Block | None:
 
 def text_output(text: str, kind: str, doc: pf.Doc) -> list[pf.Block]:
     """A text output as a code block (``pandockit-text``), ANSI escapes handled, lines capped."""
-    spans = get_option(doc, "ansi") == "spans" and terminal.has_ansi(text)
+    spans = option(doc, "ansi") == "spans" and terminal.has_ansi(text)
     shown = terminal.plain(text).rstrip("\n")
-    cap = get_option(doc, "max-output-lines")
+    cap = option(doc, "max-output-lines")
     lines = shown.split("\n")
     note: list[pf.Block] = []
     if cap and len(lines) > cap:
@@ -198,7 +206,7 @@ def is_interactive(bundle: dict) -> bool:
 
 def html_blocks(bundle: dict, cell: pf.Div, n: int, doc: pf.Doc) -> list[pf.Block] | None:
     """The ``text/html`` (and ``application/javascript``) of ``bundle`` per ``html`` mode."""
-    mode = get_option(doc, "html")
+    mode = option(doc, "html")
     text = multiline_text(bundle.get("text/html"))
     script = multiline_text(bundle.get("application/javascript"))
     if mode == "drop" or not (text.strip() or script.strip()):
@@ -225,7 +233,7 @@ def _has_static(bundle: dict) -> bool:
 def rich_output(out: pf.Div, raw: dict | None, cell: pf.Div, n: int, doc: pf.Doc) -> list:
     """The one representation of an execute_result/display_data output."""
     bundle = dict(raw.get("data") or {}) if raw else ast_bundle(out)
-    mode = get_option(doc, "html")
+    mode = option(doc, "html")
     if is_interactive(bundle):
         chosen = interactive_block(bundle, cell, n, doc) if mode == "keep" else None
         if chosen is not None:
@@ -298,21 +306,21 @@ def action(elem: pf.Element, doc: pf.Doc) -> None:
     outputs = raw_outputs(doc, elem)
     items = []
     position = 0
-    for block in elem.content:
+    for block in items_of(elem):
         if is_output(block):
             items.append((block, raw_output(block, position, outputs)))
             position += 1
     raws = {id(out): raw for out, raw in items}
     kept = {}
-    collapse = get_option(doc, "collapse-output-lines")
+    collapse = option(doc, "collapse-output-lines")
     for out, text in _merge_streams(items):
         n = int(out.attributes.get("pandockit-output", 0))
         out.content = _render(out, text, raws[id(out)], elem, n, doc)
-        if collapse and line_count(list(out.content)) > collapse:
+        if collapse and line_count(items_of(out)) > collapse:
             out.attributes[FOLD] = "closed"
         if len(out.content):
             kept[id(out)] = out
-    elem.content = [b for b in elem.content if not is_output(b) or id(b) in kept]
+    keep_only(elem, [b for b in items_of(elem) if not is_output(b) or id(b) in kept])
 
 
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:

@@ -28,8 +28,18 @@ import re
 import panflute as pf
 import yaml
 
-from pandockit.config import get_option
-from pandockit.filters.base import CELLS, cell_index, cell_tags, is_cell, is_output, run
+from pandockit import yamltext
+from pandockit.filters.base import (
+    CELLS,
+    cell_index,
+    cell_tags,
+    is_cell,
+    is_output,
+    items_of,
+    keep_only,
+    option,
+    run,
+)
 
 NAME = "visibility"
 log = logging.getLogger("pandockit")
@@ -133,7 +143,7 @@ def parse_options(lines: list[str], where: str) -> tuple[dict, set[str]]:
     if not yaml_lines:
         return {}, directives
     try:
-        options = yaml.safe_load("\n".join(yaml_lines))
+        options = yamltext.safe_load("\n".join(yaml_lines))
     except yaml.YAMLError as exc:
         log.warning("%s: '#|' cell options are not YAML, ignored (%s)", where, _first_line(exc))
         return {}, directives
@@ -183,12 +193,23 @@ def editor_effects(cell: pf.Div) -> set[str]:
     return found
 
 
+def _tag_effects(cell: pf.Div, doc: pf.Doc) -> set[str]:
+    """:func:`tag_effects` of the cell's tags, worked out once per run for each set of tags
+    (cells share a few, most of them none)."""
+    tags = cell_tags(cell)
+    known = doc.pandockit_tag_effects
+    key = tuple(tags)
+    if key not in known:
+        known[key] = frozenset(tag_effects(tags, option(doc, "tags")))
+    return set(known[key])
+
+
 def _where(cell: pf.Div) -> str:
     return f"cell {cell_index(cell)}"
 
 
 def _number_outputs(cell: pf.Div) -> None:
-    outputs = [b for b in cell.content if is_output(b)]
+    outputs = [b for b in items_of(cell) if is_output(b)]
     for n, out in enumerate(outputs):
         out.attributes.setdefault(OUTPUT_INDEX, str(n))
 
@@ -210,11 +231,11 @@ def _fold(cell: pf.Div, effects: set[str], summary: str | None) -> None:
 
 def _code_cell(cell: pf.Div, doc: pf.Doc) -> pf.Div | list:
     _number_outputs(cell)
-    effects = tag_effects(cell_tags(cell), get_option(doc, "tags"))
-    if get_option(doc, "editor-state"):
+    effects = _tag_effects(cell, doc)
+    if option(doc, "editor-state"):
         effects |= editor_effects(cell)
     summary = None
-    for block in cell.content:
+    for block in items_of(cell):
         if isinstance(block, pf.CodeBlock):  # the input: outputs are Divs
             block.text, found, summary = split_flags(block.text, _where(cell))
             effects |= found
@@ -222,7 +243,7 @@ def _code_cell(cell: pf.Div, doc: pf.Doc) -> pf.Div | list:
     if "remove-cell" in effects:
         return []
     keep = []
-    for block in cell.content:
+    for block in items_of(cell):
         if isinstance(block, pf.CodeBlock):
             if "remove-input" not in effects:
                 keep.append(block)
@@ -231,7 +252,7 @@ def _code_cell(cell: pf.Div, doc: pf.Doc) -> pf.Div | list:
                 keep.append(block)
         else:
             keep.append(block)
-    cell.content = keep
+    keep_only(cell, keep)
     _fold(cell, effects, summary)
     return cell
 
@@ -248,11 +269,11 @@ def _keeps_output(out: pf.Div, effects: set[str]) -> bool:
 
 
 def _markdown_cell(cell: pf.Div, doc: pf.Doc) -> pf.Div | list:
-    effects = tag_effects(cell_tags(cell), get_option(doc, "tags"))
-    if get_option(doc, "editor-state") and "hide-input" in editor_effects(cell):
+    effects = _tag_effects(cell, doc)
+    if option(doc, "editor-state") and "hide-input" in editor_effects(cell):
         effects.add("hide-cell")
     keep = []
-    for block in cell.content:
+    for block in items_of(cell):
         m = _FLAG_COMMENT.match(block.text) if isinstance(block, pf.RawBlock) else None
         effect = flag_effect(m.group(1)) if m and block.format == "html" else None
         if effect:
@@ -261,7 +282,7 @@ def _markdown_cell(cell: pf.Div, doc: pf.Doc) -> pf.Div | list:
             keep.append(block)
     if effects & {"remove-cell", "remove-input"} or not keep:
         return []
-    cell.content = keep
+    keep_only(cell, keep)
     if effects & {"hide-cell", "hide-input"}:
         cell.attributes[FOLD_CELL] = "closed"
     elif "show-input" in effects:
@@ -270,10 +291,10 @@ def _markdown_cell(cell: pf.Div, doc: pf.Doc) -> pf.Div | list:
 
 
 def _raw_cell(cell: pf.Div, doc: pf.Doc) -> pf.Div | list:
-    if tag_effects(cell_tags(cell), get_option(doc, "tags")) & {"remove-cell", "remove-input"}:
+    if _tag_effects(cell, doc) & {"remove-cell", "remove-input"}:
         return []
     keep = []
-    for block in cell.content:
+    for block in items_of(cell):
         if isinstance(block, pf.RawBlock):
             fmt = RAW_KEPT.get(block.format)
             if fmt is None:
@@ -285,6 +306,14 @@ def _raw_cell(cell: pf.Div, doc: pf.Doc) -> pf.Div | list:
         return []
     cell.content = keep
     return cell
+
+
+def prepare(doc: pf.Doc) -> None:
+    doc.pandockit_tag_effects = {}  # cell tags -> their effects, this run
+
+
+def finalize(doc: pf.Doc) -> None:
+    del doc.pandockit_tag_effects
 
 
 def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list | None:
@@ -300,4 +329,4 @@ def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list | None:
 
 
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
-    return run(NAME, action, None, None, doc, depth=CELLS)
+    return run(NAME, action, prepare, finalize, doc, depth=CELLS)
