@@ -145,8 +145,27 @@ def _deep_guard(path: Path, work: Callable[[], T]) -> T:
 MIN_BATCH, MAX_BATCH = 4, 25
 
 
+#: A batch also ends at this many bytes of notebook: one pandoc holds all of a batch's input
+#: and output at once.
+BATCH_BYTES = 8_000_000
+
+
 def batch_size(count: int) -> int:
     return max(MIN_BATCH, min(MAX_BATCH, -(-count // 4)))
+
+
+def _groups(sizes: list[int], batch: int) -> list[list[int]]:
+    """Consecutive indexes of ``sizes`` in groups of at most ``batch`` items and (unless one
+    item alone is larger) BATCH_BYTES bytes."""
+    groups: list[list[int]] = []
+    total = 0
+    for i, size in enumerate(sizes):
+        if not groups or len(groups[-1]) >= batch or total + size > BATCH_BYTES:
+            groups.append([])
+            total = 0
+        groups[-1].append(i)
+        total += size
+    return groups
 
 
 @dataclass
@@ -176,7 +195,7 @@ def render_many(
     collects each notebook's log lines with it)."""
     scope = around or (lambda _i: nullcontext())
     batch = batch or batch_size(len(planned))
-    groups = [list(range(i, min(i + batch, len(planned)))) for i in range(0, len(planned), batch)]
+    groups = _groups([len(plan.notebook.pandoc_input) for plan in planned], batch)
     reads = [_start_read(planned, group) for group in groups[:1]]
     writing: tuple[list[int], dict[int, pf.Doc], pandoc.Many] | None = None
     out: dict[int, Rendering] = {}

@@ -199,12 +199,29 @@ def local_urls(doc: pf.Doc) -> set[str]:
             return
         found.update(u for u in urls if classify(u) == "local")
 
+    from pandockit.context import notebook_of
     from pandockit.filters.base import is_cell, walk  # the walk that rebuilds nothing
 
+    notebook = notebook_of(doc)
+    if notebook is not None and not _may_name_images(notebook.node):
+        return found  # most notebooks: no walk at all
     for block in doc.content:
         if is_cell(block, "markdown"):
             walk(block, visit, doc)
     return found
+
+
+def _may_name_images(node: dict) -> bool:
+    """Whether a markdown cell of the notebook could hold an image: Markdown's ``![`` or
+    HTML's ``<img`` is in its source (pandoc makes no image of anything else)."""
+    from pandockit.context import multiline_text
+
+    for cell in node.get("cells", []):
+        if isinstance(cell, dict) and cell.get("cell_type") == "markdown":
+            text = multiline_text(cell.get("source"))
+            if "![" in text or "<img" in text.lower():
+                return True
+    return False
 
 
 def check_local_images(doc: pf.Doc, notebook: Path, site: Path | None = None) -> None:

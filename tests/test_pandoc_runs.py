@@ -250,3 +250,12 @@ def test_split_takes_any_json() -> None:
     data = json.dumps({"cells": odd, "nbformat": 4}).encode()
     pieces = pandoc.split_notebook(data, 2, min_work=0)
     assert [c for p in pieces for c in json.loads(p)["cells"]] == odd
+
+
+def test_batches_end_at_their_count_or_their_bytes() -> None:
+    from pandockit.convert import BATCH_BYTES, _groups
+
+    assert _groups([1] * 7, 3) == [[0, 1, 2], [3, 4, 5], [6]]
+    big = BATCH_BYTES // 2 + 1
+    assert _groups([big, big, 1, BATCH_BYTES * 2, 1], 10) == [[0], [1, 2], [3], [4]]
+    assert _groups([], 4) == []
