@@ -71,8 +71,9 @@ def load_doc(notebook: Notebook) -> pf.Doc:
     return doc_of(pandoc.read_parts(notebook.pandoc_input))
 
 
-def doc_of(parts: list[bytes] | list[str]) -> pf.Doc:
-    """The panflute document of pandoc's JSON AST, read in ``parts`` (see pandoc.read_parts)."""
+def doc_of(parts: Iterable[bytes] | Iterable[str]) -> pf.Doc:
+    """The panflute document of pandoc's JSON AST, read in ``parts`` (see pandoc.read_parts),
+    each parsed as it comes."""
     doc, *rest = (json.loads(part, object_hook=from_json) for part in parts)
     for part in rest:
         doc.content.extend(part.content)

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from pandockit.errors import PandockitError
@@ -270,9 +271,15 @@ class Read:
         self.data = data
         self.jobs = [Job(READ_ARGS, part, what="pandoc (reading)") for part in split_notebook(data)]
 
-    def results(self) -> list[bytes]:
-        """The JSON AST of each part, in order; raise PandockitError when a read failed."""
-        return [job.result() for job in self.jobs]
+    def results(self) -> Iterator[bytes]:
+        """The JSON AST of each part, in order, each as soon as it is read (a caller parses
+        the first while pandoc still reads the next); raise PandockitError when a read
+        failed."""
+        try:
+            for job in self.jobs:
+                yield job.result()
+        finally:
+            self.cancel()  # the rest, when a part failed or was not wanted
 
     def cancel(self) -> None:
         for job in self.jobs:
@@ -321,10 +328,10 @@ def cancel_prefetched() -> None:
         _PREFETCHED.pop().cancel()
 
 
-def read_parts(notebook_bytes: bytes) -> list[bytes]:
+def read_parts(notebook_bytes: bytes) -> Iterator[bytes]:
     """Read notebook JSON with pandoc's ipynb reader: the pandoc JSON AST of each part of it
-    (see :func:`split_notebook`), as text; the document is the first part's with the blocks
-    of all parts, in order.
+    (see :func:`split_notebook`), as text, each as soon as pandoc has read it; the document
+    is the first part's with the blocks of all parts, in order.
 
     As text, so a caller can build its own objects in one parse (``json.loads(...,
     object_hook=...)``) instead of parsing into dicts first."""
@@ -334,7 +341,7 @@ def read_parts(notebook_bytes: bytes) -> list[bytes]:
 
 def read_json(notebook_bytes: bytes) -> bytes:
     """Read notebook JSON with pandoc's ipynb reader; return the pandoc JSON AST as text."""
-    parts = read_parts(notebook_bytes)
+    parts = list(read_parts(notebook_bytes))
     if len(parts) == 1:
         return parts[0]
     return json.dumps(join_parts([json.loads(part) for part in parts])).encode("utf-8")
