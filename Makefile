@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e '.[test]'
+	$(PY) -m compileall -q pandockit  # as a non-editable install would: no compiling per run
 	touch $@
 
 # Jekyll is the real consumer of the posts; the tests build with Debian's package.
