@@ -259,3 +259,11 @@ def test_batches_end_at_their_count_or_their_bytes() -> None:
     big = BATCH_BYTES // 2 + 1
     assert _groups([big, big, 1, BATCH_BYTES * 2, 1], 10) == [[0], [1, 2], [3], [4]]
     assert _groups([], 4) == []
+
+
+def test_split_of_text_that_is_not_unicode_reads_whole() -> None:
+    """A lone surrogate escape (valid JSON, not Unicode) cannot be written into a part."""
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "x" * 30_000 + "\\ud800"}] * 2
+    data = json.dumps({"cells": cells, "nbformat": 4}).replace("\\\\ud800", "\\ud800").encode()
+    assert b"\\ud800" in data
+    assert pandoc.split_notebook(data, 2, min_work=0) == [data]
