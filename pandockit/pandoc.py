@@ -438,6 +438,19 @@ def has_server() -> bool:
     return b"+server" in version
 
 
+#: What a CGI program reads as its request besides ``HTTP_*`` headers (RFC 3875, section 4.1):
+#: none of the user's environment may reach pandoc-server as part of the request.
+_CGI_VARIABLES = frozenset(
+    "AUTH_TYPE CONTENT_LENGTH CONTENT_TYPE GATEWAY_INTERFACE PATH_INFO PATH_TRANSLATED "
+    "QUERY_STRING REMOTE_ADDR REMOTE_HOST REMOTE_IDENT REMOTE_USER REQUEST_METHOD SCRIPT_NAME "
+    "SERVER_NAME SERVER_PORT SERVER_PROTOCOL SERVER_SOFTWARE HTTPS".split()
+)
+
+
+def _is_cgi_variable(name: str) -> bool:
+    return name in _CGI_VARIABLES or name.startswith("HTTP_")
+
+
 class Batch:
     """Many conversions (each a dict of pandoc-server parameters with its ``text``) in one
     pandoc process, started at once in the background; :meth:`results` waits for them."""
@@ -445,7 +458,8 @@ class Batch:
     def __init__(self, requests: list[dict], *, what: str = "pandoc") -> None:
         self.what = what
         body = json.dumps(requests, ensure_ascii=False).encode("utf-8")
-        env = _env(
+        env = {k: v for k, v in _env().items() if not _is_cgi_variable(k)}
+        env.update(
             REQUEST_METHOD="POST",
             PATH_INFO="/batch",
             CONTENT_TYPE="application/json",

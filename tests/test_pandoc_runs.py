@@ -267,3 +267,15 @@ def test_split_of_text_that_is_not_unicode_reads_whole() -> None:
     data = json.dumps({"cells": cells, "nbformat": 4}).replace("\\\\ud800", "\\ud800").encode()
     assert b"\\ud800" in data
     assert pandoc.split_notebook(data, 2, min_work=0) == [data]
+
+
+def test_a_batch_ignores_cgi_variables_of_the_environment(monkeypatch) -> None:
+    """A user's environment that happens to hold CGI variables (a proxy setting is one) does
+    not change the request pandoc-server answers."""
+    for name, value in [("SCRIPT_NAME", "/elsewhere"), ("QUERY_STRING", "x=1"),
+                        ("HTTP_ACCEPT", "text/html"), ("PATH_INFO", "/babelmark"),
+                        ("HTTP_PROXY", "http://proxy.invalid:3128")]:
+        monkeypatch.setenv(name, value)
+    data = EXAMPLE.read_bytes()
+    (read,) = pandoc.read_many([data]).results()
+    assert json.loads(read) == json.loads(pandoc.run_pandoc(pandoc.READ_ARGS, data))
