@@ -404,7 +404,7 @@ def byte_compile() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time pandockit against its peers.")
     parser.add_argument("--runs", type=int, default=5, help="runs per single-notebook figure")
-    parser.add_argument("--many-runs", type=int, default=3, help="runs per 100-notebook figure")
+    parser.add_argument("--many-runs", type=int, default=5, help="runs per 100-notebook figure")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
     parser.add_argument("--only", choices=("single", "many"), help="run one group of cases")
     args = parser.parse_args(argv)
