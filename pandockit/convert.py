@@ -213,7 +213,7 @@ def render_many(
                     plan = planned[i]
                     doc = doc_of([text])
                     docs[i] = filtered(doc, plan.notebook, options, site, plan.source_day)
-                except Exception as exc:  # noqa: BLE001  (one notebook's failure is its own)
+                except Exception as exc:  # one notebook's failure is its own
                     out[i].error = _named(exc, planned[i].path)
         reads[k] = None  # type: ignore[call-overload]  # its texts are no longer needed
         started = (group, docs, pandoc.write_many([body_ast(docs[i]) for i in docs]))
@@ -245,7 +245,7 @@ def _finished(
                         raise body
                     done.post = finish(docs[i], body)
                     done.media = resolve(done.planned.notebook.node, done.post.media)
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:  # likewise
                     done.error = _named(exc, done.planned.path)
         yield done
 
