@@ -36,7 +36,7 @@ from typing import Any, TextIO
 from pandockit import __version__
 from pandockit import manifest as mf
 from pandockit.config import Options
-from pandockit.errors import PandockitError
+from pandockit.errors import PandockitError, about
 
 log = logging.getLogger("pandockit")
 
@@ -206,10 +206,8 @@ def render_tasks(tasks: list[Task], batch: int | None = None) -> Iterator[Render
             try:
                 planned.append(plan_post(task.path, task.options))  # as convert() does
                 owners.append(out)
-            except PandockitError as exc:
-                out.error = str(exc) if exc.path else f"{task.path}: {exc.message}"
             except Exception as exc:  # a bug in one notebook's conversion must not stop the build
-                out.error = f"{task.path}: internal error ({type(exc).__name__}: {exc})"
+                out.error = str(about(task.path, exc))
         out.logs += logs.records
 
     @contextmanager
@@ -260,6 +258,9 @@ def _rendered(tasks: list[Task], jobs: int) -> Iterator[Rendered]:
     import concurrent.futures as cf
 
     import pandockit.convert  # noqa: F401  (imported once here, inherited by forked workers)
+    from pandockit import pandoc
+
+    pandoc.has_server()  # asked once here too (a pandoc run), not once in each worker
 
     size = chunk_size(len(tasks), jobs)
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]

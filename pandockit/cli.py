@@ -9,7 +9,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pandockit import __version__
@@ -184,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_convert(args: argparse.Namespace) -> int:
     from pandockit.config import resolve_options
     from pandockit.convert import collisions, plan_post
-    from pandockit.errors import PandockitError
+    from pandockit.errors import PandockitError, about
 
     try:
         options = resolve_options(
@@ -199,7 +199,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
         try:
             planned.append(plan_post(nb, options))
         except PandockitError as exc:
-            log.error("%s", exc if exc.path else PandockitError(nb, exc.message))
+            log.error("%s", about(nb, exc))
             status = EXIT_FAILED
     clashes = collisions(((p.path, p.stem) for p in planned), options["posts-dir"])
     for exc in clashes:
@@ -214,22 +214,15 @@ def cmd_convert(args: argparse.Namespace) -> int:
 def _converted(planned: list, args: argparse.Namespace, options) -> Iterator[bool]:
     """Convert and write each planned notebook, printing its post; yield whether each worked.
     One notebook is read by pandoc in parts at once; many are read and written in batches."""
-    from pandockit.convert import convert, render_many
-    from pandockit.errors import PandockitError
+    from pandockit.convert import render_many, render_planned
+    from pandockit.errors import PandockitError, about
     from pandockit.writer import write_post
 
     if len(planned) == 1:
-        plan = planned[0]
-        try:
-            result = convert(plan.path, args.site, options, force=args.force, planned=plan)
-        except PandockitError as exc:
-            log.error("%s", exc if exc.path else PandockitError(plan.path, exc.message))
-            yield False
-            return
-        print(result.post)
-        yield True
-        return
-    for done in render_many(planned, options, args.site):
+        outcomes: Iterable = [render_planned(planned[0], options, args.site)]
+    else:
+        outcomes = render_many(planned, options, args.site)
+    for done in outcomes:
         try:
             if done.error is not None:
                 raise done.error
@@ -238,7 +231,7 @@ def _converted(planned: list, args: argparse.Namespace, options) -> Iterator[boo
                 force=args.force,
             )
         except PandockitError as exc:
-            log.error("%s", exc if exc.path else PandockitError(done.planned.path, exc.message))
+            log.error("%s", about(done.planned.path, exc))
             yield False
             continue
         print(target)

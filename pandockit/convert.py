@@ -19,7 +19,7 @@ from panflute.elements import from_json
 
 from pandockit import context, dates, naming, pandoc, yamltext
 from pandockit.config import Options, get_option
-from pandockit.errors import PandockitError
+from pandockit.errors import PandockitError, about
 from pandockit.filters import front_matter
 from pandockit.media import check_local_images, resolve
 from pandockit.notebook import Notebook, read_notebook
@@ -224,6 +224,18 @@ def render_many(
         yield from _finished(writing, out, scope)
 
 
+def render_planned(plan: Planned, options: Options, site: Path | None = None) -> Rendering:
+    """One planned notebook as :func:`render_many` gives each, but rendered alone
+    (:func:`render_notebook`: pandoc reads it in parts at once, a read prefetched before the
+    imports included); a failure is the outcome's error."""
+    done = Rendering(plan)
+    try:
+        done.post, done.media = render_notebook(plan.notebook, options, site, plan.source_day)
+    except PandockitError as exc:
+        done.error = about(plan.path, exc)
+    return done
+
+
 def _start_read(planned: list[Planned], group: list[int]) -> pandoc.Many:
     return pandoc.read_many([planned[i].notebook.pandoc_input for i in group])
 
@@ -254,9 +266,7 @@ def _named(exc: Exception, path: Path) -> PandockitError:
     """``exc`` as the error of the notebook at ``path`` (a bug is one too, not a crash)."""
     if isinstance(exc, RecursionError):
         return PandockitError(path, TOO_DEEP)
-    if not isinstance(exc, PandockitError):
-        return PandockitError(path, f"internal error ({type(exc).__name__}: {exc})")
-    return exc if exc.path else PandockitError(path, exc.message)
+    return about(path, exc)
 
 
 @dataclass

@@ -15,3 +15,12 @@ class PandockitError(Exception):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
+
+
+def about(path: str | Path, exc: BaseException) -> PandockitError:
+    """``exc`` as an error about the file at ``path``: a PandockitError that names no file
+    gets ``path``; any other exception (a bug) becomes an internal error about it, still one
+    line (one notebook's failure is reported as its own, never as a crash of the run)."""
+    if not isinstance(exc, PandockitError):
+        return PandockitError(path, f"internal error ({type(exc).__name__}: {exc})")
+    return exc if exc.path else PandockitError(path, exc.message)

@@ -138,9 +138,16 @@ def _env(**extra: str) -> dict[str, str]:
 
 def _checked(returncode: int, out: bytes, err: bytes, what: str) -> bytes:
     if returncode != 0:
-        msg = err.decode("utf-8", "replace").strip().splitlines()
-        raise PandockitError(None, f"{what} failed: {msg[-1] if msg else returncode}")
+        raise _failure(what, err, returncode)
     return out
+
+
+def _failure(what: str, said: bytes | str, otherwise: object) -> PandockitError:
+    """``what`` failed, in one line: the last line pandoc ``said`` (its reason; the lines
+    before are context), else ``otherwise``."""
+    text = said.decode("utf-8", "replace") if isinstance(said, bytes) else said
+    lines = text.strip().splitlines()
+    return PandockitError(None, f"{what} failed: {lines[-1] if lines else otherwise}")
 
 
 class Job:
@@ -485,15 +492,12 @@ class Batch:
             if not isinstance(answers, list) or len(answers) != self.count:
                 raise ValueError("unexpected answer")
         except (ValueError, RecursionError) as exc:
-            detail = err.decode("utf-8", "replace").strip().splitlines()
-            reason = detail[-1] if detail else str(exc)
-            return [PandockitError(None, f"{self.what} failed: {reason}")] * self.count
+            return [_failure(self.what, err, exc)] * self.count
         return [self._one(answer) for answer in answers]
 
     def _one(self, answer: dict) -> str | PandockitError:
         if "error" in answer or "output" not in answer:
-            reason = str(answer.get("error", "no output")).strip().splitlines()
-            return PandockitError(None, f"{self.what} failed: {reason[-1] if reason else ''}")
+            return _failure(self.what, str(answer.get("error", "no output")), "")
         return answer["output"]
 
 

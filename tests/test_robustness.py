@@ -776,7 +776,7 @@ def test_an_internal_error_is_still_one_line(tmp_path: Path, monkeypatch, capsys
     def broken(*args, **kwargs):
         raise RuntimeError("a bug\nover two lines")
 
-    monkeypatch.setattr(pandockit.convert, "convert", broken)
+    monkeypatch.setattr(pandockit.convert, "render_notebook", broken)
     nb = write(tmp_path, "2020-01-01-post.ipynb", GOOD)
     logger = logging.getLogger("pandockit")  # cli.main sets it up: restore it for other tests
     saved = (list(logger.handlers), logger.propagate, logger.level)
