@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import panflute as pf
 
-from pandockit import liquid, pandoc, yamltext
+from pandockit import liquid, page_needs, pandoc, yamltext
 from pandockit.config import get_option
 from pandockit.filters.front_matter import FRONT_MATTER_KEY, POST_KEY
 from pandockit.filters.images import MEDIA_KEY
@@ -44,6 +44,9 @@ def finish(doc: pf.Doc, body: str) -> Post:
     fm = yamltext.load(str(doc.get_metadata(FRONT_MATTER_KEY, "") or ""))
     stem = str(doc.get_metadata(POST_KEY, "post"))
     media = {str(k): str(v) for k, v in (doc.get_metadata(MEDIA_KEY, {}) or {}).items()}
+    needs = page_needs.needs(doc)
+    if needs:
+        fm[page_needs.FRONT_MATTER_KEY] = needs
     if get_option(doc, "liquid") == "off":
         fm["render_with_liquid"] = False
         body = liquid.protect(body, baseurl=str(get_option(doc, "baseurl")))

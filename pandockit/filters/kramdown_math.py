@@ -46,6 +46,7 @@ import panflute as pf
 
 from pandockit.context import multiline_text, notebook_cell
 from pandockit.filters.base import ancestor, cell_index, is_cell, is_output, option, run
+from pandockit.page_needs import record
 
 NAME = "math"
 
@@ -177,8 +178,14 @@ def _dollars(doc: pf.Doc) -> bool:
     return option(doc, "math") == "dollars"
 
 
+def _has_math(doc: pf.Doc) -> None:
+    """Record that the post has a formula: its page loads MathJax, set for the math style."""
+    record(doc, "math", "dollars" if _dollars(doc) else "kramdown")
+
+
 def inline_math(tex: str, elem: pf.Element, doc: pf.Doc) -> pf.RawInline:
     """The inline formula ``tex`` as Markdown, for where ``elem`` stands."""
+    _has_math(doc)
     if _dollars(doc):
         text = dollars_inline(tex)
     else:
@@ -188,6 +195,7 @@ def inline_math(tex: str, elem: pf.Element, doc: pf.Doc) -> pf.RawInline:
 
 def display_math(tex: str, doc: pf.Doc) -> pf.RawBlock:
     """A display formula as a block (its text ends with a newline: a blank line follows)."""
+    _has_math(doc)
     text = dollars_display(tex) if _dollars(doc) else kramdown_display(tex)
     return pf.RawBlock(text, format="markdown")
 
@@ -489,6 +497,7 @@ def markdown_output_math(text: str, doc: pf.Doc) -> str:
 
 def _md_math(text: str, doc: pf.Doc) -> str:
     def one(m: re.Match) -> str:
+        _has_math(doc)
         if m.group("d") is not None:
             block = display_math(m.group("d"), doc).text
             return "\n\n" + block + "\n"
@@ -581,6 +590,8 @@ def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list | None:
         and "$" in elem.text
         and (in_output(elem) or _in_markdown_cell(elem))
     ):
+        if _HTML_MATH.search(elem.text):
+            _has_math(doc)  # at most a formula in a tag or code too many: MathJax loads idle
         elem.text = html_math(elem.text, _dollars(doc))
         return None
     if (
