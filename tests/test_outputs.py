@@ -62,13 +62,14 @@ def test_consecutive_streams_merge_and_stderr_is_marked(tmp_path: Path) -> None:
     body = post_of(tmp_path, [stream("stdout", "a\n"), stream("stdout", "b\n"),
                               stream("stderr", "w1\n"), stream("stderr", "w2\n"),
                               stream("stdout", "c\n")])
-    assert "    a\n    b\n\n    w1\n    w2\n{: .stderr}\n\n    c\n" in body
+    assert ("    a\n    b\n{: .pandockit-output}\n\n    w1\n    w2\n{: .pandockit-output .stderr}\n\n"
+            "    c\n{: .pandockit-output}\n") in body
 
 
 def test_progress_bar_rewrites_collapse_to_the_last(tmp_path: Path) -> None:
     body = post_of(tmp_path, [stream("stderr", " 10%|#  |\r 50%|### |\r"),
                               stream("stderr", "100%|#####|\ndone\n")])
-    assert "    100%|#####|\n    done\n{: .stderr}" in body
+    assert "    100%|#####|\n    done\n{: .pandockit-output .stderr}" in body
     assert "10%" not in body
 
 
@@ -84,7 +85,7 @@ def test_error_traceback_without_ansi(tmp_path: Path) -> None:
                          traceback=["\x1b[0;31m---------\x1b[0m",
                                     "\x1b[0;31mNameError\x1b[0m: name 'q' is not defined"])
     body = post_of(tmp_path, [err])
-    assert "    ---------\n    NameError: name 'q' is not defined\n{: .error}" in body
+    assert "    ---------\n    NameError: name 'q' is not defined\n{: .pandockit-output .error}" in body
     assert "\x1b" not in body
 
 
@@ -124,7 +125,7 @@ def test_collapse_output_lines_puts_long_outputs_behind_a_toggle(tmp_path: Path)
 
 def test_fenced_output_style(tmp_path: Path) -> None:
     body = post_of(tmp_path, [stream("stderr", "warn\n")], {"output-style": "fenced"})
-    assert "```text\nwarn\n```\n{: .stderr}" in body
+    assert "```text\nwarn\n```\n{: .pandockit-output .stderr}" in body
 
 
 # --- rich outputs -------------------------------------------------------------------------
@@ -171,7 +172,7 @@ def test_image_outputs_are_chosen_over_text(tmp_path: Path, data: dict, ext: str
 def test_plain_text_result(tmp_path: Path) -> None:
     body = post_of(tmp_path, [nbv.new_output("execute_result", data={"text/plain": "42"},
                                              execution_count=1)])
-    assert body.rstrip().endswith("    42")
+    assert body.rstrip().endswith("    42\n{: .pandockit-output}")
 
 
 def test_quarto_output_asis(tmp_path: Path) -> None:

@@ -753,7 +753,7 @@ def test_two_builds_at_once_do_not_corrupt_the_site(tmp_path: Path) -> None:
     assert [p.name for p in posts] == [f"2020-09-0{n + 1}-b{n}.md" for n in range(4)]
     for n, post in enumerate(posts):
         assert front_matter(post)["title"] == f"B{n}"
-        assert post.read_text(encoding="utf-8").rstrip().endswith("1")
+        assert post.read_text(encoding="utf-8").rstrip().endswith("1\n{: .pandockit-output}")
     assert not [p for p in site.rglob("*") if p.name.endswith(".tmp")]
 
 

@@ -5,8 +5,9 @@ cells. kramdown does not read Markdown inside a raw ``<div>``, so no Div of the 
 reach the post. Code cells become ```` ```<language> ```` fences; text outputs
 (``pandockit-text`` code blocks from the outputs filter) become indented code blocks (option
 ``output-style: indented``, the seed post's style) or ```` ```text ```` fences
-(``output-style: fenced``); stderr and tracebacks carry a kramdown IAL (``{: .stderr}``,
-``{: .error}``) so a theme can style them. Folds noted by the visibility and outputs filters
+(``output-style: fenced``); every text output carries a kramdown IAL (``{: .pandockit-output}``,
+plus ``.stderr`` or ``.error`` for stderr and tracebacks), so the stylesheet ``pandockit init``
+installs (and any theme) tells outputs from code input. Folds noted by the visibility and outputs filters
 (``pandockit-fold-cell``, ``-input``, ``-output``, ``pandockit-fold`` on an output) become
 ``<details markdown="1">`` toggles, which kramdown fills with rendered Markdown (code keeps its
 highlighting); their ``<summary>`` is ``pandockit.summary`` (inputs, whole cells; a cell's
@@ -27,7 +28,9 @@ from pandockit.liquid import live_cell
 NAME = "cells"
 
 TEXT_KIND = "pandockit-text"
-#: The kramdown class (IAL) each kind of text output carries; stdout and results carry none.
+#: The class every text output carries (the ANSI-coloured ``<pre>`` of the outputs filter too).
+OUTPUT_CLASS = "pandockit-output"
+#: The class each kind of text output carries besides; stdout and results carry none.
 TEXT_CLASS = {"stderr": "stderr", "error": "error"}
 
 
@@ -53,9 +56,8 @@ def text_block(text: str, doc: pf.Doc, kind: str = "") -> pf.RawBlock:
         body = _fence_text(text, "text")
     else:
         body = _indented(text)
-    css = TEXT_CLASS.get(kind)
-    if css:
-        body += "\n{: ." + css + "}"  # the IAL must follow the block on the next line
+    css = " ".join("." + c for c in (OUTPUT_CLASS, TEXT_CLASS.get(kind)) if c)
+    body += "\n{: " + css + "}"  # the IAL must follow the block on the next line
     # The trailing newline makes pandoc's writer leave a blank line after the block.
     return pf.RawBlock(body + "\n", format="markdown")
 
