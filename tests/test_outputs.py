@@ -62,7 +62,8 @@ def test_consecutive_streams_merge_and_stderr_is_marked(tmp_path: Path) -> None:
     body = post_of(tmp_path, [stream("stdout", "a\n"), stream("stdout", "b\n"),
                               stream("stderr", "w1\n"), stream("stderr", "w2\n"),
                               stream("stdout", "c\n")])
-    assert ("    a\n    b\n{: .pandockit-output}\n\n    w1\n    w2\n{: .pandockit-output .stderr}\n\n"
+    assert ("    a\n    b\n{: .pandockit-output}\n\n"
+            "    w1\n    w2\n{: .pandockit-output .stderr}\n\n"
             "    c\n{: .pandockit-output}\n") in body
 
 
@@ -85,7 +86,8 @@ def test_error_traceback_without_ansi(tmp_path: Path) -> None:
                          traceback=["\x1b[0;31m---------\x1b[0m",
                                     "\x1b[0;31mNameError\x1b[0m: name 'q' is not defined"])
     body = post_of(tmp_path, [err])
-    assert "    ---------\n    NameError: name 'q' is not defined\n{: .pandockit-output .error}" in body
+    error = "    ---------\n    NameError: name 'q' is not defined\n{: .pandockit-output .error}"
+    assert error in body
     assert "\x1b" not in body
 
 

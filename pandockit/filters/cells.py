@@ -2,17 +2,17 @@
 
 Touches: top-level cell Divs (``cell markdown|code|raw``) and the output Divs inside code
 cells. kramdown does not read Markdown inside a raw ``<div>``, so no Div of the reader may
-reach the post. Code cells become ```` ```<language> ```` fences; text outputs
-(``pandockit-text`` code blocks from the outputs filter) become indented code blocks (option
-``output-style: indented``, the seed post's style) or ```` ```text ```` fences
-(``output-style: fenced``); every text output carries a kramdown IAL (``{: .pandockit-output}``,
-plus ``.stderr`` or ``.error`` for stderr and tracebacks), so the stylesheet ``pandockit init``
-installs (and any theme) tells outputs from code input. Folds noted by the visibility and outputs filters
+reach the post. Code cells become ```` ```<language> ```` fences; text outputs (``pandockit-
+text`` code blocks from the outputs filter) become indented code blocks (option ``output-style:
+indented``, the seed post's style) or ```` ```text ```` fences (``output-style: fenced``);
+every text output carries a kramdown IAL (``{: .pandockit-output}``, plus ``.stderr`` or
+``.error`` for stderr and tracebacks), so the stylesheet ``pandockit init`` installs (and any
+theme) tells outputs from code input. Folds noted by the visibility and outputs filters
 (``pandockit-fold-cell``, ``-input``, ``-output``, ``pandockit-fold`` on an output) become
 ``<details markdown="1">`` toggles, which kramdown fills with rendered Markdown (code keeps its
-highlighting); their ``<summary>`` is ``pandockit.summary`` (inputs, whole cells; a cell's
-``#| code-summary`` wins) or ``pandockit.output-summary`` (outputs). Runs last: every other
-filter still sees cells as Divs.
+highlighting); their ``<summary>`` is ``pandockit.summary`` (inputs, whole cells; a cell's ``#|
+code-summary`` wins) or ``pandockit.output-summary`` (outputs). Runs last: every other filter
+still sees cells as Divs.
 """
 
 from __future__ import annotations
