@@ -178,7 +178,64 @@ def build_parser() -> argparse.ArgumentParser:
 
     mk = sub.add_parser("makefile", help="print Makefile rules a site's Makefile can include")
     mk.set_defaults(func=cmd_makefile)
+    _add_init(sub)
     return parser
+
+
+def _add_init(sub: argparse._SubParsersAction) -> None:
+    from pandockit.site.templates import MATHJAX2_URL, MATHJAX3_URL
+
+    ini = sub.add_parser(
+        "init",
+        help="prepare a Jekyll site for notebook posts (MathJax, styles, head include)",
+        description="Wire a Jekyll site for notebook posts: MathJax on pages with math, a "
+        "stylesheet for outputs and toggles, the include that loads them in the theme's "
+        "<head>. Idempotent; never replaces a file you wrote without --force.",
+    )
+    ini.add_argument(
+        "--site", type=Path, default=Path("."), help="the Jekyll site folder (default: .)"
+    )
+    ini.add_argument("-n", "--dry-run", action="store_true", help="print what would be done")
+    ini.add_argument(
+        "--force", action="store_true", help="replace files of yours pandockit would write"
+    )
+    ini.add_argument(
+        "--mathjax-url", default=MATHJAX3_URL, metavar="URL",
+        help=f"MathJax 3 to load (default: {MATHJAX3_URL}); a site may host its own copy",
+    )
+    ini.add_argument(
+        "--mathjax2-url", default=MATHJAX2_URL, metavar="URL",
+        help="MathJax 2, loaded instead on pages whose outputs need it (Plotly 1.x)",
+    )
+    ini.add_argument(
+        "--example", action="store_true", help="add a starter notebook to the notebooks folder"
+    )
+    ini.add_argument(
+        "--github-pages", action="store_true",
+        help="add .github/workflows/pages.yml: convert and publish on every push",
+    )
+    ini.add_argument("-q", "--quiet", action="count", default=0, help="print errors only")
+    ini.add_argument("-v", "--verbose", action="count", default=0, help="print more")
+    ini.set_defaults(func=cmd_init)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from pandockit.errors import PandockitError
+    from pandockit.site.init import InitOptions, init
+
+    opts = InitOptions(
+        mathjax_url=args.mathjax_url, mathjax2_url=args.mathjax2_url, example=args.example,
+        github_pages=args.github_pages, force=args.force, dry_run=args.dry_run,
+    )
+    try:
+        report = init(args.site, opts)
+    except PandockitError as exc:
+        log.error("%s", exc)
+        return EXIT_FAILED
+    if args.quiet <= 0:
+        for line in report.lines(args.site, args.dry_run):
+            print(line)
+    return EXIT_OK
 
 
 def cmd_convert(args: argparse.Namespace) -> int:

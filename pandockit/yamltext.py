@@ -82,3 +82,11 @@ def load(text: str) -> dict[str, Any]:
 def front_matter(data: dict[str, Any]) -> str:
     """The ``---``-fenced front matter block of a post."""
     return f"---\n{dump(data)}---\n"
+
+
+def dump_scalar(value: Any) -> str:
+    """``value`` (a string, number, list...) as YAML on one line: ``'*.ipynb'``, ``[a, b]``."""
+    text = yaml.dump(
+        value, Dumper=_Dumper, default_flow_style=True, allow_unicode=True, width=float("inf")
+    )
+    return text.strip().removesuffix("...").strip()

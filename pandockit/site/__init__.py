@@ -1,0 +1,1 @@
+"""A Jekyll site made ready for notebook posts (``pandockit init``) and what it loads."""

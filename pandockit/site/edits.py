@@ -1,0 +1,97 @@
+"""Additions to a user's own text files that keep every byte they had: ``.gitignore`` and
+``_config.yml``.
+
+Each function returns the new text, or None when the addition is already there. An edit of
+``_config.yml`` is made only where it is certain: the result is parsed again and must equal
+what was there plus the addition, else the function says what to add by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from pandockit import yamltext
+
+
+class ByHand(Exception):
+    """The edit cannot be made safely; the message says what to add by hand."""
+
+
+def _with_newline(text: str) -> str:
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def gitignore(text: str, line: str) -> str | None:
+    """``.gitignore`` with ``line`` (``.pandockit/``), unless a line already ignores it."""
+    bare = line.strip("/")
+    for existing in text.splitlines():
+        if existing.strip().strip("/") in (bare, f"/{bare}".strip("/")):
+            return None
+    return _with_newline(text) + line + "\n"
+
+
+def _load(text: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as exc:
+        raise ByHand(f"it is not valid YAML ({' '.join(str(exc).split())})") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ByHand("it is not a mapping of keys")
+    return data
+
+
+def config_exclude(text: str, pattern: str) -> str | None:
+    """``_config.yml`` with ``pattern`` in Jekyll's ``exclude`` list."""
+    data = _load(text)
+    current = data.get("exclude")
+    if current is None and "exclude" not in data:
+        new = _with_newline(text) + "exclude:\n" + f"  - {yamltext.dump_scalar(pattern)}\n"
+        return _checked(text, new, "exclude", [pattern])
+    if not isinstance(current, list):
+        raise ByHand(f"add {pattern!r} to its 'exclude' list")
+    if pattern in current:
+        return None
+    m = re.search(r"^exclude[ \t]*:[ \t]*(?:#.*)?\n((?:[ \t]*(?:#.*)?\n|[ \t]+-.*\n)*)", text, re.M)
+    items = re.findall(r"^([ \t]+)-", m.group(1), re.M) if m else []
+    if not m or not items:
+        raise ByHand(f"add {pattern!r} to its 'exclude' list")
+    block = m.group(1)
+    last = max(i.end() for i in re.finditer(r"^[ \t]+-.*\n", block, re.M))
+    at = m.start(1) + last
+    new = text[:at] + f"{items[0]}- {yamltext.dump_scalar(pattern)}\n" + text[at:]
+    return _checked(text, new, "exclude", [*current, pattern])
+
+
+def config_block(text: str, key: str, values: dict[str, Any]) -> str | None:
+    """``_config.yml`` with ``values`` under ``key`` (``pandockit:``), added as a new block.
+
+    Where the block exists, values it lacks must be added by hand (its own comments and
+    layout are the user's); values it has are never changed.
+    """
+    data = _load(text)
+    if key not in data:
+        block = yamltext.dump({key: values})
+        new = _with_newline(text) + block
+        return _checked(text, new, key, values)
+    current = data.get(key)
+    if not isinstance(current, dict):
+        raise ByHand(f"its '{key}' key is not a mapping")
+    missing = {k: v for k, v in values.items() if k not in current}
+    if not missing:
+        return None
+    lines = "; ".join(f"{k}: {yamltext.dump_scalar(v)}" for k, v in missing.items())
+    raise ByHand(f"add under '{key}:' {lines}")
+
+
+def _checked(old: str, new: str, key: str, value: Any) -> str:
+    before, after = _load(old), _load(new)
+    expected = dict(before)
+    expected[key] = value
+    if after != expected:
+        raise ByHand(f"set '{key}' to {value!r} (an automatic edit would change other keys)")
+    return new

@@ -1,0 +1,164 @@
+"""Test support: open a built Jekyll site in headless Chromium, as a reader would.
+
+The site is served from its ``_site`` folder on localhost; the CDNs the pages load (MathJax 3
+and 2, plotly.js 1.x) are answered from the npm packages in ``tests/browser/node_modules``
+(``make test`` installs them), and any other remote request fails, as it would offline.
+Uses Debian's ``chromium`` through Playwright (Python), never a downloaded browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "tests" / "browser" / "node_modules"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def _local(url: str) -> Path | None:
+    """The local file that stands for a CDN ``url`` (None: not a CDN file the tests serve)."""
+    m = re.match(r"https://cdn\.jsdelivr\.net/npm/mathjax@(\d)[^/]*/(.*?)(?:\?.*)?$", url)
+    if m:
+        package = "mathjax" if m.group(1) == "3" else "mathjax2"
+        return NODE_MODULES / package / m.group(2)
+    m = re.match(r"https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/2[^/]*/(.*?)(?:\?.*)?$", url)
+    if m:
+        return NODE_MODULES / "mathjax2" / m.group(1)
+    if re.match(r"https://cdn\.plot\.ly/plotly-(latest|1\.)[^/]*\.js", url):
+        return NODE_MODULES / "plotly.js-dist-min" / "plotly.min.js"
+    return None
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # the test output is for failures
+        pass
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """``folder`` over HTTP on localhost; yields the base URL."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+#: Runs in the page once its scripts are done: what a reader sees, measured.
+_MEASURE = """async () => {
+  const mj = window.MathJax;
+  if (mj && mj.startup && mj.startup.promise) { await mj.startup.promise; }
+  else if (mj && mj.Hub) { await new Promise(r => mj.Hub.Queue(r)); }
+  const body = document.body;
+  const hidden = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE']);
+  function visible(node, out) {
+    for (const child of node.childNodes) {
+      if (child.nodeType === 3) { out.push(child.textContent); continue; }
+      if (child.nodeType !== 1 || hidden.has(child.tagName)) continue;
+      if (child.tagName === 'MJX-CONTAINER' || child.classList.contains('MathJax_SVG') ||
+          child.classList.contains('MathJax_SVG_Display') || child.classList.contains('MathJax') ||
+          child.id && child.id.startsWith('MathJax-Element')) { out.push('\\u2983MATH\\u2984'); continue; }
+      if (child.tagName === 'PRE' || child.tagName === 'CODE') { out.push('\\u2983CODE\\u2984'); continue; }
+      visible(child, out);
+    }
+    return out;
+  }
+  const style = sel => { const e = document.querySelector(sel); if (!e) return null;
+    const s = getComputedStyle(e);
+    return {background: s.backgroundColor, borderLeft: s.borderLeftColor,
+            borderLeftWidth: s.borderLeftWidth}; };
+  const scripts = [...document.querySelectorAll('script[src]')].map(s => s.src);
+  return {
+    version: mj ? (mj.version || (mj.fileversion) || '') : null,
+    formulas: document.querySelectorAll('mjx-container, .MathJax_SVG, .MathJax_SVG_Display, .MathJax_CHTML, .MathJax').length,
+    errors: document.querySelectorAll('mjx-merror, .MathJax_Error, [data-mjx-error]').length
+            + [...document.querySelectorAll('.MathJax_SVG, .MathJax_CHTML')].filter(e => e.textContent.includes('Undefined control sequence')).length,
+    text: visible(body, []).join(''),
+    stderr: style('.pandockit-output.stderr pre, pre.pandockit-output.stderr'),
+    error: style('.pandockit-output.error pre, pre.pandockit-output.error'),
+    output: style('.pandockit-output:not(.stderr):not(.error) pre'),
+    code: style('div.highlighter-rouge pre, pre.highlight'),
+    scripts: scripts,
+    details: document.querySelectorAll('details').length,
+    plots: document.querySelectorAll('.plotly-graph-div .main-svg').length,
+    images: [...document.querySelectorAll('img')].map(i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0})),
+  };
+}"""
+
+
+@dataclass
+class Page:
+    url: str
+    facts: dict
+    console_errors: list[str]
+    failed_requests: list[str]
+
+
+class Browser:
+    """One Chromium for many pages; CDN requests answered locally, others refused."""
+
+    def __init__(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        self._pw = sync_playwright().start()
+        self._browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        self.context = self._browser.new_context(viewport={"width": 1100, "height": 900})
+        self.context.route("**/*", self._route)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith("http://127.0.0.1"):
+            route.continue_()
+            return
+        local = _local(url)
+        if local is not None and local.is_file():
+            route.fulfill(path=str(local))
+        else:
+            route.abort()
+
+    def open(self, url: str, wait_ms: int = 300) -> tuple[Page, object]:
+        page = self.context.new_page()
+        errors: list[str] = []
+        failed: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("requestfailed", lambda r: failed.append(r.url))
+        page.goto(url, wait_until="load")
+        page.wait_for_timeout(wait_ms)
+        facts = page.evaluate(_MEASURE)
+        return Page(url, facts, errors, failed), page
+
+    def close(self) -> None:
+        self.context.close()
+        self._browser.close()
+        self._pw.stop()
+
+
+#: TeX delimiters a reader must never see: typeset math leaves none in the visible text.
+RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\\frac|\\mathbf|\\alpha")
+
+
+def raw_tex(text: str) -> list[str]:
+    """Spots of raw TeX in a page's visible text (code and math excluded), with context."""
+    return [text[max(0, m.start() - 30) : m.end() + 30] for m in RAW_TEX.finditer(text)]
+
+
+def dump(facts: dict) -> str:
+    return json.dumps({k: v for k, v in facts.items() if k != "text"}, indent=1)[:3000]
