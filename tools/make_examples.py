@@ -14,7 +14,10 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pngfile import encode_png
 
-OUT = Path(__file__).resolve().parent.parent / "examples" / "_notebooks"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "examples" / "_notebooks"
+#: The starter notebook ``pandockit init --example`` puts into a site.
+STARTER = ROOT / "pandockit" / "data" / "site" / "example.ipynb"
 
 
 def png(width: int, height: int, pixel) -> bytes:
@@ -199,6 +202,113 @@ def table_and_images() -> nbformat.NotebookNode:
     return nb
 
 
+def wave(x: int, y: int) -> tuple[int, int, int]:
+    import math
+
+    w, h = 240, 120
+    fy = h / 2 - (h / 2 - 8) * math.sin(2 * math.pi * x / w) * math.exp(-x / w)
+    if abs(y - fy) < 1.6:
+        return (31, 119, 180)
+    if y == h // 2 or x == 0:
+        return (160, 160, 160)
+    return (255, 255, 255)
+
+
+def starter() -> nbformat.NotebookNode:
+    """What a blog post notebook holds: math, code, a plot, a table, hidden and folded cells."""
+    nb = new_notebook()
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"},
+        "language_info": {"name": "python"},
+    }
+    columns = [f"x{i}" for i in range(14)]
+    head = "".join(f"<th>{c}</th>" for c in columns)
+    rows = "".join(
+        f"<tr><th>{r}</th>" + "".join(f"<td>{(r + 1) * (i + 1) / 7:.4f}</td>" for i in range(14))
+        + "</tr>"
+        for r in range(3)
+    )
+    table = (
+        '<div>\n<table border="1" class="dataframe">\n<thead><tr style="text-align: right;">'
+        f"<th></th>{head}</tr></thead>\n<tbody>{rows}</tbody>\n</table>\n</div>"
+    )
+    plain = "   " + "  ".join(columns) + "\n" + "\n".join(
+        f"{r}  " + "  ".join(f"{(r + 1) * (i + 1) / 7:.4f}" for i in range(14)) for r in range(3)
+    )
+    nb.cells = [
+        new_markdown_cell(
+            "# A first notebook post\n\n"
+            "> Math, code, a plot and a table, published by pandockit.\n\n"
+            "- categories: [pandockit]"
+        ),
+        new_markdown_cell(
+            "Write prose and math as in Jupyter: inline $e^{i\\pi} + 1 = 0$, a norm "
+            "$\\|x\\|_2$, and display math:\n\n"
+            "$$\\int_0^1 x^2\\,dx = \\frac{1}{3}$$\n\n"
+            "\\begin{align}\nf(x) &= \\sum_{n=0}^{\\infty} \\frac{f^{(n)}(0)}{n!} x^n \\\\\n"
+            "e^x &= 1 + x + \\frac{x^2}{2} + \\cdots\n\\end{align}"
+        ),
+        new_code_cell(
+            "#hide\nimport warnings\nimport numpy as np\nimport pandas as pd",
+            execution_count=1,
+        ),
+        new_code_cell(
+            "xs = np.linspace(0, 1, 5)\nprint(xs.round(2))\n"
+            "warnings.warn('a warning goes to stderr')",
+            outputs=[
+                new_output("stream", name="stdout", text="[0.   0.25 0.5  0.75 1.  ]\n"),
+                new_output(
+                    "stream", name="stderr",
+                    text="<ipython-input-2>:3: UserWarning: a warning goes to stderr\n",
+                ),
+            ],
+            execution_count=2,
+        ),
+        new_markdown_cell("A plot, saved in the notebook, becomes an image of the post:"),
+        new_code_cell(
+            "#collapse-hide\nimport matplotlib.pyplot as plt\n"
+            "t = np.linspace(0, 1, 200)\n"
+            "plt.plot(t, np.sin(2 * np.pi * t) * np.exp(-t));",
+            outputs=[image_output(png(240, 120, wave), width=480, height=240)],
+            execution_count=3,
+        ),
+        new_markdown_cell("A wide DataFrame scrolls instead of breaking the page:"),
+        new_code_cell(
+            "pd.DataFrame([[(r + 1) * (i + 1) / 7 for i in range(14)] for r in range(3)],\n"
+            "             columns=[f'x{i}' for i in range(14)])",
+            outputs=[
+                new_output(
+                    "execute_result",
+                    data={"text/html": table, "text/plain": plain},
+                    execution_count=4,
+                )
+            ],
+            execution_count=4,
+        ),
+        new_code_cell(
+            "1 / 0",
+            outputs=[
+                new_output(
+                    "error", ename="ZeroDivisionError", evalue="division by zero",
+                    traceback=[
+                        "\x1b[0;31mZeroDivisionError\x1b[0m            Traceback "
+                        "(most recent call last)",
+                        "Cell \x1b[0;32mIn[5], line 1\x1b[0m\n\x1b[0;32m----> 1\x1b[0m "
+                        "\x1b[38;5;241m1\x1b[39m \x1b[38;5;241m/\x1b[39m "
+                        "\x1b[38;5;241m0\x1b[39m",
+                        "\x1b[0;31mZeroDivisionError\x1b[0m: division by zero",
+                    ],
+                )
+            ],
+            execution_count=5,
+        ),
+        new_markdown_cell(
+            "Code in a cell is never Liquid: `{{ site.title }}` shows as written."
+        ),
+    ]
+    return nb
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     for name, nb in (
@@ -210,6 +320,11 @@ def main() -> int:
             cell.id = f"cell-{i}"  # fixed ids: the examples regenerate byte for byte
         nbformat.validate(nb)
         nbformat.write(nb, OUT / name)
+    nb = starter()
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"
+    nbformat.validate(nb)
+    nbformat.write(nb, STARTER)
     return 0
 
 

@@ -111,4 +111,5 @@ def apply(site: Path, changes: list[tuple[Change, Outcome]], record: dict[str, s
             (site / RECORD).parent.mkdir(parents=True, exist_ok=True)
             atomic_write(site / RECORD, text.encode("utf-8"))
         except OSError as exc:
-            raise PandockitError(site / RECORD, f"cannot be written ({exc.strerror or exc})") from exc
+            reason = f"cannot be written ({exc.strerror or exc})"
+            raise PandockitError(site / RECORD, reason) from exc

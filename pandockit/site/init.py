@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pandockit import fastpages
+from pandockit import __version__, fastpages
 from pandockit.config import resolve_options
 from pandockit.errors import PandockitError
 from pandockit.site import edits, templates, theme
@@ -136,7 +136,32 @@ def _example(site: Path, notebooks_dir: str, today: dt.date) -> list[Change]:
     return [Change(rel, text, "a starter notebook: math, code, a plot, a table, a toggle")]
 
 
-def plan(site: Path, opts: InitOptions, today: dt.date | None = None) -> tuple[list[Change], list[str]]:
+def _branch(site: Path) -> str:
+    """The branch the site's repository is on (``main`` when there is none)."""
+    head = site / ".git" / "HEAD"
+    try:
+        m = re.match(r"ref: refs/heads/(\S+)", head.read_text(encoding="utf-8"))
+    except OSError:
+        m = None
+    return m.group(1) if m else "main"
+
+
+def _workflow(site: Path, config: dict) -> str:
+    options = resolve_options(site)
+    gems = None
+    if not (site / "Gemfile").is_file():
+        plugins = config.get("plugins") if isinstance(config.get("plugins"), list) else []
+        name = theme.theme_name(config)
+        gems = ["jekyll", *([name] if name else []), *(str(p) for p in plugins)]
+    return templates.workflow(
+        _branch(site), str(options["posts-dir"]), str(options["assets-dir"]), gems,
+        f"pandockit=={__version__}",
+    )
+
+
+def plan(
+    site: Path, opts: InitOptions, today: dt.date | None = None
+) -> tuple[list[Change], list[str]]:
     """Every change ``init`` wants in ``site``, and what it leaves to the user."""
     path = config_file(site)
     try:
@@ -164,7 +189,7 @@ def plan(site: Path, opts: InitOptions, today: dt.date | None = None) -> tuple[l
         notebooks_dir = str(resolve_options(site)["notebooks-dir"])
         changes += _example(site, notebooks_dir, today or dt.date.today())
     if opts.github_pages:
-        changes.append(Change(WORKFLOW, templates.data_text("pages.yml"),
+        changes.append(Change(WORKFLOW, _workflow(site, config),
                               "GitHub Pages: converts the notebooks and publishes on every push"))
         if not (site / WORKFLOW).exists():
             todo.append(PAGES_SETTING)

@@ -55,7 +55,10 @@ def theme_root(name: str) -> Path | None:
     ruby = shutil.which("ruby")
     if ruby is None:
         return None
-    script = "s = Gem::Specification.find_by_name(ARGV[0]) rescue nil; puts(s ? s.full_gem_path : '')"
+    script = (
+        "s = Gem::Specification.find_by_name(ARGV[0]) rescue nil; "
+        "puts(s ? s.full_gem_path : '')"
+    )
     try:
         proc = subprocess.run(
             [ruby, "-e", script, name], capture_output=True, text=True, timeout=60, check=False
@@ -141,6 +144,8 @@ def _includes(site: Path, theme: Path | None, names: list[str], include: str) ->
     """Whether one of the site's includes ``names`` (a hook it filled) includes ``include``."""
     for name in names:
         source = find(site, theme, f"_includes/{name}")
-        if source is not None and source.in_site and include in _INCLUDE.findall(_read(source.path)):
+        if source is None or not source.in_site:
+            continue
+        if include in _INCLUDE.findall(_read(source.path)):
             return True
     return False
