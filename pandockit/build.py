@@ -37,6 +37,7 @@ from pandockit import __version__
 from pandockit import manifest as mf
 from pandockit.config import Options
 from pandockit.errors import PandockitError, about
+from pandockit.site.check import loads_mathjax
 
 log = logging.getLogger("pandockit")
 
@@ -66,6 +67,7 @@ class Summary:
     removed: list[str] = field(default_factory=list)
     seconds: float = 0.0
     dry_run: bool = False
+    math_posts: int = 0  # posts written with math (their page needs MathJax)
 
     @property
     def status(self) -> int:
@@ -423,6 +425,8 @@ class _Build:
         self.manifest.entries[result.rel] = mf.Entry(result.key, post_rel, media_rel, deps)
         self.changed = True
         self.summary.converted.append(result.rel)
+        if result.post.needs.get("math") or result.post.needs.get("mathjax"):
+            self.summary.math_posts += 1
         if old is not None:
             self._remove([f for f in old.files() if f not in (post_rel, *media_rel)])
 
@@ -564,6 +568,11 @@ def build_site(
     except PandockitError as exc:
         log.error("%s", exc)
         return 1
+    if summary.math_posts and not settings.dry_run and not loads_mathjax(site):
+        log.warning(
+            "%s: %d post%s with math, but the site's pages load no MathJax: run 'pandockit init'",
+            site, summary.math_posts, "s" if summary.math_posts > 1 else "",
+        )
     reporter.say(summary.line())
     return summary.status
 

@@ -25,6 +25,8 @@ class Post:
     text: str
     #: file name -> source: pandoc's media name (SHA-1), ``file:<path>`` or a ``data:`` URI
     media: dict[str, str] = field(default_factory=dict)
+    #: what the post's page needs from the site (:mod:`pandockit.page_needs`): ``math``...
+    needs: dict[str, str | int] = field(default_factory=dict)
 
 
 def render(doc: pf.Doc) -> Post:
@@ -53,4 +55,4 @@ def finish(doc: pf.Doc, body: str) -> Post:
     else:
         body = liquid.protect(body)
     text = yamltext.front_matter(fm) + "\n" + body.rstrip("\n") + "\n"
-    return Post(stem=stem, text=text, media=media)
+    return Post(stem=stem, text=text, media=media, needs=needs)

@@ -33,7 +33,7 @@ def gitignore(text: str, line: str) -> str | None:
     return _with_newline(text) + line + "\n"
 
 
-def _load(text: str) -> dict[str, Any]:
+def load_config(text: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as exc:
@@ -47,7 +47,7 @@ def _load(text: str) -> dict[str, Any]:
 
 def config_exclude(text: str, pattern: str) -> str | None:
     """``_config.yml`` with ``pattern`` in Jekyll's ``exclude`` list."""
-    data = _load(text)
+    data = load_config(text)
     current = data.get("exclude")
     if current is None and "exclude" not in data:
         new = _with_newline(text) + "exclude:\n" + f"  - {yamltext.dump_scalar(pattern)}\n"
@@ -73,7 +73,7 @@ def config_block(text: str, key: str, values: dict[str, Any]) -> str | None:
     Where the block exists, values it lacks must be added by hand (its own comments and
     layout are the user's); values it has are never changed.
     """
-    data = _load(text)
+    data = load_config(text)
     if key not in data:
         block = yamltext.dump({key: values})
         new = _with_newline(text) + block
@@ -89,7 +89,7 @@ def config_block(text: str, key: str, values: dict[str, Any]) -> str | None:
 
 
 def _checked(old: str, new: str, key: str, value: Any) -> str:
-    before, after = _load(old), _load(new)
+    before, after = load_config(old), load_config(new)
     expected = dict(before)
     expected[key] = value
     if after != expected:

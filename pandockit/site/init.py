@@ -165,7 +165,7 @@ def plan(
     """Every change ``init`` wants in ``site``, and what it leaves to the user."""
     path = config_file(site)
     try:
-        config = edits._load(_text(path))
+        config = edits.load_config(_text(path))
     except edits.ByHand as exc:
         raise PandockitError(path, str(exc)) from exc
     changes = [
