@@ -22,7 +22,7 @@ An embed whose URL is not of that form stays a quotation, with a warning. Each l
 quotation is looked at, as fastpages looked at lines: ``> Note: a`` and ``> Warning: b`` on two
 lines of one quotation are two boxes; lines around them stay quoted.
 
-Touches ``BlockQuote`` blocks directly in markdown cell Divs, when option ``notes`` is true (a
+Touches ``BlockQuote`` blocks of markdown cell Divs (also in list items), when option ``notes`` is true (a
 fastpages site: ``pandockit init`` sets it). Writes nothing to metadata.
 """
 
@@ -223,18 +223,24 @@ def prepare(doc: pf.Doc) -> None:
     doc.pandockit_twitter_script = False
 
 
-def action(elem: pf.Element, doc: pf.Doc) -> None:
-    if not (is_cell(elem, "markdown") and option(doc, "notes")):
-        return None
-    items = items_of(elem)
-    if not any(isinstance(b, pf.BlockQuote) for b in items):
-        return None
+def _rewrite_in(container: pf.Element, doc: pf.Doc) -> None:
+    """Rewrite the quotations among ``container``'s blocks, and those in its lists' items
+    (fastpages' pattern took a ``>`` line at any indentation)."""
+    items = items_of(container)
     kept: list[pf.Block] = []
     for block in items:
         new = rewrite(block, doc) if isinstance(block, pf.BlockQuote) else None
         kept.extend([block] if new is None else new)
+        if isinstance(block, (pf.BulletList, pf.OrderedList)):
+            for item in items_of(block):
+                _rewrite_in(item, doc)
     if len(kept) != len(items) or any(a is not b for a, b in zip(kept, items)):
-        elem.content = kept
+        container.content = kept
+
+
+def action(elem: pf.Element, doc: pf.Doc) -> None:
+    if is_cell(elem, "markdown") and option(doc, "notes"):
+        _rewrite_in(elem, doc)
     return None
 
 
