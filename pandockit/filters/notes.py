@@ -22,8 +22,8 @@ An embed whose URL is not of that form stays a quotation, with a warning. Each l
 quotation is looked at, as fastpages looked at lines: ``> Note: a`` and ``> Warning: b`` on two
 lines of one quotation are two boxes; lines around them stay quoted.
 
-Touches ``BlockQuote`` blocks of markdown cell Divs (also in list items), when option ``notes`` is true (a
-fastpages site: ``pandockit init`` sets it). Writes nothing to metadata.
+Touches ``BlockQuote`` blocks of markdown cell Divs (also in list items), when option ``notes``
+is true (a fastpages site: ``pandockit init`` sets it). Writes nothing to metadata.
 """
 
 from __future__ import annotations
