@@ -64,8 +64,19 @@ def prepare_doc(
     doc.metadata[front_matter.DEFAULTS_KEY] = yamltext.dump(options["front-matter"])
     doc.metadata[front_matter.SET_KEY] = yamltext.dump(options["metadata"])
     context.attach(doc, notebook)
-    check_local_images(doc, notebook.path, context.site_of(doc) if site is None else site)
+    site = context.site_of(doc) if site is None else site
+    if options["first-cell"] == "fastpages":
+        doc.metadata[front_matter.NB_PATH_KEY] = site_path(notebook.path, site)
+    check_local_images(doc, notebook.path, site)
     return doc
+
+
+def site_path(path: Path, site: Path) -> str:
+    """``path`` relative to ``site`` (``_notebooks/x.ipynb``), ``""`` when it is not inside."""
+    try:
+        return path.resolve().relative_to(site.resolve()).as_posix()
+    except (OSError, ValueError, RuntimeError):
+        return ""
 
 
 def load_doc(notebook: Notebook) -> pf.Doc:

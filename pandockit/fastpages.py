@@ -21,8 +21,9 @@ def detect(site: Path) -> bool:
     return (site / MARKER).is_dir()
 
 
-def site_options() -> dict[str, Any]:
-    """The ``pandockit:`` options of ``_config.yml`` that convert as fastpages did:
+def site_options(site: Path | None = None) -> dict[str, Any]:
+    """The ``pandockit:`` options of ``_config.yml`` that convert as fastpages did (for the
+    fastpages repository ``site``, when given):
 
     - ``recursive: false``: only the notebooks directly in ``_notebooks/`` (fastpages read
       ``_notebooks/*.ipynb``; subfolders hold data, drafts and scratch notebooks);
@@ -30,11 +31,18 @@ def site_options() -> dict[str, Any]:
     - ``first-cell: fastpages``: the ``# Title`` / ``> summary`` / ``- key: value`` cell read
       exactly as fastpages read it, so title, description and categories (and with them the
       post's URL) are the ones fastpages published;
-    - ``notes: true``: ``> Note:`` boxes and ``> youtube:`` / ``> twitter:`` embeds.
+    - ``notes: true``: ``> Note:`` boxes and ``> youtube:`` / ``> twitter:`` embeds;
+    - ``front-matter: {layout: notebook}`` when ``site`` has fastpages' notebook layout
+      (``_layouts/notebook.html``): fastpages' ``post.html`` shows the GitHub, Binder and
+      Colab badges of a notebook post only on posts of that layout (linked to the ``nb_path``
+      key, which ``first-cell: fastpages`` writes).
     """
-    return {
+    options: dict[str, Any] = {
         "recursive": False,
         "post-names": "fastpages",
         "first-cell": "fastpages",
         "notes": True,
     }
+    if site is not None and (site / "_layouts" / "notebook.html").is_file():
+        options["front-matter"] = {"layout": "notebook"}
+    return options

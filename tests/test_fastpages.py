@@ -52,6 +52,10 @@ def test_site_options_are_options_any_site_can_set(tmp_path: Path) -> None:
     resolved = resolve_options(tmp_path)
     assert {k: resolved[k] for k in options} == options
     assert {k: resolved.sources[k] for k in options} == dict.fromkeys(options, "_config.yml")
+    assert fastpages.site_options(tmp_path) == options
+    (tmp_path / "_layouts").mkdir()
+    (tmp_path / "_layouts" / "notebook.html").write_text("---\nlayout: post\n---\n")
+    assert fastpages.site_options(tmp_path) == {**options, "front-matter": {"layout": "notebook"}}
 
 
 # --- the first cell -------------------------------------------------------------------------

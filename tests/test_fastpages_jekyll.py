@@ -95,6 +95,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("fastpages") / "blog"
     shutil.copytree(DATA, site)
     (site / "_action_files").mkdir()  # what makes it a fastpages repository
+    # fastpages' notebook layout: the post layout, which shows badges on notebook posts.
+    (site / "_layouts").mkdir()
+    (site / "_layouts" / "notebook.html").write_text("---\nlayout: post\n---\n{{ content }}\n")
     assert fastpages.detect(site)
     nbs = site / "_notebooks"
     write_nb(nbs / "2021-03-04-crafted.ipynb", md(CRAFTED_FIRST_CELL), md(NOTES), code("1 + 1"))
@@ -115,7 +118,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = site / "_config.yml"
     text = config.read_text(encoding="utf-8")
     config.write_text(
-        text + "\n" + yaml.safe_dump({"pandockit": fastpages.site_options()}), encoding="utf-8"
+        text + "\n" + yaml.safe_dump({"pandockit": fastpages.site_options(site)}),
+        encoding="utf-8",
     )
     (site / "_test_override.yml").write_text(yaml.safe_dump(OVERRIDE), encoding="utf-8")
     proc = subprocess.run(
@@ -216,6 +220,8 @@ def test_crafted_front_matter_keys_are_exact(built: Path):
     assert fm["author"] == "Ann Author"
     assert fm["categories"] == ["fastpages", "Testing"]
     assert fm["image"] == "images/chart-preview.png"
+    assert fm["layout"] == "notebook"
+    assert fm["nb_path"] == "_notebooks/2021-03-04-crafted.ipynb"
     page = built / "_site" / "fastpages" / "testing" / "2021" / "03" / "04" / "crafted.html"
     text = page.read_text(encoding="utf-8")
     assert head_of(page)[0] == 'Crafted: “every rule” | Blog of cast42'

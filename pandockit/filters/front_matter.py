@@ -27,9 +27,10 @@ so it becomes exactly what pandoc would have made of it. Types come from the not
 
 Touches the first markdown/raw cell Divs and the title heading. Reads ``pandockit-front-matter-
 defaults`` and ``pandockit-front-matter-set`` (YAML text of options ``front-matter`` and
-``metadata``, typed) and ``pandockit-source-date``. Writes ``pandockit-front-matter`` (the
-front matter as YAML text, so types survive chained filters) and ``pandockit-post`` (the post's
-file stem, which also names its asset folder).
+``metadata``, typed), ``pandockit-source-date`` and ``pandockit-nb-path`` (written as
+``nb_path``, as fastpages wrote it, unless a source gave one). Writes
+``pandockit-front-matter`` (the front matter as YAML text, so types survive chained filters)
+and ``pandockit-post`` (the post's file stem, which also names its asset folder).
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ NAME = "front-matter"
 FRONT_MATTER_KEY = "pandockit-front-matter"
 POST_KEY = "pandockit-post"
 SOURCE_DATE_KEY = "pandockit-source-date"
+#: The notebook's path in the site (``_notebooks/x.ipynb``), given with ``first-cell:
+#: fastpages``: fastpages wrote it as ``nb_path``, which its layouts' badges link to.
+NB_PATH_KEY = "pandockit-nb-path"
 DEFAULTS_KEY = "pandockit-front-matter-defaults"
 SET_KEY = "pandockit-front-matter-set"
 
@@ -534,6 +538,9 @@ def prepare(doc: pf.Doc) -> None:
     )
     _take_title(doc, fm)
     fm.setdefault("title", naming.title_from_name(name))
+    nb_path = str(doc.get_metadata(NB_PATH_KEY, "") or "")
+    if nb_path:
+        fm.setdefault("nb_path", nb_path)
     fm[GENERATOR_KEY] = GENERATOR
     # As YAML text, so types (dates, numbers) survive metadata and chained filters.
     doc.metadata[FRONT_MATTER_KEY] = pf.MetaString(yamltext.dump(fm))
