@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import panflute as pf
 import pypandoc
 import pytest
 
-from pandockit import fastpages, naming
+from pandockit import cli, fastpages, naming
 from pandockit.build import discover
 from pandockit.config import CHOICES, DEFAULTS, resolve_options
 from pandockit.convert import plan_post
@@ -230,3 +231,13 @@ def test_embed_in_a_list_item_and_bad_url_stays_a_quote() -> None:
     raws = [b.text for b in item.content if isinstance(b, pf.RawBlock)]
     assert len(raws) == 2 and "twitter-tweet" in raws[0] and "widgets.js" in raws[1]
     assert [type(b).__name__ for b in run_notes("> youtube: not a url")] == ["BlockQuote"]
+
+
+def test_every_option_has_a_command_line_flag(tmp_path: Path, capsys) -> None:
+    status = cli.main(["config", "--site", str(tmp_path), "--notes", "--first-cell",
+                       "fastpages", "--post-names", "fastpages", "--no-recursive"])
+    out = capsys.readouterr().out
+    assert status == 0
+    for line in ("recursive: false", "post-names: fastpages", "first-cell: fastpages",
+                 "notes: true"):
+        assert re.search(rf"^{line}\s+# command line$", out, re.M), line
