@@ -42,7 +42,7 @@ from pandockit.site.check import loads_mathjax
 log = logging.getLogger("pandockit")
 
 #: Options that steer the build, not the text of a post: left out of the incremental key.
-BUILD_KEYS = ("notebooks-dir", "jobs", "clean")
+BUILD_KEYS = ("notebooks-dir", "recursive", "jobs", "clean")
 
 
 @dataclass(frozen=True)
@@ -85,12 +85,14 @@ class Summary:
 # -- finding notebooks and deciding what to do ------------------------------------------------
 
 
-def discover(folder: Path) -> list[Path]:
-    """Every ``.ipynb`` under ``folder``, recursively, skipping hidden folders (and with them
-    ``.ipynb_checkpoints``) and hidden files; sorted."""
+def discover(folder: Path, recursive: bool = True) -> list[Path]:
+    """Every ``.ipynb`` under ``folder``, recursively (else only those directly in it, as
+    fastpages read ``_notebooks/*.ipynb``: its blogs keep data, drafts and scratch notebooks in
+    subfolders), skipping hidden folders (and with them ``.ipynb_checkpoints``) and hidden
+    files; sorted."""
     found: list[Path] = []
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if recursive and not d.startswith("."))
         found.extend(
             Path(root) / name
             for name in files
@@ -529,7 +531,7 @@ def build(
     with nullcontext() if settings.dry_run else site_lock(site, wait=settings.wait):
         run = _Build(site, options, settings, reporter)
         try:
-            tasks = run.plan(discover(notebook_dir))
+            tasks = run.plan(discover(notebook_dir, bool(options.values.get("recursive", True))))
             run.run(tasks, jobs_for(settings, options))
             run.clean()
         finally:

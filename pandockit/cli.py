@@ -69,6 +69,11 @@ def _add_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--liquid", choices=CHOICES["liquid"], help=_help("liquid"))
     p.add_argument("--html", choices=CHOICES["html"], help=_help("html"))
     p.add_argument("--ansi", choices=CHOICES["ansi"], help=_help("ansi"))
+    p.add_argument("--first-cell", choices=CHOICES["first-cell"], help=_help("first-cell"))
+    p.add_argument("--post-names", choices=CHOICES["post-names"], help=_help("post-names"))
+    p.add_argument(
+        "--notes", action=argparse.BooleanOptionalAction, default=None, help=_help("notes")
+    )
     p.add_argument("-q", "--quiet", action="count", default=0, help="print errors only")
     p.add_argument("-v", "--verbose", action="count", default=0, help="print more")
 
@@ -88,6 +93,10 @@ def _add_build_options(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("-j", "--jobs", type=_jobs, metavar="N", help=_help("jobs"))
     p.add_argument("--clean", action="store_true", default=None, help=_help("clean"))
+    p.add_argument(
+        "--recursive", action=argparse.BooleanOptionalAction, default=None,
+        help=_help("recursive"),
+    )
 
 
 def _meta_pair(text: str) -> tuple[str, str | None]:
@@ -109,8 +118,8 @@ def _metadata(pairs: list[tuple[str, str | None]] | None) -> dict | None:
 
 def _cli_options(args: argparse.Namespace) -> dict:
     keys = (
-        "posts-dir", "assets-dir", "math", "output-style", "liquid", "html", "ansi", "jobs",
-        "clean",
+        "posts-dir", "assets-dir", "math", "output-style", "liquid", "html", "ansi",
+        "first-cell", "post-names", "notes", "jobs", "clean", "recursive",
     )
     return {k: getattr(args, k.replace("-", "_"), None) for k in keys}
 
@@ -153,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         type=Path,
         metavar="NOTEBOOK_DIR",
-        help="folder searched for notebooks, recursively (default: the site's _notebooks)",
+        help="folder searched for notebooks, recursively unless --no-recursive (default: "
+        "the site's _notebooks)",
     )
     _add_options(bld)
     _add_build_options(bld)

@@ -48,6 +48,27 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "timezone": ("", "the site's timezone (read from _config.yml)"),
     "future": (False, "the site publishes future-dated posts (read from _config.yml)"),
     "notebooks-dir": ("_notebooks", "folder of the site whose notebooks 'pandockit build' reads"),
+    "recursive": (
+        True,
+        "'pandockit build' also reads the notebooks in subfolders of notebooks-dir (false: only "
+        "those directly in it, as fastpages did)",
+    ),
+    "post-names": (
+        "pandockit",
+        "names of posts: pandockit, or fastpages (a notebook not named YYYY-MM-DD-... is dated "
+        "by its modification time minus one day, leading digits and dashes dropped; spaces "
+        "become -)",
+    ),
+    "first-cell": (
+        "pandockit",
+        "how a '# Title', '> summary', '- key: value' first cell is read: pandockit (a cell of "
+        "only such lines), or fastpages (exactly as fastpages read it)",
+    ),
+    "notes": (
+        False,
+        "fastpages' Markdown notes: '> Note: text' (also Tip, Warning, Important) as styled "
+        "boxes, '> youtube: URL' and '> twitter: URL' as embeds",
+    ),
     "jobs": (0, "notebooks 'pandockit build' converts at once (0: one per core)"),
     "clean": (False, "'pandockit build' removes the posts of notebooks that are gone"),
 }
@@ -151,6 +172,8 @@ CHOICES = {
     "html": ("keep", "sanitize", "drop"),
     "ansi": ("strip", "spans"),
     "slug": ("ascii", "unicode"),
+    "post-names": ("pandockit", "fastpages"),
+    "first-cell": ("pandockit", "fastpages"),
 }
 
 

@@ -34,11 +34,14 @@ T = TypeVar("T")
 
 def source_date(path: Path, options: Options) -> str:
     """The day (``YYYY-MM-DD``) a notebook without a date in its name is published under: its
-    last commit in git, else its modification time, in the site's ``timezone``. ``""`` for a
-    dated name (git is not asked) or when neither is known."""
-    if not dates.needs_source_day(path.name):
+    last commit in git, else its modification time, in the site's ``timezone`` (with
+    ``post-names: fastpages``: its modification time minus one day, as fastpages dated it).
+    ``""`` for a dated name (git is not asked) or when neither is known."""
+    names = str(options["post-names"])
+    if not dates.needs_source_day(path.name, names):
         return ""
-    day = dates.source_day(path, dates.site_timezone(str(options["timezone"] or "")))
+    tz = dates.site_timezone(str(options["timezone"] or ""))
+    day = dates.fastpages_day(path, tz) if names == "fastpages" else dates.source_day(path, tz)
     return day.isoformat() if day else ""
 
 
@@ -61,8 +64,19 @@ def prepare_doc(
     doc.metadata[front_matter.DEFAULTS_KEY] = yamltext.dump(options["front-matter"])
     doc.metadata[front_matter.SET_KEY] = yamltext.dump(options["metadata"])
     context.attach(doc, notebook)
-    check_local_images(doc, notebook.path, context.site_of(doc) if site is None else site)
+    site = context.site_of(doc) if site is None else site
+    if options["first-cell"] == "fastpages":
+        doc.metadata[front_matter.NB_PATH_KEY] = site_path(notebook.path, site)
+    check_local_images(doc, notebook.path, site)
     return doc
+
+
+def site_path(path: Path, site: Path) -> str:
+    """``path`` relative to ``site`` (``_notebooks/x.ipynb``), ``""`` when it is not inside."""
+    try:
+        return path.resolve().relative_to(site.resolve()).as_posix()
+    except (OSError, ValueError, RuntimeError):
+        return ""
 
 
 def load_doc(notebook: Notebook) -> pf.Doc:
@@ -287,9 +301,12 @@ def plan_post(path: str | Path, options: Options) -> Planned:
     day = source_date(notebook.path, options)
     source_day = date.fromisoformat(day) if day else date.today()
     try:
-        fm = front_matter.collect(notebook.node, options["front-matter"], options["metadata"])
+        fm = front_matter.collect(
+            notebook.node, options["front-matter"], options["metadata"], options["first-cell"]
+        )
         stem = front_matter.stem_for(
-            notebook.path.name, fm.front_matter, source_day, options["slug"]
+            notebook.path.name, fm.front_matter, source_day, options["slug"],
+            options["post-names"],
         )
     except PandockitError as exc:
         raise PandockitError(path, exc.message) from None

@@ -77,8 +77,21 @@ def source_day(path: Path, tz: tzinfo | None) -> date | None:
     return moment.astimezone(tz).date()
 
 
-def needs_source_day(notebook_name: str) -> bool:
+def fastpages_day(path: Path, tz: tzinfo | None) -> date | None:
+    """The day fastpages dated a notebook without a date in its name by: its modification
+    time minus one day (fastpages subtracted the day "because dates in the future break
+    Jekyll"), as a day in ``tz`` (local time when None). Git is not asked: fastpages did not."""
+    try:
+        stamp = path.stat().st_mtime - 86400
+        return datetime.fromtimestamp(stamp, tz).date()
+    except (OSError, OverflowError, ValueError):
+        return None
+
+
+def needs_source_day(notebook_name: str, post_names: str = "pandockit") -> bool:
     """Whether the post name may need the source day (git is not asked for dated names)."""
+    if post_names == "fastpages":
+        return not naming.fastpages_dated(notebook_name)
     try:
         return naming.split_dated_name(Path(notebook_name).stem) is None
     except naming.NamingError:

@@ -9,6 +9,10 @@ current time. The rules:
   a real day (``2020-13-01``) is an error, since Jekyll would refuse the post.
 - Any other notebook is named ``<date>-<slug>``: the date from front matter ``date``, else the
   source date; the slug from the file name, made URL- and file-system-safe (:func:`slugify`).
+- With the option ``post-names: fastpages`` (:func:`fastpages_stem`), names follow fastpages'
+  ``fast_template.rename_for_jekyll``: a name that starts ``YYYY-MM-DD-`` (zero-padded) keeps
+  it, spaces made ``-``; any other loses its leading digits and dashes, spaces made ``-``,
+  and is dated by the day its caller gives (fastpages: the modification time minus one day).
 - Jekyll dates a post by its front matter ``date`` when it has one, else by its file name, and
   skips posts dated after the build's time unless the site sets ``future: true``
   (:func:`future_warning`).
@@ -33,6 +37,13 @@ DATE_TEXT = re.compile(
     r"(?:(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
     r"\s*(Z|[-+]\d{2}(?::?\d{2})?)?)?\s*"
 )
+
+#: fastpages' test for a name that needs no date (``_re_blog_date`` of its
+#: ``fast_template.py``, used with ``match``): a zero-padded date, then ``-``.
+FASTPAGES_DATED = re.compile(r"[12]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])-")
+
+#: What fastpages took off the front of a name it dated itself (``_re_numdash``).
+FASTPAGES_NUMDASH = re.compile(r"^[-\d]+")
 
 #: Quarto's date keywords: they mean "when rendered", which a post's file name already says.
 QUARTO_DATE_WORDS = ("today", "now", "last-modified")
@@ -218,6 +229,42 @@ def post_stem(
     if day is None:
         raise NamingError("no date for the post: name the notebook YYYY-MM-DD-name.ipynb")
     return f"{day.isoformat()}-{slugify(stem, slug_mode) or EMPTY_SLUG}"
+
+
+def fastpages_dated(notebook_name: str) -> bool:
+    """Whether fastpages took the date of the post from the name ``notebook_name``."""
+    return FASTPAGES_DATED.match(PurePath(notebook_name).name) is not None
+
+
+def fastpages_stem(
+    notebook_name: str, source_day: date | None, slug_mode: str = "ascii",
+    title: str | None = None,
+) -> str:
+    """The post's file stem as fastpages named it (option ``post-names: fastpages``).
+
+    A name that starts ``YYYY-MM-DD-`` keeps it, its spaces made ``-``; any other is
+    ``<source_day>-<name>``, the name without its leading digits and dashes and with spaces
+    made ``-`` (fastpages' ``source_day``: the modification day minus one, see
+    :func:`pandockit.dates.fastpages_day`; the front matter ``date`` is not asked, as
+    fastpages did not ask it). What fastpages would have written and no file system or Jekyll
+    takes (a day that does not exist, a control character, nothing left of the name) is
+    handled as :func:`post_stem` handles it. Raises :class:`NamingError`.
+    """
+    stem = PurePath(notebook_name).stem
+    if fastpages_dated(notebook_name):
+        dated = split_dated_name(stem)
+        if dated is not None:  # always: FASTPAGES_DATED is a DATED_NAME prefix
+            day, rest = dated
+            rest = rest.replace(" ", "-")
+            if not _safe_rest(rest):
+                rest = slugify(rest or (title or ""), slug_mode) or EMPTY_SLUG
+            return f"{day.isoformat()}-{rest}"
+    if source_day is None:
+        raise NamingError("no date for the post: name the notebook YYYY-MM-DD-name.ipynb")
+    rest = FASTPAGES_NUMDASH.sub("", stem).replace(" ", "-")
+    if not _safe_rest(rest):
+        rest = slugify(rest or (title or ""), slug_mode) or EMPTY_SLUG
+    return f"{source_day.isoformat()}-{rest}"
 
 
 def find_collisions(stems: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:

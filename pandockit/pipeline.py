@@ -13,6 +13,7 @@ from pandockit.filters import (
     front_matter,
     images,
     kramdown_math,
+    notes,
     outputs,
     visibility,
 )
@@ -33,6 +34,9 @@ PIPELINE: tuple[Step, ...] = (
          "reads the first cell and the title heading before anything rewrites them"),
     Step(visibility.NAME, visibility.main,
          "drops hidden cells and flag lines before later filters spend work on them"),
+    Step(notes.NAME, notes.main,
+         "after visibility (hidden cells are gone), while markdown cells are still Divs by "
+         "cell; before images and math, which then treat a note's text as any other text"),
     Step(outputs.NAME, outputs.main,
          "picks one representation per output while outputs are still Divs by cell"),
     Step(images.NAME, images.main,

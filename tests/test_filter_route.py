@@ -19,6 +19,7 @@ SINGLE_FILTERS = [
     "pandockit-cell-index",
     "pandockit-front-matter",
     "pandockit-visibility",
+    "pandockit-notes",
     "pandockit-outputs",
     "pandockit-images",
     "pandockit-math",

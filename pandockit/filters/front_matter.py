@@ -8,7 +8,9 @@ Sources, later ones winning key by key (:func:`collect`):
 3. a ``---`` ... ``---`` YAML block opening the first markdown or raw cell, also after a
    ``# Heading`` line (the block is removed from the cell, the rest of the cell kept);
 4. fastpages' first markdown cell: ``# Title``, ``> summary`` (``description``), ``- key: value``
-   lines with YAML values (the cell is removed);
+   lines with YAML values (the cell is removed). Option ``first-cell``: ``pandockit`` reads the
+   first markdown cell when it holds only such lines (``- toc:true`` too, as fastpages read
+   it); ``fastpages`` reads it exactly as fastpages did (:func:`parse_fastpages_exact`);
 5. the command line's ``-M key=value`` (option ``metadata``).
 
 ``title``: from the above, else the first level-1 heading when it opens the body (removed, so the
@@ -25,9 +27,10 @@ so it becomes exactly what pandoc would have made of it. Types come from the not
 
 Touches the first markdown/raw cell Divs and the title heading. Reads ``pandockit-front-matter-
 defaults`` and ``pandockit-front-matter-set`` (YAML text of options ``front-matter`` and
-``metadata``, typed) and ``pandockit-source-date``. Writes ``pandockit-front-matter`` (the
-front matter as YAML text, so types survive chained filters) and ``pandockit-post`` (the post's
-file stem, which also names its asset folder).
+``metadata``, typed), ``pandockit-source-date`` and ``pandockit-nb-path`` (written as
+``nb_path``, as fastpages wrote it, unless a source gave one). Writes
+``pandockit-front-matter`` (the front matter as YAML text, so types survive chained filters)
+and ``pandockit-post`` (the post's file stem, which also names its asset folder).
 """
 
 from __future__ import annotations
@@ -59,6 +62,9 @@ NAME = "front-matter"
 FRONT_MATTER_KEY = "pandockit-front-matter"
 POST_KEY = "pandockit-post"
 SOURCE_DATE_KEY = "pandockit-source-date"
+#: The notebook's path in the site (``_notebooks/x.ipynb``), given with ``first-cell:
+#: fastpages``: fastpages wrote it as ``nb_path``, which its layouts' badges link to.
+NB_PATH_KEY = "pandockit-nb-path"
 DEFAULTS_KEY = "pandockit-front-matter-defaults"
 SET_KEY = "pandockit-front-matter-set"
 
@@ -72,7 +78,21 @@ _LOOKS_LIKE_KEY = re.compile(r"[^\s#:-][^:\n]*:(?:[ \t]|$)")
 _FLAT_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*")
 _FP_TITLE = re.compile(r"#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
 _FP_SUMMARY = re.compile(r">[ \t]?(.*)")
-_FP_KEY = re.compile(r"[-*][ \t]+([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*")
+#: No space needed after the colon (``- toc:true``, which fastpages reads and real blogs
+#: write), but ``- https://...`` is a link in a list, not a key ``https``.
+_FP_KEY = re.compile(r"[-*][ \t]+([A-Za-z_][\w-]*)[ \t]*:(?!//)[ \t]*(.*?)[ \t]*")
+
+# fastpages' own patterns (nbdev 1.1.5 ``export2html``, which its Action ran), used as it used
+# them: the first two with ``match`` on a markdown cell's whole source, the third with
+# ``findall`` on the same source, the fourth on the summary.
+#: ``_re_title_summary``: ``# Title``, newlines only, then the first ``> summary`` line.
+_FPX_TITLE_SUMMARY = re.compile(r"\s*\#\s+([^\n]*)\n+>[ ]*([^\n]*)")
+#: ``_re_title_only``: a cell that opens with ``# Title``.
+_FPX_TITLE_ONLY = re.compile(r"\s*\#\s+([^\n]*)(?:\n|$)")
+#: ``_re_properties``: ``- key: value`` anywhere in the cell, no space needed after the colon.
+_FPX_PROPERTY = re.compile(r"^-\s+(.*?)\s*:\s*(.*?)$", re.MULTILINE)
+#: ``_re_mdlinks``: Markdown links in the summary, which fastpages made HTML links.
+_FPX_MDLINK = re.compile(r"\[(.+)]\((.+)\)", re.MULTILINE)
 
 
 @dataclass
@@ -250,6 +270,56 @@ def parse_fastpages(source: str) -> dict | None:
     return fm
 
 
+def _fastpages_text(text: str) -> Any:
+    """A title or summary as Jekyll read it from fastpages' front matter, where fastpages
+    wrote it after ``title: ``: YAML's reading when that is text (quotes taken off,
+    ``"Part 1"`` -> ``Part 1``), else the text as written."""
+    value = yaml_value(text)
+    return value if isinstance(value, str) else text.strip()
+
+
+@dataclass
+class FastpagesCell:
+    """What fastpages read from a notebook's first cell: the front matter, and whether the
+    cell held other text, which fastpages dropped with it."""
+
+    front_matter: dict[str, Any]
+    dropped_text: bool
+
+
+def parse_fastpages_exact(source: str) -> FastpagesCell | None:
+    """The front matter fastpages read from the markdown cell ``source``, None when fastpages
+    would not take this cell (it took the first markdown cell that opens with ``# Title``).
+
+    As nbdev's ``get_metadata`` read it: the title is the heading's line; ``description`` (its
+    ``summary``) is the first ``>`` line when only newlines separate it from the heading,
+    Markdown links made HTML links; every ``- key: value`` line of the cell is a key, the key
+    whatever comes before the first colon, no space needed after it (``- toc:true``). Values
+    are read as YAML, as Jekyll read the ``key: value`` lines fastpages wrote (``true``,
+    ``[a, b]``, quotes taken off); a value YAML cannot read is kept as written (Jekyll failed
+    such a post's front matter). Later keys win; keys win over the title and summary."""
+    both = _FPX_TITLE_SUMMARY.match(source)
+    match = both or _FPX_TITLE_ONLY.match(source)
+    if match is None:
+        return None
+    fm: dict[str, Any] = {"title": _fastpages_text(match.group(1))}
+    if both:
+        summary = _fastpages_text(_FPX_MDLINK.sub(r"<a href='\2'>\1</a>", both.group(2)))
+        if summary:
+            fm["description"] = summary
+    read = [match.span()]
+    for found in _FPX_PROPERTY.finditer(source):
+        key = found.group(1).strip()
+        if key:
+            fm[key] = yaml_value(found.group(2))
+        read.append(found.span())
+    left = list(source)
+    for start, end in read:
+        left[start:end] = [""] * (end - start)
+    dropped = bool("".join(left).strip())
+    return FastpagesCell(fm, dropped)
+
+
 def _check_date(fm: dict, warnings: list[str]) -> None:
     """Leave out a ``date`` Jekyll cannot read (it fails the build on one)."""
     if "date" not in fm or fm["date"] is None:
@@ -277,11 +347,34 @@ def _text_cells(node: dict) -> Iterator[tuple[int, dict]]:
             yield i, c
 
 
+def _fastpages_exact(node: dict, sources: Sources, skip: int | None) -> None:
+    """Source 4 as fastpages read it: the first markdown cell it would take (any, not only
+    the first with text), removed whole, as fastpages removed it."""
+    for index, cell in enumerate(node.get("cells", [])):
+        if index == skip or not isinstance(cell, dict) or cell.get("cell_type") != "markdown":
+            continue
+        found = parse_fastpages_exact(cell_source(cell))
+        if found is None:
+            continue
+        sources.front_matter.update(found.front_matter)
+        sources.edits.append(CellEdit(index, ""))
+        if found.dropped_text:
+            sources.warnings.append(
+                "the front matter cell also holds other text, which is left out of the post "
+                "as fastpages left it out (move that text to a cell of its own to publish it)"
+            )
+        return
+
+
 def collect(
-    node: dict, defaults: dict | None = None, overrides: dict | None = None
+    node: dict,
+    defaults: dict | None = None,
+    overrides: dict | None = None,
+    first_cell: str = "pandockit",
 ) -> Sources:
     """The front matter of the nbformat v4 notebook ``node`` from sources 1-5 (``defaults``:
-    option ``front-matter``; ``overrides``: option ``metadata``), and the cells to edit.
+    option ``front-matter``; ``overrides``: option ``metadata``; ``first_cell``: option
+    ``first-cell``), and the cells to edit.
 
     Pure: reads only ``node``. Raises PandockitError for a front matter block that is meant
     as YAML and cannot be read."""
@@ -307,7 +400,9 @@ def collect(
     first_markdown = next(
         ((i, c) for i, c in _text_cells(node) if c.get("cell_type") == "markdown"), None
     )
-    if first_markdown is not None and first_markdown[0] != yaml_cell:
+    if first_cell == "fastpages":
+        _fastpages_exact(node, sources, yaml_cell)
+    elif first_markdown is not None and first_markdown[0] != yaml_cell:
         index, cell = first_markdown
         data = parse_fastpages(cell_source(cell))
         if data is not None:
@@ -320,10 +415,22 @@ def collect(
     return sources
 
 
-def stem_for(notebook_name: str, front_matter: dict, source_day: date | None, slug: str) -> str:
-    """The post's file stem (see :func:`pandockit.naming.post_stem`); raises PandockitError."""
+def stem_for(
+    notebook_name: str,
+    front_matter: dict,
+    source_day: date | None,
+    slug: str,
+    post_names: str = "pandockit",
+) -> str:
+    """The post's file stem (see :func:`pandockit.naming.post_stem`, and
+    :func:`pandockit.naming.fastpages_stem` for option ``post-names: fastpages``); raises
+    PandockitError."""
     title = front_matter.get("title")
     try:
+        if post_names == "fastpages":
+            return naming.fastpages_stem(
+                notebook_name, source_day, slug, str(title) if title is not None else None
+            )
         return naming.post_stem(
             notebook_name, front_matter.get("date"), source_day, slug,
             str(title) if title is not None else None,
@@ -408,7 +515,7 @@ def prepare(doc: pf.Doc) -> None:
     overrides = _typed_option(doc, SET_KEY, "metadata")
     nb = notebook_of(doc)
     if nb is not None:
-        sources = collect(nb.node, defaults, overrides)
+        sources = collect(nb.node, defaults, overrides, str(get_option(doc, "first-cell")))
         divs = _cell_divs(doc)
         cells = nb.node.get("cells", [])
         for edit in sources.edits:
@@ -426,9 +533,14 @@ def prepare(doc: pf.Doc) -> None:
     # Named from the sources alone, as pandockit.convert.plan_posts names it before converting.
     day = str(doc.get_metadata(SOURCE_DATE_KEY, "") or "")
     source_day = date.fromisoformat(day) if day else date.today()
-    doc.metadata[POST_KEY] = stem_for(name, fm, source_day, str(get_option(doc, "slug")))
+    doc.metadata[POST_KEY] = stem_for(
+        name, fm, source_day, str(get_option(doc, "slug")), str(get_option(doc, "post-names"))
+    )
     _take_title(doc, fm)
     fm.setdefault("title", naming.title_from_name(name))
+    nb_path = str(doc.get_metadata(NB_PATH_KEY, "") or "")
+    if nb_path:
+        fm.setdefault("nb_path", nb_path)
     fm[GENERATOR_KEY] = GENERATOR
     # As YAML text, so types (dates, numbers) survive metadata and chained filters.
     doc.metadata[FRONT_MATTER_KEY] = pf.MetaString(yamltext.dump(fm))

@@ -110,9 +110,9 @@ def _config_change(path: Path, site: Path) -> tuple[list[Change], list[str]]:
     new, why, todo = text, [], []
     additions = [("exclude", lambda t: edits.config_exclude(t, "*.ipynb"),
                   "notebook sources are not published ('*.ipynb' excluded)")]
-    if fastpages.detect(site) and fastpages.site_options():
+    if fastpages.detect(site) and fastpages.site_options(site):
         additions.append(("pandockit", lambda t: edits.config_block(
-            t, "pandockit", fastpages.site_options()),
+            t, "pandockit", fastpages.site_options(site)),
             "a fastpages blog: notebooks converted as fastpages did (pandockit: options)"))
     for _key, edit, because in additions:
         try:
