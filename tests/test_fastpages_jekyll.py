@@ -5,6 +5,7 @@ each fastpages rule (``- toc:true``, notes, embeds, a subfolder notebook, undate
 
 from __future__ import annotations
 
+import difflib
 import html
 import json
 import os
@@ -114,13 +115,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         os.utime(path, (MTIME, MTIME))
     write_nb(nbs / "drafts" / "2021-03-04-crafted.ipynb", md("# Draft\n> never a post\n"))
     write_nb(nbs / "data" / "scratch.ipynb", md("# Scratch\n> never a post\n"))
-    # What pandockit init writes into _config.yml for a fastpages site.
-    config = site / "_config.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text + "\n" + yaml.safe_dump({"pandockit": fastpages.site_options(site)}),
-        encoding="utf-8",
-    )
+    # pandockit init configures the blog: the fastpages options go into _config.yml.
+    before = (site / "_config.yml").read_text(encoding="utf-8")
+    init = subprocess.run([str(BIN / "pandockit"), "init"], cwd=site, capture_output=True,
+                          text=True, check=False)
+    assert init.returncode == 0, init.stderr
+    assert ("changes _config.yml: notebook sources are not published ('*.ipynb' excluded); a "
+            "fastpages blog: notebooks converted as fastpages did (pandockit: options)"
+            ) in init.stdout.splitlines()
+    config = yaml.safe_load((site / "_config.yml").read_text(encoding="utf-8"))
+    assert config["pandockit"] == fastpages.site_options(site)
+    after = (site / "_config.yml").read_text(encoding="utf-8").splitlines()
+    ops = difflib.SequenceMatcher(None, before.splitlines(), after).get_opcodes()
+    assert {op[0] for op in ops} == {"equal", "insert"}  # every line of the user's is kept
     (site / "_test_override.yml").write_text(yaml.safe_dump(OVERRIDE), encoding="utf-8")
     proc = subprocess.run(
         [str(BIN / "pandockit"), "build", "-j", "2"], cwd=site, capture_output=True, text=True,
