@@ -23,7 +23,13 @@
     return {background: s.backgroundColor, borderLeft: s.borderLeftColor,
             borderLeftWidth: s.borderLeftWidth}; };
   const scripts = [...document.querySelectorAll('script[src]')].map(s => s.src);
+  const typeset = (mj && mj.startup && mj.startup.document)
+    ? Array.from(mj.startup.document.math)
+        .filter(m => m.start.delim !== '')  // an escaped \$ is an item with no delimiter
+        .map(m => ({tex: m.math, display: m.display}))
+    : null;
   return {
+    typeset: typeset,
     version: mj ? (mj.version || (mj.fileversion) || '') : null,
     formulas: document.querySelectorAll('mjx-container, .MathJax_SVG, .MathJax_SVG_Display, .MathJax_CHTML, .MathJax').length,
     errors: document.querySelectorAll('mjx-merror, .MathJax_Error, [data-mjx-error]').length

@@ -446,6 +446,16 @@ def html_math(html: str, dollars: bool = False) -> str:
     return "".join(out)
 
 
+def html_has_math(html: str) -> bool:
+    """Whether :func:`html_math` finds a formula in ``html`` (in its text, not in tags or code)."""
+    pos = 0
+    for m in _HTML_NOT_TEXT.finditer(html):
+        if _HTML_MATH.search(html, pos, m.start()):
+            return True
+        pos = m.end()
+    return _HTML_MATH.search(html, pos) is not None
+
+
 def _text_math(text: str, markdown: bool, dollars: bool) -> str:
     out: list[str] = []
     pos = 0
@@ -590,8 +600,8 @@ def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list | None:
         and "$" in elem.text
         and (in_output(elem) or _in_markdown_cell(elem))
     ):
-        if _HTML_MATH.search(elem.text):
-            _has_math(doc)  # at most a formula in a tag or code too many: MathJax loads idle
+        if html_has_math(elem.text):
+            _has_math(doc)
         elem.text = html_math(elem.text, _dollars(doc))
         return None
     if (
