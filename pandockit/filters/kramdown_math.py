@@ -26,6 +26,9 @@ math delimiter is ``$$`` and it takes the content raw (then ``strip``s it), so:
 - in a table cell every ``|`` of the TeX is written ``\\|``: kramdown removes exactly one
   backslash before each ``|`` of a row before it splits the cells, so MathJax gets the TeX as
   written (``|x|`` and ``\\|x\\|`` alike) and the cell is not split;
+- outside a table, inline TeX holding ``|`` is written as escaped text that kramdown shows as
+  ``\\(TeX\\)`` (:func:`pipe_safe_inline`): kramdown reads a line that starts a block and
+  holds a ``|`` not after a backslash (in ``$$..$$`` too) as a table row;
 - a ``$$`` in prose is written so the HTML holds ``\\$\\$``: kramdown does not take it as math
   and MathJax (``processEscapes``, on by default) shows ``$$`` instead of starting a formula.
   A single ``$`` in prose stays ``$`` (stock MathJax has no single-dollar delimiter).
