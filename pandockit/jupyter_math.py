@@ -185,8 +185,3 @@ def formulas(text: str) -> list[Formula]:
     """Every formula of a Markdown cell's source, in order, as Jupyter finds it."""
     return [f for f in map(formula, remove_math(text)[1]) if f is not None]
 
-
-def may_hold_math(text: str) -> bool:
-    """False when ``text`` certainly holds no formula (no ``$``, ``\\\\(``, ``\\\\[``,
-    ``\\begin``): the cheap test before a scan."""
-    return "$" in text or "\\\\" in text or "\\begin" in text.lower()
