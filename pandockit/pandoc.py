@@ -24,6 +24,12 @@ from pandockit.errors import PandockitError
 #: The math filter turns the raw TeX back into math or text.
 READER = "ipynb+raw_tex+tex_math_single_backslash"
 
+#: How the math-cells filter re-reads a markdown cell whose math this reading finds otherwise
+#: than Jupyter (see pandockit.jupyter_math): its formulas replaced by ``@@N@@`` first, as
+#: Jupyter hides them from its Markdown parser, so no dollar is left to read as math, and
+#: ``\(`` is an escaped ``(`` as in Jupyter's Markdown parser.
+MASKED_READER = "ipynb+raw_tex-tex_math_dollars"
+
 #: The Markdown that kramdown (Jekyll's GFM input) reads the same way. Each switch-off is a
 #: construct pandoc would write that kramdown reads differently:
 #: - header_attributes, link_attributes, inline_code_attributes, fenced_code_attributes,

@@ -13,6 +13,7 @@ from pandockit.filters import (
     front_matter,
     images,
     kramdown_math,
+    math_cells,
     notes,
     outputs,
     visibility,
@@ -30,6 +31,8 @@ class Step:
 PIPELINE: tuple[Step, ...] = (
     Step(cell_index.NAME, cell_index.main,
          "first: numbers the cells as the notebook has them, before any is dropped"),
+    Step(math_cells.NAME, math_cells.main,
+         "reads markdown cells' math as Jupyter does, before any filter reads the cells"),
     Step(front_matter.NAME, front_matter.main,
          "reads the first cell and the title heading before anything rewrites them"),
     Step(visibility.NAME, visibility.main,

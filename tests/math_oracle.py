@@ -1,9 +1,11 @@
 """Test support: the formulas a notebook holds, and the formulas a built page hands MathJax.
 
-The notebook side does not use pandockit: it runs pandoc's ipynb reader itself (math read
-as Jupyter renders it: ``$``, ``$$``, ``\\(..\\)``, ``\\[..\\]``, bare environments) and takes
-``text/latex`` results the way Jupyter shows them. Every formula found is checked to be a
-verbatim piece of its cell's source, so the reader cannot hide a change of TeX either.
+The notebook side does not use pandockit's filters. Markdown cells are read as Jupyter reads
+them: JupyterLab's ``removeMath`` (:mod:`pandockit.jupyter_math`, held to JupyterLab's own
+cases by tests/test_jupyter_math.py) takes the formulas out, pandoc's reader parses the rest as
+Jupyter's Markdown parser would see it, and each formula left in text (not in code) is one
+MathJax gets, its TeX taken from the source as typed. ``text/latex`` results are taken the way
+Jupyter shows them.
 """
 
 from __future__ import annotations
@@ -17,8 +19,12 @@ from pathlib import Path
 
 import nbformat
 
-#: The reading pandockit promises to honour (see DESIGN.md): math as Jupyter renders it.
-READER = "ipynb+raw_tex+tex_math_single_backslash"
+from pandockit.jupyter_math import formula, remove_math
+
+#: How markdown cells are read once Jupyter's math is masked: no dollar math of pandoc's own,
+#: ``\\(`` an escaped parenthesis (as in Jupyter's Markdown parser).
+READER = "ipynb+raw_tex-tex_math_dollars"
+_MARKER = re.compile(r"@@(\d+)@@")
 
 _ENV = re.compile(r"\A\s*\\begin\{([A-Za-z]+\*?)\}.*\\end\{\1\}\s*\Z", re.S)
 _MATH_ENVS = re.compile(
@@ -60,14 +66,35 @@ def _read_markdown(text: str) -> dict:
     return json.loads(out)
 
 
-def _walk(node, found: list[tuple[str, str]]) -> None:
+def _masked_formula(group: str) -> list[tuple[str, str]]:
+    """The formula Jupyter's MathJax makes of one masked group (none for a ``@@N@@`` the
+    author wrote, or an environment MathJax does not know)."""
+    f = formula(group)
+    if f is None:
+        return []
+    if group.startswith("\\begin"):
+        m = _ENV.match(group)
+        return [("display", group)] if m and _MATH_ENVS.fullmatch(m.group(1).rstrip("*")) else []
+    return [("display" if f.display else "inline", f.tex)]
+
+
+def _walk(node, found: list[tuple[str, str]], math: list[str] | None = None) -> None:
     if isinstance(node, list):
         for item in node:
-            _walk(item, found)
+            _walk(item, found, math)
         return
     if not isinstance(node, dict) or "t" not in node:
         return
     t, c = node["t"], node.get("c")
+    if t == "Str" and math is not None:
+        for n in _MARKER.findall(c):
+            found.extend(_masked_formula(math[int(n)]))
+        return
+    if t == "RawBlock" and c[0] == "html" and math is not None:
+        text = re.sub(r"<(script|style|pre|code)\b.*?</\1>|<[^>]*>", "", c[1], flags=re.S)
+        for n in _MARKER.findall(text):
+            found.extend(_masked_formula(math[int(n)]))
+        return
     if t == "Math":
         kind = "display" if c[0]["t"] == "DisplayMath" else "inline"
         found.append((kind, c[1]))
@@ -82,7 +109,7 @@ def _walk(node, found: list[tuple[str, str]]) -> None:
         return
     if t in ("Code", "CodeBlock"):
         return
-    _walk(c, found)
+    _walk(c, found, math)
 
 
 def as_typed(tex: str, source: str, index: int) -> str:
@@ -130,7 +157,14 @@ def notebook_formulas(path: Path) -> list[Formula]:
 
     notebook = read_notebook(path)
     node = nbformat.from_dict(notebook.node)
-    ast = _read(notebook.pandoc_input)
+    masked = json.loads(json.dumps(notebook.node))
+    maths: list[list[str]] = []
+    for cell in masked["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        text, math = remove_math(source) if cell["cell_type"] == "markdown" else (source, [])
+        cell["source"] = text
+        maths.append(math)
+    ast = _read(json.dumps(masked).encode("utf-8"))
     found: list[Formula] = []
     cells = [b for b in ast["blocks"] if b["t"] == "Div" and "cell" in b["c"][0][1]]
     assert len(cells) == len(node.cells)
@@ -138,7 +172,7 @@ def notebook_formulas(path: Path) -> list[Formula]:
         source = "".join(cell.source) if isinstance(cell.source, list) else cell.source
         if cell.cell_type == "markdown":
             pairs: list[tuple[str, str]] = []
-            _walk(div["c"][1], pairs)
+            _walk(div["c"][1], pairs, maths[index])
             for kind, tex in pairs:
                 found.append(Formula(kind, as_typed(tex, source, index).strip(), index))
         elif cell.cell_type == "code":

@@ -17,6 +17,7 @@ BIN = Path(sys.executable).parent
 CASES = [c for c in case_dirs() if not options_of(c)]  # the filter route reads _config.yml only
 SINGLE_FILTERS = [
     "pandockit-cell-index",
+    "pandockit-jupyter-math",
     "pandockit-front-matter",
     "pandockit-visibility",
     "pandockit-notes",

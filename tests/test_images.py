@@ -481,7 +481,8 @@ def test_reconversion_leaves_exactly_the_current_images(make_site) -> None:
     assert site.url_path(src).read_bytes() == PNG
 
 
-CHAIN = ["pandockit-cell-index", "pandockit-front-matter", "pandockit-visibility",
+CHAIN = ["pandockit-cell-index", "pandockit-jupyter-math", "pandockit-front-matter",
+         "pandockit-visibility",
          "pandockit-notes", "pandockit-outputs", "pandockit-images", "pandockit-math",
          "pandockit-cells"]
 

@@ -26,6 +26,9 @@ math delimiter is ``$$`` and it takes the content raw (then ``strip``s it), so:
 - in a table cell every ``|`` of the TeX is written ``\\|``: kramdown removes exactly one
   backslash before each ``|`` of a row before it splits the cells, so MathJax gets the TeX as
   written (``|x|`` and ``\\|x\\|`` alike) and the cell is not split;
+- outside a table, inline TeX holding ``|`` is written as escaped text that kramdown shows as
+  ``\\(TeX\\)`` (:func:`pipe_safe_inline`): kramdown reads a line that starts a block and
+  holds a ``|`` not after a backslash (in ``$$..$$`` too) as a table row;
 - a ``$$`` in prose is written so the HTML holds ``\\$\\$``: kramdown does not take it as math
   and MathJax (``processEscapes``, on by default) shows ``$$`` instead of starting a formula.
   A single ``$`` in prose stays ``$`` (stock MathJax has no single-dollar delimiter).
@@ -99,12 +102,23 @@ def kramdown_inline(tex: str, table: bool = False) -> str:
     The one change: a line of a multi-line formula that would start a Markdown block gets four
     spaces in front (white space MathJax ignores), or kramdown would end the paragraph there.
     """
+    if not table and "|" in tex:
+        return pipe_safe_inline(tex)
     tex = _BLOCK_START_LINE.sub("\n    ", tex.strip())
     if table:
         tex = table_safe(tex)
     if tex.endswith("$"):
         tex += " "  # `$$a\$$$` would close early; kramdown strips the space again
     return f"$${tex}$$"
+
+
+def pipe_safe_inline(tex: str) -> str:
+    """Inline TeX holding ``|`` (outside a table) as Markdown text kramdown shows as
+    ``\\(TeX\\)``: in ``$$..$$`` a ``|`` on a paragraph's first line would make kramdown
+    read the line as a table row (its test is any ``|`` not after a backslash, math or not),
+    and ``\\|`` there would reach MathJax as ``\\|``. As escaped text every ``|`` is ``\\|``,
+    which kramdown shows as ``|``, so MathJax gets the TeX exactly."""
+    return "\\\\(" + kramdown_escape(tex.strip()) + "\\\\)"
 
 
 def kramdown_display(tex: str) -> str:

@@ -1,0 +1,9 @@
+#!/usr/bin/env python3
+"""pandoc filter: read markdown cells' math by Jupyter's rules.
+
+Thin wrapper of `pandockit.filters.math_cells`."""
+import _checkout  # noqa: F401  (finds pandockit in a checkout)
+
+from pandockit.filters.math_cells import main
+
+main()
