@@ -21,8 +21,10 @@ from pandockit.errors import PandockitError
 #: How pandockit reads notebooks. ``raw_tex`` keeps bare ``\begin{align}...\end{align}`` (which
 #: Jupyter renders as math) as raw TeX, byte for byte, instead of text with its backslashes
 #: eaten; ``tex_math_single_backslash`` reads ``\(x\)`` and ``\[x\]`` as math, as Jupyter does.
-#: The math filter turns the raw TeX back into math or text.
-READER = "ipynb+raw_tex+tex_math_single_backslash"
+#: The math filter turns the raw TeX back into math or text. ``escaped_line_breaks``: a
+#: backslash ending a line is a hard line break, as in CommonMark and Jupyter (the ipynb
+#: reader's default Markdown leaves it a literal backslash and drops the break).
+READER = "ipynb+raw_tex+tex_math_single_backslash+escaped_line_breaks"
 
 #: The Markdown that kramdown (Jekyll's GFM input) reads the same way. Each switch-off is a
 #: construct pandoc would write that kramdown reads differently:

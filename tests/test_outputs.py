@@ -62,7 +62,9 @@ def test_consecutive_streams_merge_and_stderr_is_marked(tmp_path: Path) -> None:
     body = post_of(tmp_path, [stream("stdout", "a\n"), stream("stdout", "b\n"),
                               stream("stderr", "w1\n"), stream("stderr", "w2\n"),
                               stream("stdout", "c\n")])
-    assert "    a\n    b\n\n    w1\n    w2\n{: .stderr}\n\n    c\n" in body
+    # kramdown's end-of-block marker keeps the three blocks apart (else they are one block,
+    # all of it styled as stderr)
+    assert "    a\n    b\n\n^\n\n    w1\n    w2\n{: .stderr}\n\n^\n\n    c\n" in body
 
 
 def test_progress_bar_rewrites_collapse_to_the_last(tmp_path: Path) -> None:

@@ -1,0 +1,155 @@
+"""The Jupyter oracle: every test notebook as JupyterLab 4 renders it against the page Jekyll
+built from pandockit's post, item by item (tests/jupyter_oracle.py, tests/oracle/).
+
+All notebooks (the corpus, the examples, the golden cases and the oracle's own crafted ones in
+tests/oracle/notebooks) are converted into one site, built by one ``jekyll build`` and read by
+one node process. Every difference must be fixed or listed in ``tests/oracle/accepted.yml``:
+under ``accepted`` with the reason, or under ``pending`` with the class of issue 15 whose
+branch removes it. An entry that no longer matches a difference fails too, so the list never
+holds stale entries.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import CORPUS, EXAMPLES
+from goldens import case_dirs, notebook_of, options_of
+from jekyll_site import JekyllSite
+from jupyter_oracle import (
+    ORACLE,
+    ROOT,
+    Difference,
+    align,
+    jupyter_items,
+    load_accepted,
+    matches,
+    node_ready,
+    page_items,
+    read,
+    run_node,
+    saved_widgets,
+    shown_cells,
+)
+
+from pandockit.config import resolve_options
+from pandockit.convert import convert
+
+CRAFTED = ORACLE / "notebooks"
+
+
+def notebooks() -> list[tuple[str, Path, dict]]:
+    """(group, notebook, options) of every notebook the oracle checks."""
+    found = [("corpus", nb, {}) for nb in sorted(CORPUS.rglob("*.ipynb"))]
+    found += [("examples", nb, {}) for nb in sorted(EXAMPLES.glob("*.ipynb"))]
+    found += [("cases", notebook_of(case), options_of(case)) for case in case_dirs()]
+    found += [("crafted", nb, {}) for nb in sorted(CRAFTED.glob("*.ipynb"))]
+    return found
+
+
+class Oracle:
+    """The differences of every notebook, and how long each stage took."""
+
+    def __init__(self, root: Path) -> None:
+        started = time.perf_counter()
+        site = JekyllSite(root / "site")
+        self.site = site
+        posts = {}
+        for n, (group, nb, options) in enumerate(notebooks()):
+            cli = {
+                **options,
+                "posts-dir": f"{group}/_posts",
+                "assets-dir": f"assets/{group}",
+                # one URL per post: the golden cases repeat notebooks of the corpus
+                "metadata": {**(options.get("metadata") or {}), "permalink": f"/oracle/{n}/"},
+            }
+            posts[nb] = convert(nb, site.path, resolve_options(site.path, cli)).post
+        converted = time.perf_counter()
+        self.build = site.build()
+        built = time.perf_counter()
+        pages = site.pages()
+        request, read_nb = [], {}
+        for nb, post in posts.items():
+            key = nb.relative_to(ROOT).as_posix()
+            read_nb[key] = (nb, read(nb))
+            request.append({
+                "key": key,
+                "cells": shown_cells(read_nb[key][1]),
+                "widgets": saved_widgets(read_nb[key][1]),
+                "page": pages[post.relative_to(site.path).as_posix()],
+            })
+        answers = run_node(request)
+        self.cells = sum(len(r["cells"]) for r in request)
+        self.differences: list[Difference] = []
+        self.items = 0
+        for key, (nb, _) in read_nb.items():
+            answer = answers[key]
+            jupyter = jupyter_items(answer["jupyter"], nb.parent)
+            page = page_items(answer["page"], site.url_path)
+            self.items += len(jupyter)
+            self.differences += align(key, jupyter, page)
+        self.notebooks = len(posts)
+        self.times = {
+            "convert": converted - started,
+            "jekyll": built - converted,
+            "compare": time.perf_counter() - built,
+        }
+
+
+@pytest.fixture(scope="module")
+def oracle(tmp_path_factory: pytest.TempPathFactory) -> Oracle:
+    if not node_ready():
+        pytest.fail("tests/oracle has no node_modules: run 'make test' (npm ci in tests/oracle)")
+    if shutil.which("jekyll") is None:
+        pytest.fail("jekyll is not installed: run 'make test'")
+    return Oracle(tmp_path_factory.mktemp("oracle"))
+
+
+def _entries_text(diffs: list[Difference]) -> str:
+    return yaml.safe_dump([d.summary() for d in diffs], sort_keys=False, allow_unicode=True,
+                          width=1000)
+
+
+@pytest.mark.jekyll
+def test_every_difference_from_jupyter_is_known(oracle: Oracle) -> None:
+    entries = load_accepted()
+    unknown = [d for d in oracle.differences if not any(matches(e, d) for e in entries)]
+    report = "\n\n".join(str(d) for d in unknown)
+    assert not unknown, (
+        f"{len(unknown)} differences between JupyterLab and the built page are neither fixed "
+        f"nor listed in {ORACLE / 'accepted.yml'}:\n\n{report}\n\nas entries:\n"
+        + _entries_text(unknown)
+    )
+
+
+@pytest.mark.jekyll
+def test_no_stale_entry_in_the_accepted_list(oracle: Oracle) -> None:
+    stale = [e for e in load_accepted() if not any(matches(e, d) for d in oracle.differences)]
+    pending = [e for e in stale if e["list"] == "pending"]
+    assert not stale, (
+        "entries of tests/oracle/accepted.yml that match no difference any more (fixed: remove "
+        "them; pending ones of a merged branch of issue 15 go with their class):\n"
+        + yaml.safe_dump(stale, sort_keys=False, allow_unicode=True, width=1000)
+        + (f"\n{len(pending)} of them pending" if pending else "")
+    )
+
+
+@pytest.mark.jekyll
+def test_every_accepted_entry_says_why(oracle: Oracle) -> None:
+    for entry in load_accepted():
+        if entry["list"] == "accepted":
+            assert str(entry.get("reason", "")).strip(), entry
+        else:
+            assert entry.get("class") in PENDING_CLASSES, entry
+
+
+#: The classes of issue 15 that other branches fix (parts 1 to 3).
+PENDING_CLASSES = {
+    "html-balance": "part 1: raw HTML left open (<video>, <image>) swallows what follows",
+    "pipe-math": "part 2: '|' in inline math on a paragraph's first line starts a table",
+    "jupyter-math-rules": "part 3: math found by JupyterLab's removeMath, not pandoc's rules",
+}
