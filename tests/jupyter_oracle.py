@@ -146,10 +146,12 @@ def strip_front_matter(source: str) -> str:
 
 
 def read(path: Path) -> dict:
-    """The notebook at ``path`` as nbformat v4 (nbformat's own upgrade), as plain data."""
-    with open(path, encoding="utf-8") as fh:
-        node = nbformat.read(fh, as_version=4)
-    return json.loads(json.dumps(node))
+    """The notebook at ``path`` as nbformat v4 (older ones upgraded by nbformat), as plain data."""
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    if data.get("nbformat", 4) < 4:
+        data = json.loads(json.dumps(nbformat.reads(text, as_version=4)))
+    return data
 
 
 def shown_cells(notebook: dict) -> list[dict]:
