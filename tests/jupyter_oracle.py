@@ -9,8 +9,14 @@ used). The page side is read from the built HTML by the same node code. Both sid
 of items (``tests/oracle/items.mjs``); this module aligns them (difflib) and reports each
 difference with the notebook cell it is at.
 
-The item lists are compared after these normalisations, each for a reason given with it:
+The two sides are compared after these normalisations, each for the reason given:
 
+- text runs have their white space collapsed (HTML shows it so); code blocks lose blank lines
+  before and white space after them (a Markdown code block cannot start with a blank line);
+- a ``text/latex`` output that is one formula is a display formula, whatever its delimiters
+  (alone in its output box it shows as one; the post writes it as display math);
+- what becomes front matter leaves the first cell (a YAML block; fastpages' ``> summary`` and
+  ``- key: value`` lines, its title unquoted as YAML reads it), as those conventions intend;
 - an image's identity is the SHA-1 of its bytes wherever the bytes can be had (data URIs,
   attachments, the notebook's files, the site's files), else its URL;
 - the page's post title (the layout's ``<h1>``) is kept only where it stands for the notebook's
@@ -245,16 +251,12 @@ def _file_src(src: str, folder: Path) -> str:
     return _sha1_file(path) or src
 
 
-def _normal(kind: str, value: list) -> tuple:
-    return tuple(value)
-
-
 def jupyter_items(raw: Iterable[list], folder: Path) -> list[Item]:
     items = []
     for cell, kind, *value in raw:
         if kind in ("img", "media"):
             value = [_media(kind, value[0], lambda s: _file_src(s, folder))]
-        items.append(Item(kind, _normal(kind, value), cell))
+        items.append(Item(kind, tuple(value), cell))
     return items
 
 
@@ -275,7 +277,7 @@ def page_items(raw: Iterable[list], site_url_path) -> list[Item]:
     for kind, *value in raw:
         if kind in ("img", "media"):
             value = [_media(kind, value[0], resolve)]
-        items.append(Item(kind, _normal(kind, value)))
+        items.append(Item(kind, tuple(value)))
     return items
 
 
