@@ -92,7 +92,7 @@ def keep_apart(blocks: pf.ListContainer) -> None:
                 keep_apart(item.content if not isinstance(item, pf.DefinitionItem)
                            else item.definitions)
         if i + 1 < len(blocks) and _is_indented(block) and _is_indented(blocks[i + 1]):
-            blocks.insert(i + 1, pf.RawBlock(END_OF_BLOCK, format="markdown"))
+            blocks.insert(i + 1, pf.RawBlock(END_OF_BLOCK + "\n", format="markdown"))
             i += 1
         i += 1
 

@@ -22,9 +22,11 @@ import { codeText, fragmentItems, typesetTextItems } from './items.mjs';
 const marked = new Marked(gfmHeadingId(), mangle());
 marked.setOptions({ gfm: true });
 
+const WIDGET_VIEW = 'application/vnd.jupyter.widget-view+json';
+
 /** Renderer ranks: @jupyterlab/rendermime's factories.ts, then default-on extensions. */
 const RANKS = {
-  'application/vnd.jupyter.widget-view+json': -10, // @jupyter-widgets/jupyterlab-manager
+  [WIDGET_VIEW]: -10, // @jupyter-widgets/jupyterlab-manager
   'application/vnd.plotly.v1+json': 0, // jupyterlab-plotly
   'text/html': 50,
   'text/markdown': 60,
@@ -121,10 +123,10 @@ function mergeStreams(outputs) {
   return merged;
 }
 
+/** The MIME type shown: the best ranked; a widget view only if its state was saved. */
 function chosenMime(data, widgets) {
-  const mimes = Object.keys(data).filter(
-    m => m in RANKS && (m !== 'application/vnd.jupyter.widget-view+json' || widgets.has(data[m]?.model_id))
-  );
+  const drawable = m => m !== WIDGET_VIEW || widgets.has(data[m]?.model_id);
+  const mimes = Object.keys(data).filter(m => m in RANKS && drawable(m));
   mimes.sort((a, b) => RANKS[a] - RANKS[b]);
   return mimes[0];
 }
@@ -146,7 +148,7 @@ function outputItems(out, widgets, asis) {
   if (!mime) return [];
   const value = mime.endsWith('json') ? data[mime] : joined(data[mime]);
   switch (mime) {
-    case 'application/vnd.jupyter.widget-view+json':
+    case WIDGET_VIEW:
       return [['widget', value.model_id]];
     case 'application/vnd.plotly.v1+json':
       return [['widget', 'plotly']];
@@ -157,7 +159,8 @@ function outputItems(out, widgets, asis) {
     case 'text/latex': {
       const items = typesetTextItems(value, JUPYTER_TEX);
       // A formula alone in its output is a display of its own, whatever its delimiters.
-      return items.length === 1 && items[0][0] === 'math' ? [['math', 'display', items[0][2]]] : items;
+      const alone = items.length === 1 && items[0][0] === 'math';
+      return alone ? [['math', 'display', items[0][2]]] : items;
     }
     case 'text/javascript':
     case 'application/javascript':

@@ -15,7 +15,8 @@ const masks = (input, text, math) => assert.deepEqual(removeMath(input), { text,
 test('removeMath takes math out and replaceMath puts it back', () => {
   masks('so $ /beta $, then', 'so @@0@@, then', ['$ /beta $']);
   masks('so $$\nx\n$$, then', 'so @@0@@, then', ['$$\nx\n$$']);
-  masks('so \\begin{gather} \\end{gather}, then', 'so @@0@@, then', ['\\begin{gather} \\end{gather}']);
+  const env = '\\begin{gather} \\end{gather}';
+  masks(`so ${env}, then`, 'so @@0@@, then', [env]);
   const { text, math } = removeMath('so $ /beta $, then');
   assert.equal(replaceMath(text, math), 'so $ /beta $, then');
 });
@@ -72,7 +73,8 @@ test('HTML is read as a browser reads it', () => {
     ['media', 'video v.mp4'],
   ]);
   assert.deepEqual(fragmentItems('<image src="m.png">', JUPYTER_TEX, s => s), [['img', 'm.png']]);
-  const page = '<html><body><header>menu</header><article><h1>T</h1><p>x</p></article></body></html>';
+  const page =
+    '<html><body><header>menu</header><article><h1>T</h1><p>x</p></article></body></html>';
   assert.deepEqual(pageItems(page, STOCK_TEX, s => s), [['text', 'T'], ['text', 'x']]);
 });
 
