@@ -30,6 +30,7 @@ import hashlib
 import html
 import json
 import re
+import shutil
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -208,7 +209,9 @@ def saved_widgets(notebook: dict) -> list[str]:
 
 
 def node_ready() -> bool:
-    return all((ORACLE / "node_modules" / name).is_dir() for name in ("marked", "parse5"))
+    """Whether node and the oracle's packages (``npm ci`` in tests/oracle) are installed."""
+    packages = all((ORACLE / "node_modules" / name).is_dir() for name in ("marked", "parse5"))
+    return packages and shutil.which("node") is not None
 
 
 def run_node(notebooks: list[dict]) -> dict[str, dict]:

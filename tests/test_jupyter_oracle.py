@@ -43,6 +43,7 @@ from pandockit.convert import plan_post, render_many
 from pandockit.writer import write_post
 
 CRAFTED = ORACLE / "notebooks"
+NO_NODE = "node or tests/oracle/node_modules is missing: run 'make test' (npm ci in tests/oracle)"
 
 #: The classes of issue 15 that other branches fix (parts 1 to 3).
 PENDING_CLASSES = {
@@ -148,7 +149,7 @@ class Oracle:
 @pytest.fixture(scope="module")
 def oracle(tmp_path_factory: pytest.TempPathFactory) -> Oracle:
     if not node_ready():
-        pytest.fail("tests/oracle has no node_modules: run 'make test' (npm ci in tests/oracle)")
+        pytest.fail(NO_NODE)
     if shutil.which("jekyll") is None:
         pytest.fail("jekyll is not installed: run 'make test'")
     oracle = Oracle(tmp_path_factory.mktemp("oracle"))
@@ -160,7 +161,7 @@ def test_node_side_holds_to_jupyterlab() -> None:
     """The removeMath port, MathJax's delimiter rules and the HTML reading, on JupyterLab's
     own cases and issue 15's (tests/oracle/oracle.test.mjs, node's test runner)."""
     if not node_ready():
-        pytest.fail("tests/oracle has no node_modules: run 'make test' (npm ci in tests/oracle)")
+        pytest.fail(NO_NODE)
     proc = subprocess.run(["node", "--test", str(ORACLE / "oracle.test.mjs")],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
