@@ -85,7 +85,7 @@ def keep_apart(blocks: pf.ListContainer) -> None:
     i = 0
     while i < len(blocks):
         block = blocks[i]
-        if isinstance(block, (pf.BlockQuote, pf.Div, pf.ListItem, pf.Definition)):
+        if isinstance(block, (pf.BlockQuote, pf.Div, pf.Definition)):
             keep_apart(block.content)
         elif isinstance(block, (pf.BulletList, pf.OrderedList, pf.DefinitionList)):
             for item in block.content:
