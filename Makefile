@@ -6,13 +6,14 @@ PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 DEMO   ?= demo-site
 
-.PHONY: demo test lint goldens bench corpus jekyll system npm screenshot clean help
+.PHONY: demo test lint goldens bench corpus jekyll system npm oracle screenshot clean help
 
 help:
 	@echo "make demo     install pandockit and convert examples/_notebooks into $(DEMO)/"
 	@echo "make test     install everything (Jekyll included) and run the whole suite"
 	@echo "make goldens  regenerate the expected posts of tests/cases (on purpose only)"
 	@echo "make corpus   build all 31 corpus notebooks in Jekyll, check every formula"
+	@echo "make oracle   every test notebook as JupyterLab renders it against its built page"
 	@echo "make bench    time pandockit against bare pandoc and nbconvert"
 
 $(STAMP): pyproject.toml
@@ -57,8 +58,19 @@ demo: $(STAMP) jekyll
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pandockit filters tests tools bench
 
-test: $(STAMP) system npm lint
+# The Jupyter oracle's node side (marked at JupyterLab's version, parse5): exact versions from
+# tests/oracle/package-lock.json; npm ci runs again only when the package files change.
+ORACLE_STAMP := tests/oracle/node_modules/.installed
+$(ORACLE_STAMP): tests/oracle/package.json tests/oracle/package-lock.json
+	npm ci --prefix tests/oracle --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(STAMP) system npm $(ORACLE_STAMP) lint
 	$(VENV)/bin/pytest -q
+
+# The oracle alone, with its figures: notebooks, cells, differences by class, time.
+oracle: $(STAMP) jekyll $(ORACLE_STAMP)
+	$(VENV)/bin/pytest -q -s tests/test_jupyter_oracle.py
 
 # docs/screenshot.png: a post of the demo site (math, a DataFrame, a plot, a toggle open).
 screenshot: demo npm system
@@ -82,4 +94,4 @@ bench: $(BENCH_STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache tests/oracle/node_modules

@@ -1,6 +1,6 @@
 """``pandockit-jekyll``: the whole pipeline as one pandoc filter, giving the same post as the CLI.
 
-    pandoc NB.ipynb -f ipynb+raw_tex+tex_math_single_backslash -t markdown \\
+    pandoc NB.ipynb -f ipynb+raw_tex+tex_math_single_backslash+escaped_line_breaks -t markdown \\
         --filter pandockit-jekyll -M pandockit-notebook=NB.ipynb -M pandockit-site=. \\
         -o _posts/NAME.md
 

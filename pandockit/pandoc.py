@@ -21,14 +21,16 @@ from pandockit.errors import PandockitError
 #: How pandockit reads notebooks. ``raw_tex`` keeps bare ``\begin{align}...\end{align}`` (which
 #: Jupyter renders as math) as raw TeX, byte for byte, instead of text with its backslashes
 #: eaten; ``tex_math_single_backslash`` reads ``\(x\)`` and ``\[x\]`` as math, as Jupyter does.
-#: The math filter turns the raw TeX back into math or text.
-READER = "ipynb+raw_tex+tex_math_single_backslash"
+#: The math filter turns the raw TeX back into math or text. ``escaped_line_breaks``: a
+#: backslash ending a line is a hard line break, as in CommonMark and Jupyter (the ipynb
+#: reader's default Markdown leaves it a literal backslash and drops the break).
+READER = "ipynb+raw_tex+tex_math_single_backslash+escaped_line_breaks"
 
 #: How the math-cells filter re-reads a markdown cell whose math this reading finds otherwise
 #: than Jupyter (see pandockit.jupyter_math): its formulas replaced by ``@@N@@`` first, as
 #: Jupyter hides them from its Markdown parser, so no dollar is left to read as math, and
 #: ``\(`` is an escaped ``(`` as in Jupyter's Markdown parser.
-MASKED_READER = "ipynb+raw_tex-tex_math_dollars"
+MASKED_READER = "ipynb+raw_tex-tex_math_dollars+escaped_line_breaks"
 
 #: The Markdown that kramdown (Jekyll's GFM input) reads the same way. Each switch-off is a
 #: construct pandoc would write that kramdown reads differently:

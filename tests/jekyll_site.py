@@ -48,7 +48,7 @@ class JekyllSite:
         """Give every layout a post names (jekyllnb's ``notebook``, ...) the post layout, as the
         author's own site would have it."""
         layouts = self.path / "_layouts"
-        for post in (self.path / "_posts").glob("*.md") if (self.path / "_posts").is_dir() else []:
+        for post in self.path.glob("**/_posts/*.md"):
             head = re.match(r"---\n(.*?\n)---\n", post.read_text(encoding="utf-8"), re.S)
             fm = yaml.safe_load(head.group(1)) if head else None
             name = fm.get("layout") if isinstance(fm, dict) else None

@@ -67,11 +67,44 @@ def test_streams_errors_and_output_toggle_render(site, tmp_path: Path) -> None:
     details = re.search(r"<summary>Show output</summary>(.*?)</details>", page, re.S)
     assert details
     inner = details.group(1)
-    assert re.search(r'class="language-plaintext stderr highlighter-rouge".*careful &lt;now&gt;',
+    assert re.search(r'class="language-plaintext pandockit-output stderr highlighter-rouge".*careful &lt;now&gt;',
                      inner, re.S)
-    assert re.search(r'class="language-plaintext error highlighter-rouge".*E: v \{\{ x \}\}',
+    assert re.search(r'class="language-plaintext pandockit-output error highlighter-rouge".*E: v \{\{ x \}\}',
                      inner, re.S)
     assert "step 1" in text_of(inner)
+
+
+def _pres(page: str) -> list[tuple[str, str]]:
+    """(class of the block around it, text) of each <pre> of a built post body."""
+    found = re.findall(r'<div class="([^"]*)"><div class="highlight"><pre class="highlight">'
+                       r"<code>(.*?)</code></pre>", page, re.S)
+    return [(css, text_of(code)) for css, code in found]
+
+
+@pytest.mark.parametrize("style", ["indented", "fenced"])
+def test_text_outputs_in_a_row_stay_apart(site, tmp_path: Path, style: str) -> None:
+    """stdout, stderr and a result: three blocks as Jupyter shows three outputs, and only the
+    stderr one styled as stderr (kramdown reads indented blocks in a row as one)."""
+    cells = [nbv.new_code_cell("work()", outputs=[
+        nbv.new_output("stream", name="stdout", text="out 1\nout 2\n"),
+        nbv.new_output("stream", name="stderr", text="warn\n"),
+        nbv.new_output("execute_result", data={"text/plain": "42"}, execution_count=1),
+    ])]
+    page = article(build_one(site, tmp_path, cells, {"output-style": style}))
+    pres = [(css, text) for css, text in _pres(page) if "python" not in css]
+    assert [text for _, text in pres] == ["out 1\nout 2\n", "warn\n", "42\n"]
+    assert ["stderr" in css.split() for css, _ in pres] == [False, True, False]
+
+
+def test_code_blocks_in_a_row_and_backslash_breaks_in_markdown(site, tmp_path: Path) -> None:
+    """A markdown cell's fenced blocks in a row (pandoc writes them indented) stay two
+    blocks, and a backslash ending a line is a line break (CommonMark, as Jupyter shows)."""
+    cells = [nbv.new_markdown_cell("```\nfirst\n```\n\n```\nsecond\n```\n\nwhere\\\n$T$ is"),
+             nbv.new_markdown_cell("    third")]
+    page = article(build_one(site, tmp_path, cells))
+    assert [text for _, text in _pres(page)] == ["first\n", "second\n", "third\n"]
+    assert re.search(r"where<br />\s*\\\(T\\\) is", page), page
+    assert "where\\" not in page
 
 
 def test_interactive_and_widget_scripts_survive_kramdown(site, tmp_path: Path) -> None:

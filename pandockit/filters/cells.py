@@ -10,9 +10,12 @@ every text output carries a kramdown IAL (``{: .pandockit-output}``, plus ``.std
 theme) tells outputs from code input. Folds noted by the visibility and outputs filters
 (``pandockit-fold-cell``, ``-input``, ``-output``, ``pandockit-fold`` on an output) become
 ``<details markdown="1">`` toggles, which kramdown fills with rendered Markdown (code keeps its
-highlighting); their ``<summary>`` is ``pandockit.summary`` (inputs, whole cells; a cell's ``#|
-code-summary`` wins) or ``pandockit.output-summary`` (outputs). Runs last: every other filter
-still sees cells as Divs.
+highlighting); their ``<summary>`` is ``pandockit.summary`` (inputs, whole cells; a cell's
+``#| code-summary`` wins) or ``pandockit.output-summary`` (outputs). Last, two indented code
+blocks in a row anywhere in the post (a cell's attribute-less code blocks; a text output's
+class line already ends it) get kramdown's end-of-block marker ``^`` between them, which
+kramdown would otherwise read as one.
+Runs last: every other filter still sees cells as Divs.
 """
 
 from __future__ import annotations
@@ -60,6 +63,50 @@ def text_block(text: str, doc: pf.Doc, kind: str = "") -> pf.RawBlock:
     body += "\n{: " + css + "}"  # the IAL must follow the block on the next line
     # The trailing newline makes pandoc's writer leave a blank line after the block.
     return pf.RawBlock(body + "\n", format="markdown")
+
+
+_INDENTED = re.compile(r"\A\n*    ")
+#: kramdown's end-of-block marker: a line holding only ``^`` ends the block before it.
+END_OF_BLOCK = "^"
+
+
+def _is_indented(block: pf.Element) -> bool:
+    """A block the post holds as an indented code block: a code block without attributes
+    (pandoc writes it so) or a text output (``output-style: indented``)."""
+    if isinstance(block, pf.CodeBlock):
+        return not (block.identifier or block.classes or block.attributes)
+    return isinstance(block, pf.RawBlock) and block.format == "markdown" and bool(
+        _INDENTED.match(block.text)
+    )
+
+
+_ENDS_WITH_IAL = re.compile(r"\n\{:[^\n]*\}\n*\Z")
+
+
+def _ends_with_ial(block: pf.Element) -> bool:
+    """A text output whose class line (``{: .pandockit-output}``) already ends the block."""
+    return isinstance(block, pf.RawBlock) and _ENDS_WITH_IAL.search(block.text) is not None
+
+
+def keep_apart(blocks: pf.ListContainer) -> None:
+    """Put an end-of-block marker between two indented code blocks in a row of ``blocks``
+    (and of the block lists inside them): kramdown, as any Markdown, reads indented blocks
+    with only blank lines between as one block, and an IAL after the second
+    (``{: .stderr}``) then styles both."""
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if isinstance(block, (pf.BlockQuote, pf.Div, pf.Definition)):
+            keep_apart(block.content)
+        elif isinstance(block, (pf.BulletList, pf.OrderedList, pf.DefinitionList)):
+            for item in block.content:
+                keep_apart(item.content if not isinstance(item, pf.DefinitionItem)
+                           else item.definitions)
+        if (i + 1 < len(blocks) and _is_indented(block) and not _ends_with_ial(block)
+                and _is_indented(blocks[i + 1])):
+            blocks.insert(i + 1, pf.RawBlock(END_OF_BLOCK + "\n", format="markdown"))
+            i += 1
+        i += 1
 
 
 def toggle(blocks: list[pf.Block], summary: str, opened: bool = False) -> list[pf.Block]:
@@ -133,5 +180,9 @@ def action(elem: pf.Element, doc: pf.Doc) -> list[pf.Block] | None:
     return _separated(shown)
 
 
+def finalize(doc: pf.Doc) -> None:
+    keep_apart(doc.content)
+
+
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
-    return run(NAME, action, None, None, doc, depth=CELLS)
+    return run(NAME, action, None, finalize, doc, depth=CELLS)
