@@ -67,10 +67,9 @@ def test_streams_errors_and_output_toggle_render(site, tmp_path: Path) -> None:
     details = re.search(r"<summary>Show output</summary>(.*?)</details>", page, re.S)
     assert details
     inner = details.group(1)
-    assert re.search(r'class="language-plaintext pandockit-output stderr highlighter-rouge".*careful &lt;now&gt;',
-                     inner, re.S)
-    assert re.search(r'class="language-plaintext pandockit-output error highlighter-rouge".*E: v \{\{ x \}\}',
-                     inner, re.S)
+    block = 'class="language-plaintext pandockit-output {} highlighter-rouge".*'
+    assert re.search(block.format("stderr") + r"careful &lt;now&gt;", inner, re.S)
+    assert re.search(block.format("error") + r"E: v \{\{ x \}\}", inner, re.S)
     assert "step 1" in text_of(inner)
 
 
