@@ -1,7 +1,7 @@
 """Test support: open a built Jekyll site in headless Chromium, as a reader would.
 
 The site is served from its ``_site`` folder on localhost; the CDNs the pages load (MathJax 3
-and 2, plotly.js 1.x) are answered from the npm packages in ``tests/npm/node_modules``
+and 2, plotly.js 1.x and 2.35.2) are answered from the npm packages in ``tests/npm/node_modules``
 (``make test`` installs them), and any other remote request fails, as it would offline.
 Uses Debian's ``chromium`` through Playwright (Python), never a downloaded browser.
 """
@@ -39,6 +39,8 @@ def _local(url: str) -> Path | None:
         return NODE_MODULES / "mathjax2" / m.group(1)
     if re.match(r"https://cdn\.plot\.ly/plotly-(latest|1\.)[^/]*\.js", url):
         return NODE_MODULES / "plotly.js-dist-min" / "plotly.min.js"
+    if re.match(r"https://cdn\.plot\.ly/plotly-2\.35\.2\.min\.js", url):
+        return NODE_MODULES / "plotly2" / "plotly.min.js"
     return None
 
 

@@ -41,7 +41,9 @@
     code: style('div.highlighter-rouge pre, pre.highlight'),
     scripts: scripts,
     details: document.querySelectorAll('details').length,
-    plots: document.querySelectorAll('.plotly-graph-div .main-svg').length,
+    plotDivs: document.querySelectorAll('.plotly-graph-div').length,
+    plots: [...document.querySelectorAll('.plotly-graph-div')]
+      .filter(d => d.querySelector('.main-svg')).length,
     images: [...document.querySelectorAll('img')].map(i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0})),
   };
 })

@@ -280,7 +280,6 @@ def test_fastpages_first_cell(tmp_path: Path) -> None:
         "description": "A tutorial of fastpages for Jupyter notebooks.",
         "toc": True, "badges": True, "comments": True, "categories": ["jupyter"],
         "image": "images/chart-preview.png", "generator": "pandockit",
-        "pandockit": {"math": "kramdown"},
     }
     assert body.lstrip().startswith("# About")  # a heading that is not the title stays
     assert "> A tutorial of fastpages" not in body

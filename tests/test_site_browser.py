@@ -40,11 +40,15 @@ POSTS_JSON = """---
 "math": {{ p.pandockit.math | jsonify }}}{% unless forloop.last %},{% endunless %}{% endfor %}]
 """
 
-#: Raw TeX a page shows on purpose, as Jupyter shows it: (notebook name, the spot, why).
+#: Pages that show TeX delimiters on purpose, because Jupyter shows them: folder--name, why.
 SHOWN_AS_IN_JUPYTER = {
-    "exporters__notebook2.ipynb": "a lone '$$' ends the cell: Jupyter's math scanner finds no "
-    "closing '$$', so Jupyter shows it as text too",
-    "2021-02-02-notebook2.ipynb": "the same cell (the nbconvert-tags golden case)",
+    "nbconvert--exporters__notebook2.ipynb": "a lone '$$' ends a cell: Jupyter's math scanner "
+    "finds no closing '$$', so Jupyter shows it as text too",
+    "nbconvert-tags--2021-02-02-notebook2.ipynb": "the same cell (the nbconvert-tags golden case)",
+    "math--2023-01-15-Linear-Algebra-Notes.ipynb": "\\(\\alpha\\) with one backslash: "
+    "JupyterLab's removeMath masks only \\\\( and \\\\[, and marked reads \\( as an "
+    "escaped '(', so Jupyter shows (\\alpha) and [..] as text (the example notebook now uses "
+    "the double backslash)",
 }
 
 
@@ -124,8 +128,9 @@ def test_post_page_shows_every_formula_typeset_and_no_raw_tex(site: Site, nb: Pa
     else:
         assert facts["version"] is None, "MathJax loaded on a page without math"
         assert handed == [], "a post without the math mark holds formulas"
+    assert facts["plots"] == facts["plotDivs"], "a Plotly figure was not drawn"
     spots = raw_tex(facts["text"])
-    if nb.name in SHOWN_AS_IN_JUPYTER:
+    if _name(nb) in SHOWN_AS_IN_JUPYTER:
         assert spots, f"{nb.name} no longer shows raw TeX: remove it from SHOWN_AS_IN_JUPYTER"
     else:
         assert spots == [], f"raw TeX visible on {post['url']}"
@@ -219,3 +224,12 @@ def test_home_page_excerpts_carry_no_liquid_text(site: Site) -> None:
     for page in (site.path / "_site").rglob("*.html"):
         for meta in re.findall(r'<meta name="description" content="([^"]*)"', page.read_text()):
             assert not LIQUID.search(html.unescape(meta)), page
+
+
+def test_plotly_figures_are_drawn_with_one_copy_of_the_library(site: Site) -> None:
+    result, page = _open_with(site, r'class="plotly-graph-div"')
+    page.close()
+    assert result.facts["plotDivs"] >= 2
+    assert result.facts["plots"] == result.facts["plotDivs"]
+    libraries = [s for s in result.facts["scripts"] if "plotly" in s]
+    assert len(libraries) == 1, libraries

@@ -137,7 +137,7 @@ def math_heavy() -> nbformat.NotebookNode:
         ),
         new_markdown_cell(
             "A matrix: $$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}$$ inside a sentence, "
-            "and \\(\\alpha\\) with \\[\\int_0^1 x\\,dx = \\frac{1}{2}\\]"
+            "and \\\\(\\alpha\\\\) with \\\\[\\int_0^1 x\\,dx = \\frac{1}{2}\\\\]"
         ),
         new_markdown_cell(
             "| norm | formula |\n|---|---|\n| absolute | $|x|$ |\n| Euclidean | $\\|x\\|_2$ |"
