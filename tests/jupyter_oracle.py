@@ -4,7 +4,7 @@ Jekyll built from pandockit's post, as two sequences of comparable items.
 The Jupyter side runs in node (``tests/oracle``: marked at JupyterLab 4's version and options,
 JupyterLab's math masking, its MIME ranks), on what this module hands it: the cells a blog
 reader is meant to see, worked out from the notebook's own flags and tags (the conventions of
-README.md's table, written again here: pandockit's visibility filter is under test, so it is not
+docs/posts.md's table, written again here: pandockit's visibility filter is under test, so it is not
 used). The page side is read from the built HTML by the same node code. Both sides are lists
 of items (``tests/oracle/items.mjs``); this module aligns them (difflib) and reports each
 difference with the notebook cell it is at.

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.jekyll
 #: What the test build passes after the blog's own _config.yml: the plugins Debian has (the
 #: blog lists jekyll-gist, jekyll-octicons, jekyll-toc, ... which are not installed here), the
 #: minima theme, and kramdown's own MathJax output instead of KaTeX (kramdown-math-katex is not
-#: installed here; see the README's "Moving from fastpages").
+#: installed here; see docs/fastpages.md).
 OVERRIDE = {
     "theme": "minima",
     "plugins": ["jekyll-feed", "jekyll-seo-tag"],

@@ -29,7 +29,7 @@ SINGLE_FILTERS = [
 
 
 def run_pandoc(notebook: Path, site: Path, out: Path, filters: list[str]) -> None:
-    """The README's one-liner: pandoc NB -f READER -t markdown --filter ... -M ... -o OUT."""
+    """docs/pandoc-filters.md's command: pandoc NB -f READER -t markdown --filter ... -o OUT."""
     cmd = [pypandoc.get_pandoc_path(), str(notebook), "-f", READER, "-t", "markdown"]
     for name in filters:
         cmd += ["--filter", str(BIN / name)]
