@@ -482,7 +482,8 @@ def test_reconversion_leaves_exactly_the_current_images(make_site) -> None:
 
 
 CHAIN = ["pandockit-cell-index", "pandockit-front-matter", "pandockit-visibility",
-         "pandockit-outputs", "pandockit-images", "pandockit-math", "pandockit-cells"]
+         "pandockit-outputs", "pandockit-images", "pandockit-math", "pandockit-html",
+         "pandockit-cells"]
 
 
 @pytest.mark.jekyll
