@@ -15,7 +15,7 @@ from conftest import DATA
 from pandockit import htmltree, page_needs
 from pandockit.config import resolve_options
 from pandockit.convert import convert
-from pandockit.filters.raw_html import cell_blocks
+from pandockit.filters.raw_html import cell_blocks, inline_html
 
 
 def shape(html: str) -> list:
@@ -92,7 +92,12 @@ def test_scripts_policy_drops_and_keeps_by_src() -> None:
 
 
 def _cell(*blocks: pf.Block) -> list[pf.Block]:
-    return cell_blocks(list(blocks))
+    """The blocks as the html filter leaves a markdown cell's top level."""
+    out = cell_blocks(list(blocks))
+    for block in out:
+        if isinstance(block, pf.Para):
+            inline_html(block)
+    return out
 
 
 def _texts(blocks: list[pf.Block]) -> list[str]:
@@ -169,3 +174,29 @@ def test_plotly_without_tex_or_mathjax_needs_nothing(tmp_path) -> None:
     text = convert(path, tmp_path, resolve_options(tmp_path)).post.read_text(encoding="utf-8")
     assert page_needs.FRONT_MATTER_KEY + ":" not in text.split("---\n")[1]
     assert text.count("plotly-2.35.2.min.js") == 1
+
+
+def test_cell_end_tag_in_the_paragraph_after_closes_the_block_before() -> None:
+    """``<video controls src=x>animation</video>`` opening a line: pandoc reads a raw block,
+    then a paragraph ending in ``</video>``; the video closes after that paragraph."""
+    para = pf.Para(pf.Str("animation"), pf.RawInline("</video>", format="html"))
+    blocks = _cell(pf.RawBlock('<video controls src="a.m4v">', format="html"), para,
+                   pf.Para(pf.Str("next")))
+    assert _texts(blocks) == [
+        '<video controls="" src="a.m4v" markdown="block">', "animation", "</video>", "next"
+    ]
+
+
+def test_paragraph_inline_tags() -> None:
+    """Start tags written as kramdown reads them, matched end tags kept, stray ones gone."""
+    para = pf.Para(
+        pf.RawInline("<span style=color:red>", format="html"), pf.Str("red"),
+        pf.RawInline("</span>", format="html"), pf.Str("then"),
+        pf.RawInline("</b>", format="html"),
+        pf.RawInline("<image src=x.png>", format="html"),
+        pf.Emph(pf.RawInline("<br>", format="html")),
+    )
+    inline_html(para)
+    raws = [e.text for e in (para.content[0], para.content[2], para.content[4], para.content[5])]
+    assert raws == ['<span style="color:red">', "</span>", "", '<img src="x.png">']
+    assert para.content[6].content[0].text == "<br>"

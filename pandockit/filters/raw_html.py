@@ -46,7 +46,13 @@ def _is_html(elem: pf.Element) -> bool:
 
 
 def cell_blocks(blocks: list[pf.Block]) -> list[pf.Block]:
-    """The top-level blocks of a markdown cell with its raw HTML blocks balanced together."""
+    """The top-level blocks of a markdown cell with its raw HTML blocks balanced together.
+
+    A paragraph's end tags that close nothing opened in it (pandoc reads ``<video ...>text
+    </video>`` opening a line as a raw block, then a paragraph ending in ``</video>``) stand
+    after its placeholder: they close the element there, and the paragraph drops them
+    (:func:`inline_html`).
+    """
     pieces: list[list[str]] = [[]]
     slots: list[pf.Block] = []
     for block in blocks:
@@ -54,10 +60,10 @@ def cell_blocks(blocks: list[pf.Block]) -> list[pf.Block]:
             pieces[-1].append(block.text)
         else:
             slots.append(block)
-            pieces.append([])
-    if not any(pieces):
+            pieces.append(["".join(f"</{name}>" for name in _unmatched_ends(block))])
+    if not any(p for piece in pieces for p in piece):
         return blocks
-    joined = ["\n\n".join(p) for p in pieces]
+    joined = ["\n\n".join(p for p in piece if p) for piece in pieces]
     balanced = htmltree.balance_cell(joined)
     if balanced is None:
         return [
@@ -72,6 +78,31 @@ def cell_blocks(blocks: list[pf.Block]) -> list[pf.Block]:
         if slot is not None:
             out.append(slot)
     return out
+
+
+def _unmatched_ends(block: pf.Block) -> list[str]:
+    """The end tags among ``block``'s raw inlines that close nothing opened before them in it."""
+    if not isinstance(block, _INLINE_HOLDERS):
+        return []
+    found: list[pf.RawInline] = []
+    _raw_inlines(block, found)
+    opened: list[str] = []
+    unmatched: list[str] = []
+    for raw in found:
+        end = _END_TAG.match(raw.text.strip())
+        if end:
+            name = end.group(1).lower()
+            if name in opened:
+                del opened[len(opened) - 1 - opened[::-1].index(name):]
+            else:
+                unmatched.append(name)
+        elif not raw.text.lstrip().startswith("<!"):
+            tag = htmltree.start_tag(raw.text.strip())
+            if tag is not None:
+                name = tag[1:].split(None, 1)[0].rstrip(">/").lower()
+                if name not in htmltree.VOID:
+                    opened.append(name)
+    return unmatched
 
 
 def _raw_inlines(elem: pf.Element, found: list[pf.RawInline]) -> None:
