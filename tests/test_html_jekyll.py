@@ -116,7 +116,7 @@ class Built:
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
     mode = request.param
     root = tmp_path_factory.mktemp(f"html-{mode}")
-    site = JekyllSite(root / "site")
+    site = JekyllSite(root / "site", {"kramdown": {"show_warnings": True}})
     options = resolve_options(site.path, {"html": mode})
     posts = {name: convert(nb, site.path, options).post
              for name, nb in notebooks(root).items()}

@@ -14,8 +14,8 @@ element, or print the stray end tag as text. So, per cell (:mod:`pandockit.htmlt
   ``<b>`` or ``<a>``, or swallowed by an open ``<script>``), each block is balanced alone;
 - raw HTML blocks deeper in the cell (in a list, a quote) are balanced alone;
 - a paragraph's inline tags: each start tag written as kramdown reads it (``<image>`` as
-  ``<img>``, attributes quoted; kramdown closes an element left open at the end of its
-  paragraph, as the browser would), an end tag with no start tag before it in the paragraph
+  ``<img>``, attributes quoted), an element left open closed where the paragraph ends (as
+  kramdown would, with a warning), an end tag with no start tag before it in the paragraph
   left out (kramdown would print it), a whole inline fragment (``<span>x</span>``,
   ``<script>..</script>``) balanced.
 
@@ -137,6 +137,8 @@ def inline_html(block: pf.Block) -> None:
                 opened.append(name)
         elif text.startswith("<") and not text.startswith("<!--"):
             raw.text = htmltree.balance(raw.text, markdown_attr=True)
+    for name in reversed(opened):  # closed where the paragraph ends, as kramdown would
+        block.content.append(pf.RawInline(f"</{name}>", format="html"))
 
 
 def _deeper(elem: pf.Element, doc: pf.Doc) -> None:
