@@ -105,12 +105,20 @@ def _unmatched_ends(block: pf.Block) -> list[str]:
     return unmatched
 
 
+#: Inline types that hold inlines (links, emphasis), where raw HTML can be too.
+_SPANS = frozenset({pf.Link, pf.Emph, pf.Strong, pf.Span, pf.Quoted, pf.Strikeout,
+                    pf.Superscript, pf.Subscript, pf.SmallCaps, pf.Underline, pf.Cite})
+
+
 def _raw_inlines(elem: pf.Element, found: list[pf.RawInline]) -> None:
-    for item in items_of(elem):
-        if isinstance(item, pf.RawInline):
+    """The raw HTML inlines of ``elem``, in order, into ``found`` (read without panflute's
+    per-item bookkeeping: most paragraphs have none)."""
+    for item in elem.content.list:
+        kind = type(item)
+        if kind is pf.RawInline:
             if item.format == "html":
                 found.append(item)
-        elif isinstance(item, pf.Inline) and hasattr(item, "content"):
+        elif kind in _SPANS:
             _raw_inlines(item, found)
 
 
@@ -118,6 +126,8 @@ def inline_html(block: pf.Block) -> None:
     """The raw inline HTML of a paragraph (or heading) as kramdown reads it like a browser."""
     found: list[pf.RawInline] = []
     _raw_inlines(block, found)
+    if not found:
+        return
     opened: list[str] = []
     for raw in found:
         text = raw.text.strip()
