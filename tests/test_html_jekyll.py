@@ -68,6 +68,9 @@ MARKDOWN = {
     ),
 }
 
+#: A raw cell of HTML (kept as the post's HTML) that leaves a <div> open.
+RAW = '<div class="rawbox"><p>raw html, never closed'
+
 
 def later_cells(n: int) -> list:
     """The cells after the bad one: code with a stream and an image, then Markdown."""
@@ -89,6 +92,8 @@ def notebooks(folder: Path) -> dict[str, Path]:
         made[name] = [nbv.new_markdown_cell(f"Post {name}."), bad, *later_cells(n)]
     for n, (name, source) in enumerate(MARKDOWN.items(), start=len(OUTPUTS)):
         made[name] = [nbv.new_markdown_cell(source), *later_cells(n)]
+    raw = nbv.new_raw_cell(RAW, metadata={"raw_mimetype": "text/html"})
+    made["raw-div"] = [raw, *later_cells(len(OUTPUTS) + len(MARKDOWN))]
     paths = {}
     for i, (name, cells) in enumerate(made.items()):
         path = folder / f"2021-01-{i + 1:02d}-{name}.ipynb"
@@ -135,7 +140,7 @@ def classes(node: LexborNode) -> list[str]:
     return (node.attributes.get("class") or "").split()
 
 
-NAMES = [*OUTPUTS, *MARKDOWN]
+NAMES = [*OUTPUTS, *MARKDOWN, "raw-div"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -203,6 +208,10 @@ def test_markdown_cells_read_as_jupyter_reads_them(built: Built) -> None:
     # stray end tags are not printed
     stray = built.article("md-stray")
     assert "</div>" not in stray.text() and "</table>" not in stray.text()
+    # a raw cell's HTML is balanced too
+    box = built.article("raw-div").css_first("div.rawbox")
+    assert box is not None and "raw html, never closed" in box.text()
+    assert "Later paragraph" not in box.text()
     # script and style keep their text
     script = built.article("md-script").css_first("script")
     assert script is not None and '"</div>"' in script.text()
