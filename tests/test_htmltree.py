@@ -6,11 +6,11 @@ from __future__ import annotations
 import base64
 import os
 import time
+from pathlib import Path
 
 import nbformat.v4 as nbv
 import panflute as pf
 import pytest
-from conftest import DATA
 
 from pandockit import htmltree, page_needs
 from pandockit.config import resolve_options
@@ -133,7 +133,8 @@ def test_cell_script_left_open_is_closed_in_its_block() -> None:
     assert _texts(blocks) == ["<script>var a = 1;</script>", "md"]
 
 
-PLOTLY = DATA / "html" / "2021-03-04-plotly-mathjax.ipynb"
+#: plotly.py 4.14.3's HTML (``include_mathjax='cdn'``), committed: also a golden case.
+PLOTLY = Path(__file__).parent / "cases" / "plotly-mathjax" / "2021-03-04-plotly-mathjax.ipynb"
 
 
 def test_plotly_outputs_leave_mathjax_to_the_page(tmp_path) -> None:
