@@ -23,7 +23,13 @@ written back in the form kramdown reads as the browser does:
   (``iframe``, ``noembed``, ``noframes``) are written empty; ``xmp`` and ``plaintext``, which
   show their text verbatim, become ``<pre>`` with the text escaped; ``noscript`` is parsed
   as markup (scripting off), so its body is balanced too;
+- ``textarea`` and ``title`` text is escaped (kramdown would read tags in a ``textarea``);
 - an ``<image>`` is an ``<img>``; a stray end tag is gone; comments stay.
+
+lexbor writes every subtree that needs none of this itself (C; a walk in Python is ten times
+slower on a big table): measured, a 2 MB data URI in 19 ms, 20 MB in 0.3 s, a 5,000-row
+DataFrame (1 MB) in 0.4 s. html5lib (pure Python) took 0.34 s, 3.8 s and 13 s;
+html5-parser cannot be installed beside lxml's wheels (two libxml2 versions).
 """
 
 from __future__ import annotations
