@@ -11,6 +11,8 @@ from pathlib import Path
 import nbformat.v4 as nbv
 import panflute as pf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pandockit import htmltree, page_needs
 from pandockit.config import resolve_options
@@ -201,3 +203,25 @@ def test_paragraph_inline_tags() -> None:
     raws = [e.text for e in (para.content[0], para.content[2], para.content[4], para.content[5])]
     assert raws == ['<span style="color:red">', "</span>", "", '<img src="x.png">']
     assert para.content[6].content[0].text == "<br>"
+
+
+_TAGS = ["div", "p", "b", "i", "span", "table", "tr", "td", "video", "image", "img", "br",
+         "ul", "li", "a", "svg", "path", "script", "style", "textarea", "pre", "source"]
+_PIECES = st.one_of(
+    st.sampled_from(_TAGS).map(lambda t: f"<{t}>"),
+    st.sampled_from(_TAGS).map(lambda t: f"</{t}>"),
+    st.sampled_from(_TAGS).map(lambda t: f'<{t} class="c" data-x=1>'),
+    st.sampled_from(["text", " & ", "a < b", "\n\n", "<!-- c -->", "&nbsp;", "x\u00a0y", "'q\""]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_balance_keeps_meaning_and_is_stable(html: str) -> None:
+    """Tag soup: the written HTML means what the input means to an HTML5 parser (scripts,
+    styles and textareas aside, whose text the soup makes arbitrary), and writing it again
+    changes nothing."""
+    once = htmltree.balance(html)
+    assert htmltree.balance(once) == once
+    if not any(t in html for t in ("<script", "<style", "<textarea")):
+        assert shape(once) == shape(html)
