@@ -218,10 +218,16 @@ _PIECES = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=12).map("".join))
 def test_balance_keeps_meaning_and_is_stable(html: str) -> None:
-    """Tag soup: the written HTML means what the input means to an HTML5 parser (scripts,
-    styles and textareas aside, whose text the soup makes arbitrary), and writing it again
-    changes nothing."""
+    """Tag soup: the written HTML means what the input means to an HTML5 parser, and writing it
+    again changes nothing. Not compared: soup with a table, where foster parenting builds
+    trees no HTML text parses to (``<li><table><li>`` nests an ``li`` in an ``li``), so only
+    the second writing is stable; and scripts, styles and textareas, whose text the soup
+    makes arbitrary."""
     once = htmltree.balance(html)
-    assert htmltree.balance(once) == once
+    twice = htmltree.balance(once)
+    assert htmltree.balance(twice) == twice
+    if any(t in html for t in ("<table", "<tr", "<td")):
+        return
+    assert twice == once
     if not any(t in html for t in ("<script", "<style", "<textarea")):
         assert shape(once) == shape(html)
