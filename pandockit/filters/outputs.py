@@ -234,23 +234,23 @@ def html_blocks(bundle: dict, cell: pf.Div, n: int, doc: pf.Doc) -> list[pf.Bloc
 def kept_html(text: str, doc: pf.Doc) -> str:
     """An output's HTML (``html: keep``) balanced, its MathJax left to the page and each
     external script loaded once per page; what the page needs is recorded."""
-    found: dict[str, bool] = {}
+    found: set[str] = set()  # "mathjax", "mathjax 2", "plotly 1"
 
     def keep_script(src: str) -> bool:
         version = htmlpolicy.mathjax_version(src)
         if version is not None:
-            found["mathjax"] = True
-            found["mathjax-2"] = found.get("mathjax-2", False) or version == "2"
+            found.update(("mathjax", f"mathjax {version}"))
             return False
         if htmlpolicy.loads_plotly_1(src):
-            found["plotly-1"] = True
+            found.add("plotly 1")
         return interactive.load_once(src, doc.pandockit_loaded)
 
     text = htmltree.balance(text, scripts=keep_script)
-    plotly_1 = found.get("plotly-1", False) or htmlpolicy.has_plotly_1(text)
-    if found.get("mathjax-2") or plotly_1:
-        record(doc, "mathjax", "2")
-    if (found.get("mathjax") or plotly_1) and htmlpolicy.has_plotly_tex(text):
+    if "plotly 1" not in found and htmlpolicy.has_plotly_1(text):
+        found.add("plotly 1")
+    if found & {"mathjax 2", "plotly 1"}:
+        record(doc, "mathjax", "2")  # plotly.js 1.x typesets through MathJax 2's API only
+    if found & {"mathjax", "plotly 1"} and htmlpolicy.has_plotly_tex(text):
         record(doc, "math", "dollars" if option(doc, "math") == "dollars" else "kramdown")
     return text
 
