@@ -31,10 +31,20 @@ def script_json(value: object) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def _load(url: str, loaded: set[str]) -> str:
+def load_once(url: str, loaded: set[str]) -> bool:
+    """True the first time the page asks for the script ``url`` (then noted in ``loaded``):
+    each library is loaded once per page, whether pandockit writes the ``<script>`` or an
+    output's HTML brings it (the outputs filter drops the later copies)."""
+    url = url.strip()
     if url in loaded:
-        return ""
+        return False
     loaded.add(url)
+    return True
+
+
+def _load(url: str, loaded: set[str]) -> str:
+    if not load_once(url, loaded):
+        return ""
     return f'<script src="{html.escape(url)}" charset="utf-8"></script>\n'
 
 

@@ -16,6 +16,7 @@ from pandockit.filters import (
     math_cells,
     notes,
     outputs,
+    raw_html,
     visibility,
 )
 from pandockit.filters.base import done
@@ -46,6 +47,8 @@ PIPELINE: tuple[Step, ...] = (
          "names images by cell and output position, after hidden outputs are gone"),
     Step(kramdown_math.NAME, kramdown_math.main,
          "after outputs: text/latex results become math there and are written here"),
+    Step(raw_html.NAME, raw_html.main,
+         "after math, which reads the markdown attribute this adds; before cells unwraps them"),
     Step(cells.NAME, cells.main,
          "last: unwraps the cell and output Divs every filter above relies on"),
 )

@@ -24,6 +24,7 @@ SINGLE_FILTERS = [
     "pandockit-outputs",
     "pandockit-images",
     "pandockit-math",
+    "pandockit-html",
     "pandockit-cells",
 ]
 
@@ -73,7 +74,7 @@ def test_filters_folder_wrappers_match_cli(tmp_path: Path) -> None:
     folder = Path(__file__).resolve().parent.parent / "filters"
     wrappers = [str(folder / f"{name}.py") for name in (
         "cell_index", "front_matter", "visibility", "outputs", "images", "kramdown_math",
-        "cells", "jekyll",
+        "raw_html", "cells", "jekyll",
     )]
     site = tmp_path / "wrappers"
     site.mkdir()

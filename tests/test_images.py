@@ -482,8 +482,8 @@ def test_reconversion_leaves_exactly_the_current_images(make_site) -> None:
 
 
 CHAIN = ["pandockit-cell-index", "pandockit-jupyter-math", "pandockit-front-matter",
-         "pandockit-visibility",
-         "pandockit-notes", "pandockit-outputs", "pandockit-images", "pandockit-math",
+         "pandockit-visibility", "pandockit-notes", "pandockit-outputs", "pandockit-images",
+         "pandockit-math", "pandockit-html",
          "pandockit-cells"]
 
 

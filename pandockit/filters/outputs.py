@@ -9,7 +9,12 @@ falls back to pandoc's blocks when run without it. The choice, first match wins:
 - ``text/html`` (not with ``html: drop``; sanitised with ``html: sanitize``; pandas'
   ``<style scoped>`` made valid, once per page); HTML that needs require.js falls back to a
   static representation of the same bundle, with a warning; ``application/javascript`` next to
-  it (Bokeh) is kept as a script;
+  it (Bokeh) is kept as a script. The HTML is parsed as Jupyter's browser parses an output
+  and written back balanced (:mod:`pandockit.htmltree`): an element it leaves open closes
+  where the output ends, not at the end of the post. An external script that loads MathJax
+  is dropped (the page loads one MathJax for the post: ``pandockit.mathjax: 2`` is recorded
+  for MathJax 2 or plotly.js 1.x, ``math`` when a plot has LaTeX), and an external script
+  already loaded on the page (plotly.js, require.js) is loaded once;
 - ``text/markdown`` as Markdown; ``text/latex`` as the raw LaTeX block (the math filter writes
   it); an image (SVG, PNG, JPEG, GIF; the images filter names it); ``text/plain`` last.
 
@@ -27,7 +32,7 @@ import logging
 
 import panflute as pf
 
-from pandockit import htmlpolicy, interactive, terminal
+from pandockit import htmlpolicy, htmltree, interactive, terminal
 from pandockit.context import multiline_text, notebook_cell, notebook_of
 from pandockit.filters.base import (
     CELLS,
@@ -39,6 +44,7 @@ from pandockit.filters.base import (
     option,
     run,
 )
+from pandockit.page_needs import record
 
 NAME = "outputs"
 log = logging.getLogger("pandockit")
@@ -212,16 +218,41 @@ def html_blocks(bundle: dict, cell: pf.Div, n: int, doc: pf.Doc) -> list[pf.Bloc
     if mode == "drop" or not (text.strip() or script.strip()):
         return None
     if mode == "sanitize":
-        clean = htmlpolicy.sanitize(text)
+        clean = htmltree.balance(htmlpolicy.sanitize(text))
         return [_html_block(htmlpolicy.unscope_styles(clean, doc.pandockit_styles))] if (
             clean.strip()) else None
     if htmlpolicy.needs_requirejs(text) and _has_static(bundle):
         _warn(cell, "HTML output needs require.js, which a Jekyll page lacks: shown static")
         return None
+    text = kept_html(text, doc)
     parts = [htmlpolicy.unscope_styles(text, doc.pandockit_styles)] if text.strip() else []
     if script.strip():
         parts.append(interactive.javascript(script, f"pandockit-{cell_index(cell)}-{n}-js"))
     return [_html_block("\n".join(parts))]
+
+
+def kept_html(text: str, doc: pf.Doc) -> str:
+    """An output's HTML (``html: keep``) balanced, its MathJax left to the page and each
+    external script loaded once per page; what the page needs is recorded."""
+    found: set[str] = set()  # "mathjax", "mathjax 2", "plotly 1"
+
+    def keep_script(src: str) -> bool:
+        version = htmlpolicy.mathjax_version(src)
+        if version is not None:
+            found.update(("mathjax", f"mathjax {version}"))
+            return False
+        if htmlpolicy.loads_plotly_1(src):
+            found.add("plotly 1")
+        return interactive.load_once(src, doc.pandockit_loaded)
+
+    text = htmltree.balance(text, scripts=keep_script)
+    if "plotly 1" not in found and htmlpolicy.has_plotly_1(text):
+        found.add("plotly 1")
+    if found & {"mathjax 2", "plotly 1"}:
+        record(doc, "mathjax", "2")  # plotly.js 1.x typesets through MathJax 2's API only
+    if found & {"mathjax", "plotly 1"} and htmlpolicy.has_plotly_tex(text):
+        record(doc, "math", "dollars" if option(doc, "math") == "dollars" else "kramdown")
+    return text
 
 
 def _has_static(bundle: dict) -> bool:
