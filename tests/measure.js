@@ -9,7 +9,11 @@
   function visible(node, out) {
     for (const child of node.childNodes) {
       if (child.nodeType === 3) { out.push(child.textContent); continue; }
-      if (child.nodeType !== 1 || hidden.has(child.tagName)) continue;
+      if (child.nodeType !== 1 || hidden.has(child.tagName.toUpperCase())) continue;
+      // not drawn (display: none, detached, hidden SVG text a plot keeps for itself)
+      if (child.getClientRects().length === 0 && child.tagName.toUpperCase() !== 'DETAILS') continue;
+      const style = getComputedStyle(child);
+      if (style.visibility === 'hidden' || style.opacity === '0') continue;
       if (child.tagName === 'MJX-CONTAINER' || child.classList.contains('MathJax_SVG') ||
           child.classList.contains('MathJax_SVG_Display') || child.classList.contains('MathJax') ||
           child.id && child.id.startsWith('MathJax-Element')) { out.push('\u2983MATH\u2984'); continue; }
@@ -23,11 +27,15 @@
     return {background: s.backgroundColor, borderLeft: s.borderLeftColor,
             borderLeftWidth: s.borderLeftWidth}; };
   const scripts = [...document.querySelectorAll('script[src]')].map(s => s.src);
-  const typeset = (mj && mj.startup && mj.startup.document)
-    ? Array.from(mj.startup.document.math)
-        .filter(m => m.start.delim !== '')  // an escaped \$ is an item with no delimiter
-        .map(m => ({tex: m.math, display: m.display}))
-    : null;
+  let typeset = null;
+  if (mj && mj.startup && mj.startup.document) {  // MathJax 3
+    typeset = Array.from(mj.startup.document.math)
+      .filter(m => m.start.delim !== '')  // an escaped \$ is an item with no delimiter
+      .map(m => ({tex: m.math, display: m.display}));
+  } else if (mj && mj.Hub) {  // MathJax 2: its element jax, one per formula of the page
+    typeset = mj.Hub.getAllJax().map(j => ({tex: j.originalText,
+                                            display: j.root.Get('display') === 'block'}));
+  }
   return {
     typeset: typeset,
     version: mj ? (mj.version || (mj.fileversion) || '') : null,
