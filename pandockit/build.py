@@ -194,10 +194,10 @@ def _collecting_logs(level: int) -> Iterator[_Collect]:
 def render_tasks(tasks: list[Task], batch: int | None = None) -> Iterator[Rendered]:
     """Read and render ``tasks`` (one build's: same site and options), yielding each answer in
     order; never raises (a failure is the answer's ``error``). pandoc reads and writes them in
-    batches of ``batch`` (:func:`pandockit.convert.render_many`; None: its default)."""
+    batches of ``batch`` (:func:`pandockit.convert.render_posts`; None: its default)."""
     if not tasks:
         return
-    from pandockit.convert import plan_post, render_many
+    from pandockit.convert import plan_post, render_posts
 
     answers = [Rendered(task.rel, task.key) for task in tasks]
     planned, owners = [], []
@@ -217,7 +217,7 @@ def render_tasks(tasks: list[Task], batch: int | None = None) -> Iterator[Render
         owners[i].logs += logs.records
 
     options, site = tasks[0].options, tasks[0].site
-    done = iter(render_many(planned, options, site, batch=batch, around=logs_of))
+    done = iter(render_posts(planned, options, site, batch=batch, around=logs_of))
     rendering = {id(out) for out in owners}
     for out in answers:
         if id(out) in rendering:

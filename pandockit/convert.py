@@ -24,8 +24,7 @@ from pandockit.filters import front_matter
 from pandockit.media import check_local_images, resolve
 from pandockit.notebook import Notebook, read_notebook
 from pandockit.pipeline import run_pipeline
-from pandockit.render import Post, body_ast, finish, render
-from pandockit.writer import write_post
+from pandockit.render import Post, body_ast, finish
 
 SOURCE_DATE_KEY = "pandockit-source-date"
 
@@ -65,27 +64,15 @@ def prepare_doc(
     return doc
 
 
-def load_doc(notebook: Notebook) -> pf.Doc:
-    """pandoc's AST of ``notebook`` as a panflute document, built in one JSON parse (panflute's
-    own ``load`` hook, without a dict round trip: 0.3 s less on a 2,000-cell notebook)."""
-    return doc_of(pandoc.read_parts(notebook.pandoc_input))
-
-
 def doc_of(parts: Iterable[bytes] | Iterable[str]) -> pf.Doc:
-    """The panflute document of pandoc's JSON AST, read in ``parts`` (see pandoc.read_parts),
-    each parsed as it comes."""
+    """The panflute document of pandoc's JSON AST, read in ``parts`` (see
+    :class:`pandockit.pandoc.Reading`), each parsed as it comes, in one JSON parse (panflute's
+    own ``load`` hook, without a dict round trip: 0.3 s less on a 2,000-cell notebook)."""
     doc, *rest = (json.loads(part, object_hook=from_json) for part in parts)
     for part in rest:
         doc.content.extend(part.content)
     doc.format = "markdown"  # what a filter run as ``pandoc -t markdown --filter`` is told
     return doc
-
-
-@dataclass
-class Result:
-    notebook: Path
-    post: Path
-    media: list[str]
 
 
 def warn_future(doc: pf.Doc) -> None:
@@ -95,21 +82,6 @@ def warn_future(doc: pf.Doc) -> None:
     name = str(doc.get_metadata(context.NOTEBOOK_KEY, "") or stem)
     future, tz_name = get_option(doc, "future"), str(get_option(doc, "timezone") or "")
     dates.warn_if_future(name, fm, stem, future, tz_name)
-
-
-def render_notebook(
-    notebook: Notebook,
-    options: Options,
-    site: Path | None = None,
-    source_day: str | None = None,
-) -> tuple[Post, dict[str, bytes]]:
-    """The post and its media bytes for ``notebook`` (of ``site``); writes nothing."""
-
-    def work() -> Post:
-        return render(filtered(load_doc(notebook), notebook, options, site, source_day))
-
-    post = _deep_guard(notebook.path, work)  # loading recurses per level too
-    return post, resolve(notebook.node, post.media)
 
 
 def filtered(
@@ -139,7 +111,7 @@ def _deep_guard(path: Path, work: Callable[[], T]) -> T:
         raise PandockitError(path, TOO_DEEP) from None
 
 
-#: Notebooks per pandoc process when many are converted in one process (:func:`render_many`):
+#: Notebooks per pandoc process when many are converted in one process (:func:`render_posts`):
 #: at least MIN_BATCH, so that a pandoc start is shared, at most MAX_BATCH, and about a quarter
 #: of them, so that pandoc reads the next batch and writes the last while Python filters this
 #: one (both cores busy) and Python waits little for the first read and the last write.
@@ -171,7 +143,7 @@ def _groups(sizes: list[int], batch: int) -> list[list[int]]:
 
 @dataclass
 class Rendering:
-    """What :func:`render_many` made of one notebook: its post and media, or its error."""
+    """What :func:`render_posts` made of one notebook: its post and media, or its error."""
 
     planned: Planned
     post: Post | None = None
@@ -179,7 +151,7 @@ class Rendering:
     error: PandockitError | None = None
 
 
-def render_many(
+def render_posts(
     planned: list[Planned],
     options: Options,
     site: Path | None = None,
@@ -189,34 +161,34 @@ def render_many(
 ) -> Iterator[Rendering]:
     """Render every notebook of ``planned``, yielding each outcome in order; writes nothing.
 
-    Posts are the ones :func:`render_notebook` gives, but pandoc reads and writes ``batch``
-    notebooks (default: :func:`batch_size`) per process (pandoc-server, see
-    :class:`pandockit.pandoc.Batch`), reading the next batch and writing the previous one
-    while Python filters. Python's work on notebook ``i`` runs inside ``around(i)`` (a build
-    collects each notebook's log lines with it)."""
+    The one render loop, for one notebook or many: pandoc reads and writes ``batch`` notebooks
+    (default: :func:`batch_size`) at a time (:func:`pandockit.pandoc.read` and ``write`` pick
+    how: one notebook in parts at once, many in one pandoc-server batch), reading the next
+    batch and writing the previous one while Python filters. Python's work on notebook ``i``
+    runs inside ``around(i)`` (a build collects each notebook's log lines with it)."""
     scope = around or (lambda _i: nullcontext())
     batch = batch or batch_size(len(planned))
     groups = _groups([len(plan.notebook.pandoc_input) for plan in planned], batch)
     reads = [_start_read(planned, group) for group in groups[:1]]
-    writing: tuple[list[int], dict[int, pf.Doc], pandoc.Many] | None = None
+    writing: tuple[list[int], dict[int, pf.Doc], pandoc.Writing] | None = None
     out: dict[int, Rendering] = {}
     for k, group in enumerate(groups):
         if k + 1 < len(groups):
             reads.append(_start_read(planned, groups[k + 1]))
         docs: dict[int, pf.Doc] = {}
-        for i, text in zip(group, reads[k].results()):
+        bodies: list[dict] = []
+        for i, parts in zip(group, reads[k].results()):
             out[i] = Rendering(planned[i])
             with scope(i):
                 try:
-                    if isinstance(text, PandockitError):
-                        raise text
                     plan = planned[i]
-                    doc = doc_of([text])
-                    docs[i] = filtered(doc, plan.notebook, options, site, plan.source_day)
+                    doc = filtered(doc_of(parts), plan.notebook, options, site, plan.source_day)
+                    bodies.append(body_ast(doc))
+                    docs[i] = doc
                 except Exception as exc:  # one notebook's failure is its own
                     out[i].error = _named(exc, planned[i].path)
         reads[k] = None  # type: ignore[call-overload]  # its texts are no longer needed
-        started = (group, docs, pandoc.write_many([body_ast(docs[i]) for i in docs]))
+        started = (group, docs, pandoc.write(bodies))
         if writing is not None:
             yield from _finished(writing, out, scope)
         writing = started
@@ -224,24 +196,12 @@ def render_many(
         yield from _finished(writing, out, scope)
 
 
-def render_planned(plan: Planned, options: Options, site: Path | None = None) -> Rendering:
-    """One planned notebook as :func:`render_many` gives each, but rendered alone
-    (:func:`render_notebook`: pandoc reads it in parts at once, a read prefetched before the
-    imports included); a failure is the outcome's error."""
-    done = Rendering(plan)
-    try:
-        done.post, done.media = render_notebook(plan.notebook, options, site, plan.source_day)
-    except PandockitError as exc:
-        done.error = about(plan.path, exc)
-    return done
-
-
-def _start_read(planned: list[Planned], group: list[int]) -> pandoc.Many:
-    return pandoc.read_many([planned[i].notebook.pandoc_input for i in group])
+def _start_read(planned: list[Planned], group: list[int]) -> pandoc.Reading:
+    return pandoc.read([planned[i].notebook.pandoc_input for i in group])
 
 
 def _finished(
-    writing: tuple[list[int], dict[int, pf.Doc], pandoc.Many],
+    writing: tuple[list[int], dict[int, pf.Doc], pandoc.Writing],
     out: dict[int, Rendering],
     scope: Callable[[int], AbstractContextManager[object]],
 ) -> Iterator[Rendering]:
@@ -316,23 +276,3 @@ def collisions(
         )
         for stem, first, second in naming.find_collisions(pairs)
     ]
-
-
-def convert(
-    path: str | Path,
-    site: Path,
-    options: Options,
-    *,
-    force: bool = False,
-    planned: Planned | None = None,
-) -> Result:
-    """Convert the notebook at ``path`` into ``site`` (``planned``: already read and named by
-    :func:`plan_post`); raise PandockitError on failure. A post in ``_posts`` that pandockit
-    did not write is not replaced unless ``force``."""
-    if planned is None:
-        planned = plan_post(path, options)
-    post, media = render_notebook(planned.notebook, options, site, planned.source_day)
-    target = write_post(
-        site, options["posts-dir"], options["assets-dir"], post, media, force=force
-    )
-    return Result(notebook=Path(path), post=target, media=sorted(media))

@@ -1,6 +1,6 @@
 """Turn a filtered document into the text of a post: front matter, Markdown body, Liquid guard.
 
-The Jekyll Markdown writer: pandoc writes the body (see :data:`pandockit.pandoc.WRITER`),
+The Jekyll Markdown writer: pandoc writes the body (see :data:`pandockit.pandoc.options.WRITER`),
 the front matter the filters collected is dumped with the YAML library, and notebook text is
 kept from running as Liquid (:mod:`pandockit.liquid`). Touches no file.
 """
@@ -13,6 +13,7 @@ import panflute as pf
 
 from pandockit import liquid, pandoc, yamltext
 from pandockit.config import get_option
+from pandockit.errors import PandockitError
 from pandockit.filters.front_matter import FRONT_MATTER_KEY, POST_KEY
 from pandockit.filters.images import MEDIA_KEY
 
@@ -29,7 +30,10 @@ class Post:
 
 def render(doc: pf.Doc) -> Post:
     """The post ``doc`` stands for (``doc`` has been through the whole pipeline)."""
-    return finish(doc, pandoc.write_markdown(body_ast(doc)))
+    (body,) = pandoc.write([body_ast(doc)]).results()
+    if isinstance(body, PandockitError):
+        raise body
+    return finish(doc, body)
 
 
 def body_ast(doc: pf.Doc) -> dict:

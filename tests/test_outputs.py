@@ -10,10 +10,11 @@ import nbformat
 import nbformat.v4 as nbv
 import panflute as pf
 import pytest
+from converting import load_doc, render_notebook
 
 from pandockit import htmlpolicy, terminal
 from pandockit.config import resolve_options
-from pandockit.convert import load_doc, prepare_doc, render_notebook
+from pandockit.convert import prepare_doc
 from pandockit.filters import cell_index, outputs, visibility
 from pandockit.filters.base import is_output
 from pandockit.notebook import read_notebook

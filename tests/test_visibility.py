@@ -8,9 +8,10 @@ import nbformat
 import nbformat.v4 as nbv
 import panflute as pf
 import pytest
+from converting import load_doc, render_notebook
 
 from pandockit.config import resolve_options
-from pandockit.convert import load_doc, prepare_doc, render_notebook
+from pandockit.convert import prepare_doc
 from pandockit.filters import cell_index, visibility
 from pandockit.filters.base import is_cell, is_output
 from pandockit.notebook import read_notebook

@@ -123,7 +123,7 @@ def test_every_filter_same_as_panflute_walk(path: Path, monkeypatch: pytest.Monk
     """Filter by filter, in pipeline order: the document after our walk (with each filter's
     depth limit) is the document after panflute's full walk."""
     notebook = read_notebook(path)
-    raw = pandoc.read_json(notebook.pandoc_input)
+    raw = pandoc.run_pandoc(pandoc.READ_ARGS, notebook.pandoc_input)
 
     def load() -> pf.Doc:
         doc = json.loads(raw, object_hook=from_json)

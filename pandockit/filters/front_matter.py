@@ -363,8 +363,8 @@ def read_markdown_cell(cell: dict, source: str) -> list[pf.Block]:
     one = copy.deepcopy(plain(cell))
     one["source"] = source
     nb = {"cells": [one], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    ast = pandoc.read_ast(json.dumps(nb, ensure_ascii=False).encode("utf-8"))
-    blocks = pf.load(io.StringIO(json.dumps(ast))).content
+    (parts,) = pandoc.read([json.dumps(nb, ensure_ascii=False).encode("utf-8")]).results()
+    blocks = pf.load(io.StringIO(b"".join(parts).decode("utf-8"))).content
     return list(blocks[0].content) if blocks and isinstance(blocks[0], pf.Div) else list(blocks)
 
 
