@@ -17,51 +17,17 @@ from typing import TypeVar
 import panflute as pf
 from panflute.elements import from_json
 
-from pandockit import context, dates, naming, pandoc, yamltext
-from pandockit.config import Options, get_option
+from pandockit import naming, pandoc
+from pandockit.config import Options
 from pandockit.errors import PandockitError, about
 from pandockit.filters import front_matter
-from pandockit.media import check_local_images, resolve
+from pandockit.media import resolve
 from pandockit.notebook import Notebook, read_notebook
 from pandockit.pipeline import run_pipeline
-from pandockit.render import Post, body_ast, finish
-
-SOURCE_DATE_KEY = "pandockit-source-date"
+from pandockit.prepare import prepare_doc, source_date
+from pandockit.render import Post, body_ast, finish, warn_future
 
 T = TypeVar("T")
-
-
-def source_date(path: Path, options: Options) -> str:
-    """The day (``YYYY-MM-DD``) a notebook without a date in its name is published under: its
-    last commit in git, else its modification time, in the site's ``timezone``. ``""`` for a
-    dated name (git is not asked) or when neither is known."""
-    if not dates.needs_source_day(path.name):
-        return ""
-    day = dates.source_day(path, dates.site_timezone(str(options["timezone"] or "")))
-    return day.isoformat() if day else ""
-
-
-def prepare_doc(
-    doc: pf.Doc,
-    notebook: Notebook,
-    options: Options,
-    site: Path | None = None,
-    source_day: str | None = None,
-) -> pf.Doc:
-    """Give ``doc`` what the filters read: options, the notebook, its date (``source_day``,
-    computed when None), and the verdicts on the local images it names (checked here: the
-    images filter does no I/O) against ``site`` (default: the ``pandockit-site`` metadata,
-    else ``.``)."""
-    doc.metadata["pandockit"] = options.to_meta()
-    if source_day is None:
-        source_day = source_date(notebook.path, options)
-    doc.metadata[SOURCE_DATE_KEY] = source_day
-    # The front matter options as YAML text: metadata would turn their numbers into text.
-    doc.metadata[front_matter.DEFAULTS_KEY] = yamltext.dump(options["front-matter"])
-    doc.metadata[front_matter.SET_KEY] = yamltext.dump(options["metadata"])
-    context.attach(doc, notebook)
-    check_local_images(doc, notebook.path, context.site_of(doc) if site is None else site)
-    return doc
 
 
 def doc_of(parts: Iterable[bytes] | Iterable[str]) -> pf.Doc:
@@ -73,15 +39,6 @@ def doc_of(parts: Iterable[bytes] | Iterable[str]) -> pf.Doc:
         doc.content.extend(part.content)
     doc.format = "markdown"  # what a filter run as ``pandoc -t markdown --filter`` is told
     return doc
-
-
-def warn_future(doc: pf.Doc) -> None:
-    """Warn when Jekyll would skip the post of ``doc`` (through the pipeline) as future-dated."""
-    fm = yamltext.load(str(doc.get_metadata(front_matter.FRONT_MATTER_KEY, "") or ""))
-    stem = str(doc.get_metadata(front_matter.POST_KEY, "") or "")
-    name = str(doc.get_metadata(context.NOTEBOOK_KEY, "") or stem)
-    future, tz_name = get_option(doc, "future"), str(get_option(doc, "timezone") or "")
-    dates.warn_if_future(name, fm, stem, future, tz_name)
 
 
 def filtered(

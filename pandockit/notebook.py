@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pandockit.errors import PandockitError
+from pandockit.mimedata import decode, is_media_mime
 
 log = logging.getLogger("pandockit")
 
@@ -379,8 +380,6 @@ def _drop_broken_images(bundle: dict) -> list[str]:
     """Drop images whose data is not valid base64 when the bundle has another representation,
     so that one shows (as Jupyter shows text/plain when it has no image); a lone broken image
     is left for the images filter to report."""
-    from pandockit.media import decode, is_media_mime
-
     notes = []
     for mime in [m for m in bundle if is_media_mime(m)]:
         if len(bundle) > 1 and decode(mime, bundle[mime]) is None:

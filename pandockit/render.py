@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 
 import panflute as pf
 
-from pandockit import liquid, pandoc, yamltext
+from pandockit import dates, liquid, pandoc, yamltext
 from pandockit.config import get_option
 from pandockit.errors import PandockitError
-from pandockit.filters.front_matter import FRONT_MATTER_KEY, POST_KEY
-from pandockit.filters.images import MEDIA_KEY
+from pandockit.keys import FRONT_MATTER_KEY, MEDIA_KEY, NOTEBOOK_KEY, POST_KEY
 
 
 @dataclass
@@ -55,3 +54,12 @@ def finish(doc: pf.Doc, body: str) -> Post:
         body = liquid.protect(body)
     text = yamltext.front_matter(fm) + "\n" + body.rstrip("\n") + "\n"
     return Post(stem=stem, text=text, media=media)
+
+
+def warn_future(doc: pf.Doc) -> None:
+    """Warn when Jekyll would skip the post of ``doc`` (through the pipeline) as future-dated."""
+    fm = yamltext.load(str(doc.get_metadata(FRONT_MATTER_KEY, "") or ""))
+    stem = str(doc.get_metadata(POST_KEY, "") or "")
+    name = str(doc.get_metadata(NOTEBOOK_KEY, "") or stem)
+    future, tz_name = get_option(doc, "future"), str(get_option(doc, "timezone") or "")
+    dates.warn_if_future(name, fm, stem, future, tz_name)

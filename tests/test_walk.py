@@ -15,10 +15,10 @@ from panflute.elements import from_json
 
 from pandockit import pandoc
 from pandockit.config import default_options
-from pandockit.convert import prepare_doc
 from pandockit.filters import base
 from pandockit.notebook import read_notebook
 from pandockit.pipeline import PIPELINE
+from pandockit.prepare import prepare_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus"

@@ -19,8 +19,9 @@ writer knows a post in ``_posts`` as its own (:func:`pandockit.writer.is_pandock
 
 The cell text comes from the notebook (``context.notebook_of(doc)``), not from the AST: pandoc's
 Markdown reader makes a YAML block into rules, paragraphs or setext headings depending on its
-text. A cell that keeps text besides the block is read again, alone, by pandoc's ipynb reader,
-so it becomes exactly what pandoc would have made of it. Types come from the notebook too
+text. A cell that keeps text besides the block is read again, alone, by pandoc's ipynb reader
+(through the reader the preparation attaches: :func:`pandockit.context.read_cell`), so it
+becomes exactly what pandoc would have made of it. Types come from the notebook too
 (metadata turns numbers into text).
 
 Touches the first markdown/raw cell Divs and the title heading. Reads ``pandockit-front-matter-
@@ -32,9 +33,6 @@ file stem, which also names its asset folder).
 
 from __future__ import annotations
 
-import copy
-import io
-import json
 import logging
 import re
 from collections.abc import Iterator
@@ -46,21 +44,25 @@ from typing import Any
 import panflute as pf
 import yaml
 
-from pandockit import naming, pandoc, yamltext
+from pandockit import naming, yamltext
 from pandockit.config import get_option
-from pandockit.context import NOTEBOOK_KEY, multiline_text, notebook_of
+from pandockit.context import multiline_text, notebook_of, read_cell
 from pandockit.errors import PandockitError
 from pandockit.filters.base import CELLS, cell_index, is_cell, items_of, run
-from pandockit.writer import GENERATOR, GENERATOR_KEY
+from pandockit.keys import (
+    DEFAULTS_KEY,
+    FRONT_MATTER_KEY,
+    GENERATOR,
+    GENERATOR_KEY,
+    NOTEBOOK_KEY,
+    POST_KEY,
+    SET_KEY,
+    SOURCE_DATE_KEY,
+)
 
 log = logging.getLogger("pandockit")
 
 NAME = "front-matter"
-FRONT_MATTER_KEY = "pandockit-front-matter"
-POST_KEY = "pandockit-post"
-SOURCE_DATE_KEY = "pandockit-source-date"
-DEFAULTS_KEY = "pandockit-front-matter-defaults"
-SET_KEY = "pandockit-front-matter-set"
 
 #: Notebook metadata mappings read as front matter, in order of precedence (later wins).
 METADATA_KEYS = ("jekyll", "front-matter", "front_matter")
@@ -336,7 +338,7 @@ def stem_for(notebook_name: str, front_matter: dict, source_day: date | None, sl
 
 
 def _typed_option(doc: pf.Doc, key: str, option: str) -> dict:
-    """An option mapping with its types: the YAML text :func:`pandockit.convert.prepare_doc`
+    """An option mapping with its types: the YAML text :func:`pandockit.prepare.prepare_doc`
     stores, else the option from metadata (numbers arrive as text there)."""
     text = doc.get_metadata(key, None)
     if isinstance(text, str):
@@ -357,25 +359,14 @@ def _find_cell(divs: list[pf.Div], index: int) -> pf.Div | None:
     return divs[index] if 0 <= index < len(divs) and cell_index(divs[index]) < 0 else None
 
 
-def read_markdown_cell(cell: dict, source: str) -> list[pf.Block]:
-    """What pandoc's ipynb reader makes of markdown cell ``cell`` holding ``source``: the cell
-    is read alone, with its id and attachments, through the same reader and extensions."""
-    one = copy.deepcopy(plain(cell))
-    one["source"] = source
-    nb = {"cells": [one], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    (parts,) = pandoc.read([json.dumps(nb, ensure_ascii=False).encode("utf-8")]).results()
-    blocks = pf.load(io.StringIO(b"".join(parts).decode("utf-8"))).content
-    return list(blocks[0].content) if blocks and isinstance(blocks[0], pf.Div) else list(blocks)
-
-
-def _apply_edit(div: pf.Div, cell: dict, rest: str) -> None:
+def _apply_edit(doc: pf.Doc, div: pf.Div, cell: dict, rest: str) -> None:
     if not rest.strip():
         div.content = []
     elif "raw" in div.classes:
         raw = next((b for b in div.content if isinstance(b, pf.RawBlock)), None)
         div.content = [pf.RawBlock(rest, format=raw.format if raw else "html")]
     else:
-        div.content = read_markdown_cell(cell, rest)
+        div.content = read_cell(doc, plain(cell), rest)  # pandoc's read, by the preparation
 
 
 def _title_cell(doc: pf.Doc) -> pf.Div | None:
@@ -414,7 +405,7 @@ def prepare(doc: pf.Doc) -> None:
         for edit in sources.edits:
             div = _find_cell(divs, edit.index)
             if div is not None:
-                _apply_edit(div, cells[edit.index], edit.rest)
+                _apply_edit(doc, div, cells[edit.index], edit.rest)
     else:  # no notebook given (-M pandockit-notebook): metadata only, types as pandoc left them
         node = {"metadata": doc.get_metadata("jupyter", {}) or {}, "cells": []}
         sources = collect(node, defaults, overrides)
