@@ -37,6 +37,7 @@ from pandockit import __version__
 from pandockit import manifest as mf
 from pandockit.config import Options
 from pandockit.errors import PandockitError, about
+from pandockit.naming import PostClaims
 
 log = logging.getLogger("pandockit")
 
@@ -346,7 +347,7 @@ class _Build:
         self.report = reporter
         self.summary = Summary(dry_run=settings.dry_run)
         self.manifest = mf.load(site)
-        self.claims: dict[str, str] = {}  # post (site path) -> notebook writing it this build
+        self.claims = PostClaims()  # post (site path) -> notebook writing it this build
         self.changed = False
 
     def plan(self, notebooks: list[Path]) -> list[Task]:
@@ -370,7 +371,7 @@ class _Build:
         todo = {t.rel for t in tasks}
         for rel, entry in self.manifest.entries.items():
             if rel not in todo and os.path.exists(_site_file(self.site, rel)):
-                self.claims[entry.post] = rel  # a live notebook keeps its post
+                self.claims.claim(rel, entry.post)  # a live notebook keeps its post
         return tasks
 
     def run(self, tasks: list[Task], jobs: int) -> None:
@@ -396,11 +397,10 @@ class _Build:
         post_rel = mf.relative(site, post_path(site, opts["posts-dir"], result.post.stem))
         folder = asset_folder(site, opts["assets-dir"], result.post.stem)
         media_rel = sorted(mf.relative(site, folder / name) for name in result.media)
-        owner = self.claims.get(post_rel)
-        if owner is not None and owner != result.rel:
+        owner = self.claims.claim(result.rel, post_rel)
+        if owner is not None:
             self._fail(result.rel, f"{result.rel}: would overwrite {post_rel}, written for {owner}")
             return
-        self.claims[post_rel] = result.rel
         count = len(media_rel)
         images = f" (+{count} image{'s' if count > 1 else ''})" if count else ""
         try:

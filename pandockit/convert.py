@@ -10,7 +10,6 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -58,14 +57,11 @@ def filtered(
     return _deep_guard(notebook.path, work)
 
 
-TOO_DEEP = "too deeply nested to convert (hundreds of nested lists or quotes?)"
-
-
 def _deep_guard(path: Path, work: Callable[[], T]) -> T:
     try:
         return work()
-    except RecursionError:  # panflute recurses once per level of pandoc's AST
-        raise PandockitError(path, TOO_DEEP) from None
+    except RecursionError as exc:  # panflute recurses once per level of pandoc's AST
+        raise about(path, exc) from None
 
 
 #: Notebooks per pandoc process when many are converted in one process (:func:`render_posts`):
@@ -142,8 +138,8 @@ def render_posts(
                     doc = filtered(doc_of(parts), plan.notebook, options, site, plan.source_day)
                     bodies.append(body_ast(doc))
                     docs[i] = doc
-                except Exception as exc:  # one notebook's failure is its own
-                    out[i].error = _named(exc, planned[i].path)
+                except Exception as exc:  # one notebook's failure is its own (a bug too)
+                    out[i].error = about(planned[i].path, exc)
         reads[k] = None  # type: ignore[call-overload]  # its texts are no longer needed
         started = (group, docs, pandoc.write(bodies))
         if writing is not None:
@@ -175,15 +171,8 @@ def _finished(
                     done.post = finish(docs[i], body)
                     done.media = resolve(done.planned.notebook.node, done.post.media)
                 except Exception as exc:  # likewise
-                    done.error = _named(exc, done.planned.path)
+                    done.error = about(done.planned.path, exc)
         yield done
-
-
-def _named(exc: Exception, path: Path) -> PandockitError:
-    """``exc`` as the error of the notebook at ``path`` (a bug is one too, not a crash)."""
-    if isinstance(exc, RecursionError):
-        return PandockitError(path, TOO_DEEP)
-    return about(path, exc)
 
 
 @dataclass
@@ -198,16 +187,13 @@ class Planned:
 
 def plan_post(path: str | Path, options: Options) -> Planned:
     """Read the notebook at ``path`` and name its post, without pandoc (the name comes from
-    the file name and the front matter's sources: :func:`front_matter.collect`, the same
-    function the filter names it with). Raises PandockitError."""
+    the file name and the front matter's sources: :func:`front_matter.collect` and
+    :func:`front_matter.name_post`, as the filter names it). Raises PandockitError."""
     notebook = read_notebook(path, max_output_chars=options["max-output-chars"])
     day = source_date(notebook.path, options)
-    source_day = date.fromisoformat(day) if day else date.today()
     try:
         fm = front_matter.collect(notebook.node, options["front-matter"], options["metadata"])
-        stem = front_matter.stem_for(
-            notebook.path.name, fm.front_matter, source_day, options["slug"]
-        )
+        stem = front_matter.name_post(notebook.path.name, fm.front_matter, day, options["slug"])
     except PandockitError as exc:
         raise PandockitError(path, exc.message) from None
     return Planned(Path(path), notebook, stem, day)

@@ -37,7 +37,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from pandockit.errors import PandockitError
+from pandockit.errors import PandockitError, about
 from pandockit.mimedata import decode, is_media_mime
 
 log = logging.getLogger("pandockit")
@@ -139,8 +139,8 @@ def _parse_json(path: Path, raw: bytes) -> tuple[object, str]:
         ) from None
     try:
         return json.loads(text), encoding
-    except RecursionError:
-        raise PandockitError(path, "JSON is nested too deeply to be a notebook") from None
+    except RecursionError as exc:
+        raise about(path, exc) from None
     except json.JSONDecodeError as exc:
         what = "truncated JSON" if exc.pos >= len(text.rstrip()) else "not valid JSON"
         raise PandockitError(

@@ -346,7 +346,7 @@ def test_deeply_nested_markdown(old_post, tmp_path: Path) -> None:
     """Thousands of nested quotes: pandoc reads them, panflute would recurse too deep."""
     nb, post, old = old_post
     data = json.dumps(notebook([md(">" * 3000 + " deep")])).encode()
-    replace_fails(nb, tmp_path / "site", post, old, data, "too deeply nested")
+    replace_fails(nb, tmp_path / "site", post, old, data, "nested too deeply")
 
 
 def test_non_utf8_bytes(old_post, tmp_path: Path) -> None:

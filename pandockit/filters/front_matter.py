@@ -334,6 +334,14 @@ def stem_for(notebook_name: str, front_matter: dict, source_day: date | None, sl
         raise PandockitError(None, str(exc)) from None
 
 
+def name_post(notebook_name: str, front_matter: dict, day: str, slug: str) -> str:
+    """The one naming of a post, by :func:`pandockit.convert.plan_post` before converting and
+    by this filter: :func:`stem_for` with ``day`` (``pandockit-source-date``: ``YYYY-MM-DD``,
+    or ``""`` for today) as the source day."""
+    source_day = date.fromisoformat(day) if day else date.today()
+    return stem_for(notebook_name, front_matter, source_day, slug)
+
+
 # --- the filter -------------------------------------------------------------------------
 
 
@@ -414,10 +422,9 @@ def prepare(doc: pf.Doc) -> None:
     for warning in sources.warnings:
         log.warning("%s: %s", given, warning)
     fm = sources.front_matter
-    # Named from the sources alone, as pandockit.convert.plan_posts names it before converting.
+    # Named from the sources alone, as pandockit.convert.plan_post names it before converting.
     day = str(doc.get_metadata(SOURCE_DATE_KEY, "") or "")
-    source_day = date.fromisoformat(day) if day else date.today()
-    doc.metadata[POST_KEY] = stem_for(name, fm, source_day, str(get_option(doc, "slug")))
+    doc.metadata[POST_KEY] = name_post(name, fm, day, str(get_option(doc, "slug")))
     _take_title(doc, fm)
     fm.setdefault("title", naming.title_from_name(name))
     fm[GENERATOR_KEY] = GENERATOR
