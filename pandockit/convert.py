@@ -1,7 +1,11 @@
-"""Convert one notebook into a post in a site: read, filter, render, write. The pipeline's driver.
+"""Convert notebooks into posts: plan each (read and name it), then render all. The driver.
 
-One pandoc read (notebook -> AST), the filters in process in :mod:`pandockit.pipeline`'s
-order, one pandoc write (AST -> Markdown), then the writer puts the files in the site.
+:func:`plan_post` reads a notebook and names its post without pandoc, so collisions are found
+before anything is written (:func:`collisions`). :func:`render_posts` is the one render loop,
+for one notebook or many: pandoc reads (notebook -> AST, :func:`pandockit.pandoc.read`), the
+filters run in process in :mod:`pandockit.pipeline`'s order, pandoc writes (AST -> Markdown,
+:func:`pandockit.pandoc.write`). Nothing here writes a file: ``pandockit convert`` and
+``pandockit build`` hand each post to :mod:`pandockit.writer`.
 """
 
 from __future__ import annotations

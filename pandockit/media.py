@@ -167,7 +167,7 @@ def check_local_images(doc: pf.Doc, notebook: Path, site: Path | None = None) ->
     """Check every local image the document names and record the verdicts in its metadata
     (``pandockit-local-images``), for the images filter, which may not touch files itself.
 
-    Run before the pipeline (by :func:`pandockit.convert.prepare_doc`).
+    Run before the pipeline (by :func:`pandockit.prepare.prepare_doc`).
     """
     root = confinement_root(notebook, site)
     verdicts = {url: check_local(url, notebook, root) for url in sorted(local_urls(doc))}
