@@ -37,6 +37,7 @@ from pandockit import __version__
 from pandockit import manifest as mf
 from pandockit.config import Options
 from pandockit.errors import PandockitError, about
+from pandockit.naming import PostClaims
 from pandockit.site.check import loads_mathjax
 
 log = logging.getLogger("pandockit")
@@ -198,10 +199,10 @@ def _collecting_logs(level: int) -> Iterator[_Collect]:
 def render_tasks(tasks: list[Task], batch: int | None = None) -> Iterator[Rendered]:
     """Read and render ``tasks`` (one build's: same site and options), yielding each answer in
     order; never raises (a failure is the answer's ``error``). pandoc reads and writes them in
-    batches of ``batch`` (:func:`pandockit.convert.render_many`; None: its default)."""
+    batches of ``batch`` (:func:`pandockit.convert.render_posts`; None: its default)."""
     if not tasks:
         return
-    from pandockit.convert import plan_post, render_many
+    from pandockit.convert import plan_post, render_posts
 
     answers = [Rendered(task.rel, task.key) for task in tasks]
     planned, owners = [], []
@@ -221,7 +222,7 @@ def render_tasks(tasks: list[Task], batch: int | None = None) -> Iterator[Render
         owners[i].logs += logs.records
 
     options, site = tasks[0].options, tasks[0].site
-    done = iter(render_many(planned, options, site, batch=batch, around=logs_of))
+    done = iter(render_posts(planned, options, site, batch=batch, around=logs_of))
     rendering = {id(out) for out in owners}
     for out in answers:
         if id(out) in rendering:
@@ -350,7 +351,7 @@ class _Build:
         self.report = reporter
         self.summary = Summary(dry_run=settings.dry_run)
         self.manifest = mf.load(site)
-        self.claims: dict[str, str] = {}  # post (site path) -> notebook writing it this build
+        self.claims = PostClaims()  # post (site path) -> notebook writing it this build
         self.changed = False
 
     def plan(self, notebooks: list[Path]) -> list[Task]:
@@ -374,7 +375,7 @@ class _Build:
         todo = {t.rel for t in tasks}
         for rel, entry in self.manifest.entries.items():
             if rel not in todo and os.path.exists(_site_file(self.site, rel)):
-                self.claims[entry.post] = rel  # a live notebook keeps its post
+                self.claims.claim(rel, entry.post)  # a live notebook keeps its post
         return tasks
 
     def run(self, tasks: list[Task], jobs: int) -> None:
@@ -400,11 +401,10 @@ class _Build:
         post_rel = mf.relative(site, post_path(site, opts["posts-dir"], result.post.stem))
         folder = asset_folder(site, opts["assets-dir"], result.post.stem)
         media_rel = sorted(mf.relative(site, folder / name) for name in result.media)
-        owner = self.claims.get(post_rel)
-        if owner is not None and owner != result.rel:
+        owner = self.claims.claim(result.rel, post_rel)
+        if owner is not None:
             self._fail(result.rel, f"{result.rel}: would overwrite {post_rel}, written for {owner}")
             return
-        self.claims[post_rel] = result.rel
         count = len(media_rel)
         images = f" (+{count} image{'s' if count > 1 else ''})" if count else ""
         try:

@@ -9,7 +9,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from pandockit import __version__
@@ -279,17 +279,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _converted(planned: list, args: argparse.Namespace, options) -> Iterator[bool]:
-    """Convert and write each planned notebook, printing its post; yield whether each worked.
-    One notebook is read by pandoc in parts at once; many are read and written in batches."""
-    from pandockit.convert import render_many, render_planned
+    """Convert and write each planned notebook, printing its post; yield whether each worked."""
+    from pandockit.convert import render_posts
     from pandockit.errors import PandockitError, about
     from pandockit.writer import write_post
 
-    if len(planned) == 1:
-        outcomes: Iterable = [render_planned(planned[0], options, args.site)]
-    else:
-        outcomes = render_many(planned, options, args.site)
-    for done in outcomes:
+    for done in render_posts(planned, options, args.site):
         try:
             if done.error is not None:
                 raise done.error
@@ -359,7 +354,7 @@ def _prefetch(argv: list[str]) -> None:
     if argv[:1] == ["convert"] and len(notebooks) == 1:
         from pandockit import pandoc
 
-        pandoc.prefetch_read(notebooks[0])
+        pandoc.prefetch(notebooks[0])
 
 
 def main(argv: list[str] | None = None) -> int:

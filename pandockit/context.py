@@ -1,31 +1,52 @@
 """What a filter run knows about its input beyond the AST: the notebook and its file name.
 
-In process, :mod:`pandockit.convert` attaches the notebook it already read. Run as
-``pandoc --filter``, pandoc does not tell a filter the input file, so the console scripts take
-it from the metadata ``pandockit-notebook`` (``-M pandockit-notebook=NB.ipynb``) and read it
-here, before any filter runs: the filters themselves never touch the file system.
+In process, :mod:`pandockit.prepare` attaches the notebook :mod:`pandockit.convert` already
+read. Run as ``pandoc --filter``, pandoc does not tell a filter the input file, so the console
+scripts take it from the metadata ``pandockit-notebook`` (``-M pandockit-notebook=NB.ipynb``)
+and read it there, before any filter runs: the filters themselves never touch the file system.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import panflute as pf
 
-from pandockit.notebook import Notebook, read_notebook
+from pandockit.errors import PandockitError
+from pandockit.keys import NOTEBOOK_KEY, SITE_KEY
+from pandockit.notebook import Notebook
 
-NOTEBOOK_KEY = "pandockit-notebook"
-SITE_KEY = "pandockit-site"
+__all__ = [
+    "NOTEBOOK_KEY", "SITE_KEY", "attach", "multiline_text", "notebook_cell", "notebook_of",
+    "read_cell", "site_of",
+]
+
+#: Reads a markdown cell (the cell, its new source) into blocks, as pandoc's ipynb reader would.
+CellReader = Callable[[dict, str], list]
 
 
-def attach(doc: pf.Doc, notebook: Notebook) -> None:
-    """Give ``doc`` its notebook (the upgraded nbformat node, for filters that need sources)."""
+def attach(doc: pf.Doc, notebook: Notebook, read: CellReader | None = None) -> None:
+    """Give ``doc`` its notebook (the upgraded nbformat node, for filters that need sources)
+    and the reader of :func:`read_cell`."""
     doc.pandockit_notebook = notebook
+    doc.pandockit_read_cell = read
     doc.metadata[NOTEBOOK_KEY] = str(notebook.path)
 
 
 def notebook_of(doc: pf.Doc) -> Notebook | None:
     return getattr(doc, "pandockit_notebook", None)
+
+
+def read_cell(doc: pf.Doc, cell: dict, source: str) -> list[pf.Block]:
+    """What pandoc's ipynb reader makes of markdown cell ``cell`` of the notebook holding
+    ``source`` instead, through the reader the preparation attached (a filter starts no
+    pandoc itself: :func:`pandockit.prepare.read_markdown_cell`)."""
+    read = getattr(doc, "pandockit_read_cell", None)
+    if read is None:
+        raise PandockitError(None, "no cell reader: prepare the document first "
+                             "(pandockit.prepare.prepare_doc)")
+    return read(cell, source)
 
 
 def notebook_cell(doc: pf.Doc, index: int) -> dict | None:
@@ -46,25 +67,3 @@ def multiline_text(value: object) -> str:
 
 def site_of(doc: pf.Doc) -> Path:
     return Path(str(doc.get_metadata(SITE_KEY, ".") or "."))
-
-
-def attach_from_metadata(doc: pf.Doc) -> None:
-    """For the console scripts: read the notebook named by ``pandockit-notebook``, if any.
-
-    The first filter of a chain also resolves the options from the site's ``_config.yml``
-    (``pandockit-site``, default ``.``), exactly as ``pandockit convert`` does; later filters
-    of the chain find them in the metadata.
-    """
-    if notebook_of(doc) is not None:
-        return
-    path = doc.get_metadata(NOTEBOOK_KEY, None)
-    if not path:
-        return
-    notebook = read_notebook(str(path))
-    if doc.get_metadata("pandockit", None) is None:
-        from pandockit.config import resolve_options
-        from pandockit.convert import prepare_doc
-
-        prepare_doc(doc, notebook, resolve_options(site_of(doc)))
-    else:
-        doc.pandockit_notebook = notebook

@@ -1,7 +1,11 @@
-"""Convert one notebook into a post in a site: read, filter, render, write. The pipeline's driver.
+"""Convert notebooks into posts: plan each (read and name it), then render all. The driver.
 
-One pandoc read (notebook -> AST), the filters in process in :mod:`pandockit.pipeline`'s
-order, one pandoc write (AST -> Markdown), then the writer puts the files in the site.
+:func:`plan_post` reads a notebook and names its post without pandoc, so collisions are found
+before anything is written (:func:`collisions`). :func:`render_posts` is the one render loop,
+for one notebook or many: pandoc reads (notebook -> AST, :func:`pandockit.pandoc.read`), the
+filters run in process in :mod:`pandockit.pipeline`'s order, pandoc writes (AST -> Markdown,
+:func:`pandockit.pandoc.write`). Nothing here writes a file: ``pandockit convert`` and
+``pandockit build`` hand each post to :mod:`pandockit.writer`.
 """
 
 from __future__ import annotations
@@ -10,120 +14,34 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
 import panflute as pf
 from panflute.elements import from_json
 
-from pandockit import context, dates, naming, pandoc, yamltext
-from pandockit.config import Options, get_option
+from pandockit import naming, pandoc
+from pandockit.config import Options
 from pandockit.errors import PandockitError, about
 from pandockit.filters import front_matter
-from pandockit.media import check_local_images, resolve
+from pandockit.media import resolve
 from pandockit.notebook import Notebook, read_notebook
 from pandockit.pipeline import run_pipeline
-from pandockit.render import Post, body_ast, finish, render
-from pandockit.writer import write_post
-
-SOURCE_DATE_KEY = "pandockit-source-date"
+from pandockit.prepare import prepare_doc, source_date
+from pandockit.render import Post, body_ast, finish, warn_future
 
 T = TypeVar("T")
 
 
-def source_date(path: Path, options: Options) -> str:
-    """The day (``YYYY-MM-DD``) a notebook without a date in its name is published under: its
-    last commit in git, else its modification time, in the site's ``timezone`` (with
-    ``post-names: fastpages``: its modification time minus one day, as fastpages dated it).
-    ``""`` for a dated name (git is not asked) or when neither is known."""
-    names = str(options["post-names"])
-    if not dates.needs_source_day(path.name, names):
-        return ""
-    tz = dates.site_timezone(str(options["timezone"] or ""))
-    day = dates.fastpages_day(path, tz) if names == "fastpages" else dates.source_day(path, tz)
-    return day.isoformat() if day else ""
-
-
-def prepare_doc(
-    doc: pf.Doc,
-    notebook: Notebook,
-    options: Options,
-    site: Path | None = None,
-    source_day: str | None = None,
-) -> pf.Doc:
-    """Give ``doc`` what the filters read: options, the notebook, its date (``source_day``,
-    computed when None), and the verdicts on the local images it names (checked here: the
-    images filter does no I/O) against ``site`` (default: the ``pandockit-site`` metadata,
-    else ``.``)."""
-    doc.metadata["pandockit"] = options.to_meta()
-    if source_day is None:
-        source_day = source_date(notebook.path, options)
-    doc.metadata[SOURCE_DATE_KEY] = source_day
-    # The front matter options as YAML text: metadata would turn their numbers into text.
-    doc.metadata[front_matter.DEFAULTS_KEY] = yamltext.dump(options["front-matter"])
-    doc.metadata[front_matter.SET_KEY] = yamltext.dump(options["metadata"])
-    context.attach(doc, notebook)
-    site = context.site_of(doc) if site is None else site
-    if options["first-cell"] == "fastpages":
-        doc.metadata[front_matter.NB_PATH_KEY] = site_path(notebook.path, site)
-    check_local_images(doc, notebook.path, site)
-    return doc
-
-
-def site_path(path: Path, site: Path) -> str:
-    """``path`` relative to ``site`` (``_notebooks/x.ipynb``), ``""`` when it is not inside."""
-    try:
-        return path.resolve().relative_to(site.resolve()).as_posix()
-    except (OSError, ValueError, RuntimeError):
-        return ""
-
-
-def load_doc(notebook: Notebook) -> pf.Doc:
-    """pandoc's AST of ``notebook`` as a panflute document, built in one JSON parse (panflute's
-    own ``load`` hook, without a dict round trip: 0.3 s less on a 2,000-cell notebook)."""
-    return doc_of(pandoc.read_parts(notebook.pandoc_input))
-
-
 def doc_of(parts: Iterable[bytes] | Iterable[str]) -> pf.Doc:
-    """The panflute document of pandoc's JSON AST, read in ``parts`` (see pandoc.read_parts),
-    each parsed as it comes."""
+    """The panflute document of pandoc's JSON AST, read in ``parts`` (see
+    :class:`pandockit.pandoc.Reading`), each parsed as it comes, in one JSON parse (panflute's
+    own ``load`` hook, without a dict round trip: 0.3 s less on a 2,000-cell notebook)."""
     doc, *rest = (json.loads(part, object_hook=from_json) for part in parts)
     for part in rest:
         doc.content.extend(part.content)
     doc.format = "markdown"  # what a filter run as ``pandoc -t markdown --filter`` is told
     return doc
-
-
-@dataclass
-class Result:
-    notebook: Path
-    post: Path
-    media: list[str]
-
-
-def warn_future(doc: pf.Doc) -> None:
-    """Warn when Jekyll would skip the post of ``doc`` (through the pipeline) as future-dated."""
-    fm = yamltext.load(str(doc.get_metadata(front_matter.FRONT_MATTER_KEY, "") or ""))
-    stem = str(doc.get_metadata(front_matter.POST_KEY, "") or "")
-    name = str(doc.get_metadata(context.NOTEBOOK_KEY, "") or stem)
-    future, tz_name = get_option(doc, "future"), str(get_option(doc, "timezone") or "")
-    dates.warn_if_future(name, fm, stem, future, tz_name)
-
-
-def render_notebook(
-    notebook: Notebook,
-    options: Options,
-    site: Path | None = None,
-    source_day: str | None = None,
-) -> tuple[Post, dict[str, bytes]]:
-    """The post and its media bytes for ``notebook`` (of ``site``); writes nothing."""
-
-    def work() -> Post:
-        return render(filtered(load_doc(notebook), notebook, options, site, source_day))
-
-    post = _deep_guard(notebook.path, work)  # loading recurses per level too
-    return post, resolve(notebook.node, post.media)
 
 
 def filtered(
@@ -143,17 +61,14 @@ def filtered(
     return _deep_guard(notebook.path, work)
 
 
-TOO_DEEP = "too deeply nested to convert (hundreds of nested lists or quotes?)"
-
-
 def _deep_guard(path: Path, work: Callable[[], T]) -> T:
     try:
         return work()
-    except RecursionError:  # panflute recurses once per level of pandoc's AST
-        raise PandockitError(path, TOO_DEEP) from None
+    except RecursionError as exc:  # panflute recurses once per level of pandoc's AST
+        raise about(path, exc) from None
 
 
-#: Notebooks per pandoc process when many are converted in one process (:func:`render_many`):
+#: Notebooks per pandoc process when many are converted in one process (:func:`render_posts`):
 #: at least MIN_BATCH, so that a pandoc start is shared, at most MAX_BATCH, and about a quarter
 #: of them, so that pandoc reads the next batch and writes the last while Python filters this
 #: one (both cores busy) and Python waits little for the first read and the last write.
@@ -185,7 +100,7 @@ def _groups(sizes: list[int], batch: int) -> list[list[int]]:
 
 @dataclass
 class Rendering:
-    """What :func:`render_many` made of one notebook: its post and media, or its error."""
+    """What :func:`render_posts` made of one notebook: its post and media, or its error."""
 
     planned: Planned
     post: Post | None = None
@@ -193,7 +108,7 @@ class Rendering:
     error: PandockitError | None = None
 
 
-def render_many(
+def render_posts(
     planned: list[Planned],
     options: Options,
     site: Path | None = None,
@@ -203,34 +118,34 @@ def render_many(
 ) -> Iterator[Rendering]:
     """Render every notebook of ``planned``, yielding each outcome in order; writes nothing.
 
-    Posts are the ones :func:`render_notebook` gives, but pandoc reads and writes ``batch``
-    notebooks (default: :func:`batch_size`) per process (pandoc-server, see
-    :class:`pandockit.pandoc.Batch`), reading the next batch and writing the previous one
-    while Python filters. Python's work on notebook ``i`` runs inside ``around(i)`` (a build
-    collects each notebook's log lines with it)."""
+    The one render loop, for one notebook or many: pandoc reads and writes ``batch`` notebooks
+    (default: :func:`batch_size`) at a time (:func:`pandockit.pandoc.read` and ``write`` pick
+    how: one notebook in parts at once, many in one pandoc-server batch), reading the next
+    batch and writing the previous one while Python filters. Python's work on notebook ``i``
+    runs inside ``around(i)`` (a build collects each notebook's log lines with it)."""
     scope = around or (lambda _i: nullcontext())
     batch = batch or batch_size(len(planned))
     groups = _groups([len(plan.notebook.pandoc_input) for plan in planned], batch)
     reads = [_start_read(planned, group) for group in groups[:1]]
-    writing: tuple[list[int], dict[int, pf.Doc], pandoc.Many] | None = None
+    writing: tuple[list[int], dict[int, pf.Doc], pandoc.Writing] | None = None
     out: dict[int, Rendering] = {}
     for k, group in enumerate(groups):
         if k + 1 < len(groups):
             reads.append(_start_read(planned, groups[k + 1]))
         docs: dict[int, pf.Doc] = {}
-        for i, text in zip(group, reads[k].results()):
+        bodies: list[dict] = []
+        for i, parts in zip(group, reads[k].results()):
             out[i] = Rendering(planned[i])
             with scope(i):
                 try:
-                    if isinstance(text, PandockitError):
-                        raise text
                     plan = planned[i]
-                    doc = doc_of([text])
-                    docs[i] = filtered(doc, plan.notebook, options, site, plan.source_day)
-                except Exception as exc:  # one notebook's failure is its own
-                    out[i].error = _named(exc, planned[i].path)
+                    doc = filtered(doc_of(parts), plan.notebook, options, site, plan.source_day)
+                    bodies.append(body_ast(doc))
+                    docs[i] = doc
+                except Exception as exc:  # one notebook's failure is its own (a bug too)
+                    out[i].error = about(planned[i].path, exc)
         reads[k] = None  # type: ignore[call-overload]  # its texts are no longer needed
-        started = (group, docs, pandoc.write_many([body_ast(docs[i]) for i in docs]))
+        started = (group, docs, pandoc.write(bodies))
         if writing is not None:
             yield from _finished(writing, out, scope)
         writing = started
@@ -238,24 +153,12 @@ def render_many(
         yield from _finished(writing, out, scope)
 
 
-def render_planned(plan: Planned, options: Options, site: Path | None = None) -> Rendering:
-    """One planned notebook as :func:`render_many` gives each, but rendered alone
-    (:func:`render_notebook`: pandoc reads it in parts at once, a read prefetched before the
-    imports included); a failure is the outcome's error."""
-    done = Rendering(plan)
-    try:
-        done.post, done.media = render_notebook(plan.notebook, options, site, plan.source_day)
-    except PandockitError as exc:
-        done.error = about(plan.path, exc)
-    return done
-
-
-def _start_read(planned: list[Planned], group: list[int]) -> pandoc.Many:
-    return pandoc.read_many([planned[i].notebook.pandoc_input for i in group])
+def _start_read(planned: list[Planned], group: list[int]) -> pandoc.Reading:
+    return pandoc.read([planned[i].notebook.pandoc_input for i in group])
 
 
 def _finished(
-    writing: tuple[list[int], dict[int, pf.Doc], pandoc.Many],
+    writing: tuple[list[int], dict[int, pf.Doc], pandoc.Writing],
     out: dict[int, Rendering],
     scope: Callable[[int], AbstractContextManager[object]],
 ) -> Iterator[Rendering]:
@@ -272,15 +175,8 @@ def _finished(
                     done.post = finish(docs[i], body)
                     done.media = resolve(done.planned.notebook.node, done.post.media)
                 except Exception as exc:  # likewise
-                    done.error = _named(exc, done.planned.path)
+                    done.error = about(done.planned.path, exc)
         yield done
-
-
-def _named(exc: Exception, path: Path) -> PandockitError:
-    """``exc`` as the error of the notebook at ``path`` (a bug is one too, not a crash)."""
-    if isinstance(exc, RecursionError):
-        return PandockitError(path, TOO_DEEP)
-    return about(path, exc)
 
 
 @dataclass
@@ -295,18 +191,16 @@ class Planned:
 
 def plan_post(path: str | Path, options: Options) -> Planned:
     """Read the notebook at ``path`` and name its post, without pandoc (the name comes from
-    the file name and the front matter's sources: :func:`front_matter.collect`, the same
-    function the filter names it with). Raises PandockitError."""
+    the file name and the front matter's sources: :func:`front_matter.collect` and
+    :func:`front_matter.name_post`, as the filter names it). Raises PandockitError."""
     notebook = read_notebook(path, max_output_chars=options["max-output-chars"])
     day = source_date(notebook.path, options)
-    source_day = date.fromisoformat(day) if day else date.today()
     try:
         fm = front_matter.collect(
             notebook.node, options["front-matter"], options["metadata"], options["first-cell"]
         )
-        stem = front_matter.stem_for(
-            notebook.path.name, fm.front_matter, source_day, options["slug"],
-            options["post-names"],
+        stem = front_matter.name_post(
+            notebook.path.name, fm.front_matter, day, options["slug"], options["post-names"]
         )
     except PandockitError as exc:
         raise PandockitError(path, exc.message) from None
@@ -333,23 +227,3 @@ def collisions(
         )
         for stem, first, second in naming.find_collisions(pairs)
     ]
-
-
-def convert(
-    path: str | Path,
-    site: Path,
-    options: Options,
-    *,
-    force: bool = False,
-    planned: Planned | None = None,
-) -> Result:
-    """Convert the notebook at ``path`` into ``site`` (``planned``: already read and named by
-    :func:`plan_post`); raise PandockitError on failure. A post in ``_posts`` that pandockit
-    did not write is not replaced unless ``force``."""
-    if planned is None:
-        planned = plan_post(path, options)
-    post, media = render_notebook(planned.notebook, options, site, planned.source_day)
-    target = write_post(
-        site, options["posts-dir"], options["assets-dir"], post, media, force=force
-    )
-    return Result(notebook=Path(path), post=target, media=sorted(media))

@@ -20,18 +20,18 @@ import panflute as pf
 
 from pandockit import context
 from pandockit.config import get_option
-from pandockit.convert import warn_future
 from pandockit.errors import PandockitError
 from pandockit.media import resolve
 from pandockit.pipeline import run_pipeline
-from pandockit.render import render
+from pandockit.prepare import attach_from_metadata
+from pandockit.render import render, warn_future
 from pandockit.writer import write_media
 
 
 def jekyll_post(doc: pf.Doc) -> pf.Doc:
     """Run the pipeline on ``doc`` (read from the notebook named in its metadata), write the
     images into the site, and return the post as a one-block document."""
-    context.attach_from_metadata(doc)
+    attach_from_metadata(doc)
     notebook = context.notebook_of(doc)
     if notebook is None:
         raise PandockitError(None, "the filter needs -M pandockit-notebook=NOTEBOOK.ipynb")

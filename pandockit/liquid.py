@@ -21,7 +21,7 @@ import re
 
 import panflute as pf
 
-from pandockit.filters.base import cell_tags
+from pandockit.tree import cell_tags
 
 #: Stands for the site's baseurl in URLs the filters write; replaced here, outside raw spans.
 BASEURL_MARKER = "\ue000pandockit-baseurl\ue001"

@@ -56,7 +56,7 @@ class Manifest:
 
     def save(self) -> None:
         """Write the manifest atomically (the old one stays whole if this fails)."""
-        from pandockit.writer import atomic_write
+        from pandockit.writer import atomic_write  # start-up: only a build that wrote saves
 
         atomic_write(self.path, self.to_json())
 

@@ -14,95 +14,39 @@ of a markdown cell) or ``file:<absolute path>`` (a local file checked by
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import logging
 import os
 import re
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, unquote_to_bytes, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import panflute as pf
 
-log = logging.getLogger("pandockit")
+from pandockit.context import multiline_text, notebook_of
+from pandockit.keys import LOCAL_KEY
+from pandockit.mimedata import (  # named here too: media.decode etc. are this module's words
+    EXTENSIONS,
+    decode,
+    decode_data_uri,
+    extension,
+    is_media_mime,
+    sha1,
+)
+from pandockit.tree import is_cell, walk
 
-#: Metadata key of the local-file verdicts (URL as written -> dict, see check_local_images).
-LOCAL_KEY = "pandockit-local-images"
+__all__ = [
+    "EXTENSIONS", "LOCAL_KEY", "check_local_images", "classify", "decode", "decode_data_uri",
+    "extension", "is_media_mime", "local_path", "resolve", "sha1",
+]
+
+log = logging.getLogger("pandockit")
 
 #: ``src`` of ``<img>`` tags in raw HTML (double-, single- or unquoted value).
 IMG_SRC = re.compile(
     r"""(<img\b[^>]*?\ssrc\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I | re.S
 )
 
-#: File extension of each MIME type (as pandoc names media; ``jpg`` for JPEG).
-EXTENSIONS = {
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/gif": "gif",
-    "image/svg+xml": "svg",
-    "image/webp": "webp",
-    "image/bmp": "bmp",
-    "application/pdf": "pdf",
-}
-
-_DATA_URI = re.compile(r"\Adata:([^,;]*)((?:;[^,;]*)*),(.*)\Z", re.S)
 _WINDOWS_DRIVE = re.compile(r"\A[A-Za-z]:[\\/]")
-
-
-def is_media_mime(mime: str) -> bool:
-    """True for the MIME types pandoc's reader turns into images (``image/*``, PDF)."""
-    return str(mime).startswith("image/") or mime == "application/pdf"
-
-
-def extension(mime: str) -> str:
-    """The file extension (no dot) for ``mime``: ``jpg`` for JPEG, else the subtype."""
-    if mime in EXTENSIONS:
-        return EXTENSIONS[mime]
-    sub = mime.split("/")[-1].split("+")[0]
-    return re.sub(r"[^a-z0-9]", "", sub.lower()) or "bin"
-
-
-def decode(mime: str, data: object) -> bytes | None:
-    """The bytes of notebook ``data`` of type ``mime``; None when it is not valid base64.
-
-    SVG output is stored as text (its bytes are its UTF-8 encoding; an attachment's SVG is
-    base64); everything else as base64, which is checked strictly (line breaks allowed): a
-    corrupt image is reported, never written as garbage.
-    """
-    if isinstance(data, list):
-        data = "".join(str(d) for d in data)
-    if not isinstance(data, str):
-        return None
-    compact = "".join(data.split())
-    if mime == "image/svg+xml":
-        if "<" in data or not compact:
-            return data.encode("utf-8") or None
-        # Attachments hold SVG base64-encoded, as any other image.
-    try:
-        raw = base64.b64decode(compact, validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    return raw or None
-
-
-def sha1(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
-
-
-def decode_data_uri(uri: str) -> tuple[str, bytes] | None:
-    """(MIME type, bytes) of a ``data:`` URI (base64 or percent-encoded); None if malformed."""
-    match = _DATA_URI.match(uri.strip())
-    if not match:
-        return None
-    mime = match.group(1).strip().lower() or "text/plain"
-    params = [p.strip().lower() for p in match.group(2).split(";") if p.strip()]
-    payload = match.group(3)
-    if "base64" in params:
-        raw = decode("application/octet-stream", unquote(payload))
-    else:
-        raw = unquote_to_bytes(payload)
-    return (mime, raw) if raw else None
 
 
 def classify(url: str) -> str:
@@ -199,9 +143,6 @@ def local_urls(doc: pf.Doc) -> set[str]:
             return
         found.update(u for u in urls if classify(u) == "local")
 
-    from pandockit.context import notebook_of
-    from pandockit.filters.base import is_cell, walk  # the walk that rebuilds nothing
-
     notebook = notebook_of(doc)
     if notebook is not None and not _may_name_images(notebook.node):
         return found  # most notebooks: no walk at all
@@ -214,8 +155,6 @@ def local_urls(doc: pf.Doc) -> set[str]:
 def _may_name_images(node: dict) -> bool:
     """Whether a markdown cell of the notebook could hold an image: Markdown's ``![`` or
     HTML's ``<img`` is in its source (pandoc makes no image of anything else)."""
-    from pandockit.context import multiline_text
-
     for cell in node.get("cells", []):
         if isinstance(cell, dict) and cell.get("cell_type") == "markdown":
             text = multiline_text(cell.get("source"))
@@ -228,7 +167,7 @@ def check_local_images(doc: pf.Doc, notebook: Path, site: Path | None = None) ->
     """Check every local image the document names and record the verdicts in its metadata
     (``pandockit-local-images``), for the images filter, which may not touch files itself.
 
-    Run before the pipeline (by :func:`pandockit.convert.prepare_doc`).
+    Run before the pipeline (by :func:`pandockit.prepare.prepare_doc`).
     """
     root = confinement_root(notebook, site)
     verdicts = {url: check_local(url, notebook, root) for url in sorted(local_urls(doc))}

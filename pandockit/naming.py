@@ -267,18 +267,32 @@ def fastpages_stem(
     return f"{source_day.isoformat()}-{rest}"
 
 
+class PostClaims:
+    """Which source writes each post: the one collision check, of ``pandockit convert``
+    (:func:`find_collisions`, before anything is written) and ``pandockit build`` (as each
+    post is applied). Names that differ only in case or Unicode normalisation are one post
+    (they are one file on macOS and Windows)."""
+
+    def __init__(self) -> None:
+        self._owners: dict[str, str] = {}
+
+    def claim(self, source: str, post: str) -> str | None:
+        """Claim ``post`` for ``source``: None when it is ``source``'s now (or was), else the
+        other source that has it (the claim is refused)."""
+        key = unicodedata.normalize("NFC", post).casefold()
+        owner = self._owners.setdefault(key, source)
+        return None if owner == source else owner
+
+
 def find_collisions(stems: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:
     """``(stem, first_source, second_source)`` for each source mapping to a post name an
-    earlier one already has. Names that differ only in case or Unicode normalisation collide
-    too (they are one file on macOS and Windows)."""
-    seen: dict[str, tuple[str, str]] = {}
+    earlier one already has (see :class:`PostClaims`)."""
+    claims = PostClaims()
     found = []
     for source, stem in stems:
-        key = unicodedata.normalize("NFC", stem).casefold()
-        if key in seen and seen[key][0] != source:
-            found.append((stem, seen[key][0], source))
-        else:
-            seen.setdefault(key, (source, stem))
+        owner = claims.claim(source, stem)
+        if owner is not None:
+            found.append((stem, owner, source))
     return found
 
 

@@ -37,7 +37,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from pandockit.errors import PandockitError
+from pandockit.errors import PandockitError, about
+from pandockit.mimedata import decode, is_media_mime
 
 log = logging.getLogger("pandockit")
 
@@ -138,8 +139,8 @@ def _parse_json(path: Path, raw: bytes) -> tuple[object, str]:
         ) from None
     try:
         return json.loads(text), encoding
-    except RecursionError:
-        raise PandockitError(path, "JSON is nested too deeply to be a notebook") from None
+    except RecursionError as exc:
+        raise about(path, exc) from None
     except json.JSONDecodeError as exc:
         what = "truncated JSON" if exc.pos >= len(text.rstrip()) else "not valid JSON"
         raise PandockitError(
@@ -379,8 +380,6 @@ def _drop_broken_images(bundle: dict) -> list[str]:
     """Drop images whose data is not valid base64 when the bundle has another representation,
     so that one shows (as Jupyter shows text/plain when it has no image); a lone broken image
     is left for the images filter to report."""
-    from pandockit.media import decode, is_media_mime
-
     notes = []
     for mime in [m for m in bundle if is_media_mime(m)]:
         if len(bundle) > 1 and decode(mime, bundle[mime]) is None:

@@ -1,6 +1,6 @@
 """Turn a filtered document into the text of a post: front matter, Markdown body, Liquid guard.
 
-The Jekyll Markdown writer: pandoc writes the body (see :data:`pandockit.pandoc.WRITER`),
+The Jekyll Markdown writer: pandoc writes the body (see :data:`pandockit.pandoc.options.WRITER`),
 the front matter the filters collected is dumped with the YAML library, and notebook text is
 kept from running as Liquid (:mod:`pandockit.liquid`). Touches no file.
 """
@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 import panflute as pf
 
-from pandockit import liquid, page_needs, pandoc, yamltext
+from pandockit import dates, liquid, page_needs, pandoc, yamltext
 from pandockit.config import get_option
-from pandockit.filters.front_matter import FRONT_MATTER_KEY, POST_KEY
-from pandockit.filters.images import MEDIA_KEY
+from pandockit.errors import PandockitError
+from pandockit.keys import FRONT_MATTER_KEY, MEDIA_KEY, NOTEBOOK_KEY, POST_KEY
 
 
 @dataclass
@@ -31,7 +31,10 @@ class Post:
 
 def render(doc: pf.Doc) -> Post:
     """The post ``doc`` stands for (``doc`` has been through the whole pipeline)."""
-    return finish(doc, pandoc.write_markdown(body_ast(doc)))
+    (body,) = pandoc.write([body_ast(doc)]).results()
+    if isinstance(body, PandockitError):
+        raise body
+    return finish(doc, body)
 
 
 def body_ast(doc: pf.Doc) -> dict:
@@ -56,3 +59,12 @@ def finish(doc: pf.Doc, body: str) -> Post:
         body = liquid.protect(body)
     text = yamltext.front_matter(fm) + "\n" + body.rstrip("\n") + "\n"
     return Post(stem=stem, text=text, media=media, needs=needs)
+
+
+def warn_future(doc: pf.Doc) -> None:
+    """Warn when Jekyll would skip the post of ``doc`` (through the pipeline) as future-dated."""
+    fm = yamltext.load(str(doc.get_metadata(FRONT_MATTER_KEY, "") or ""))
+    stem = str(doc.get_metadata(POST_KEY, "") or "")
+    name = str(doc.get_metadata(NOTEBOOK_KEY, "") or stem)
+    future, tz_name = get_option(doc, "future"), str(get_option(doc, "timezone") or "")
+    dates.warn_if_future(name, fm, stem, future, tz_name)

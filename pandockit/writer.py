@@ -16,6 +16,9 @@ import yaml
 
 from pandockit import yamltext
 from pandockit.errors import PandockitError
+from pandockit.keys import GENERATOR, GENERATOR_KEY  # the mark of a post pandockit wrote: a
+
+# post in ``_posts`` without it is the author's, and is never overwritten without --force
 
 if TYPE_CHECKING:  # render imports panflute; a build with nothing to convert must not
     from pandockit.render import Post
@@ -122,11 +125,6 @@ def _unlink(path: Path) -> None:
             path.unlink()
     except OSError as exc:
         raise PandockitError(path, f"cannot remove: {exc.strerror or exc}") from None
-
-
-#: The front matter entry that marks a post as pandockit's (set by the front-matter filter):
-#: a post in ``_posts`` without it is the author's, and is never overwritten without --force.
-GENERATOR_KEY, GENERATOR = "generator", "pandockit"
 
 
 def is_pandockit_post(path: Path) -> bool:

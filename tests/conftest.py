@@ -59,8 +59,9 @@ def corpus_notebooks() -> list[Path]:
 @pytest.fixture(scope="session")
 def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> CorpusBuild:
     """The whole corpus as one Jekyll site (converted with default options, built once)."""
+    from converting import convert
+
     from pandockit.config import resolve_options
-    from pandockit.convert import convert
 
     site = JekyllSite(tmp_path_factory.mktemp("corpus") / "site")
     options = resolve_options(site.path)

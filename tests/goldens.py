@@ -33,8 +33,9 @@ def options_of(case: Path) -> dict:
 
 def convert_case(case: Path, site: Path) -> tuple[str, list[str], Path]:
     """Convert the case's notebook into ``site``: (post text, media file names, post path)."""
+    from converting import convert
+
     from pandockit.config import resolve_options
-    from pandockit.convert import convert
 
     site.mkdir(parents=True, exist_ok=True)
     result = convert(notebook_of(case), site, resolve_options(site, options_of(case)))

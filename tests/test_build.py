@@ -335,6 +335,24 @@ def test_two_notebooks_writing_one_post(tmp_path: Path) -> None:
     assert f"would overwrite _posts/{TENSOR}.md, written for _notebooks/{TENSOR}.ipynb" in reason
 
 
+def test_posts_differing_only_in_case_collide_in_a_build_as_in_convert(tmp_path: Path) -> None:
+    """One collision check (naming.PostClaims) for build and convert: ``X.md`` and ``x.md``
+    are one file on macOS and Windows."""
+    site = new_site(tmp_path / "site", [EXAMPLES / f"{TENSOR}.ipynb"])
+    upper = TENSOR[:11] + TENSOR[11:].upper()
+    shutil.copy(EXAMPLES / f"{TENSOR}.ipynb", site.path / f"_notebooks/{upper}.ipynb")
+    summary, _ = run(site, jobs=1)
+    assert len(summary.converted) == 1 and len(summary.failed) == 1
+    ((loser, reason),) = summary.failed
+    assert "would overwrite" in reason and loser not in summary.converted
+    proc = subprocess.run(
+        [sys.executable, "-m", "pandockit", "convert", "--site", str(tmp_path / "other"),
+         *sorted(str(p) for p in (site.path / "_notebooks").glob("*.ipynb"))],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 1 and "maps to the same post as" in proc.stderr
+
+
 def test_parallel_output_is_byte_identical_to_sequential(tmp_path: Path) -> None:
     notebooks = sorted(EXAMPLES.glob("*.ipynb")) + [
         CORPUS / "fastpages/2020-02-21-introducing-fastpages.ipynb",

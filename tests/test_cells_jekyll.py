@@ -10,10 +10,10 @@ import nbformat
 import nbformat.v4 as nbv
 import pytest
 from conftest import CORPUS
+from converting import convert
 from jekyll_site import article, text_of
 
 from pandockit.config import resolve_options
-from pandockit.convert import convert
 from pandockit.notebook import read_notebook
 
 pytestmark = pytest.mark.jekyll

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from converting import convert
 from jekyll_site import JekyllSite, img_srcs, text_of
 
 from pandockit.config import resolve_options
-from pandockit.convert import convert
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples" / "_notebooks").glob("*.ipynb"))

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import CORPUS, EXAMPLES
+from converting import convert
 from jekyll_site import JekyllSite
 
 from pandockit import cli, yamltext
 from pandockit.config import resolve_options
-from pandockit.convert import convert
 from pandockit.errors import PandockitError
 from pandockit.writer import is_pandockit_post
 

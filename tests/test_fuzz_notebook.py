@@ -55,7 +55,7 @@ def target(data: bytes, folder: Path) -> None:
     assert isinstance(nb.node.get("cells"), list)
     # What pandockit hands pandoc must be a notebook pandoc's reader accepts.
     try:
-        pandoc.read_json(nb.pandoc_input)
+        pandoc.run_pandoc(pandoc.READ_ARGS, nb.pandoc_input)
     except PandockitError as exc:
         raise AssertionError(f"pandoc refused a notebook read_notebook accepted: {exc}") from None
 

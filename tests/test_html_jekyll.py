@@ -17,13 +17,13 @@ import nbformat
 import nbformat.v4 as nbv
 import nh3  # noqa: F401  (the sanitize mode's cleaner; imported so a missing one fails here)
 import pytest
+from converting import convert
 from jekyll_site import JekyllSite, jekyll_available
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 from test_htmltree import shape
 
 from pandockit import htmlpolicy
 from pandockit.config import resolve_options
-from pandockit.convert import convert
 
 pytestmark = [
     pytest.mark.jekyll,

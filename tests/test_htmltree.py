@@ -11,12 +11,12 @@ from pathlib import Path
 import nbformat.v4 as nbv
 import panflute as pf
 import pytest
+from converting import convert
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pandockit import htmltree, page_needs
 from pandockit.config import resolve_options
-from pandockit.convert import convert
 from pandockit.filters.raw_html import cell_blocks, inline_html
 
 

@@ -39,7 +39,7 @@ from jupyter_oracle import (
 )
 
 from pandockit.config import resolve_options
-from pandockit.convert import plan_post, render_many
+from pandockit.convert import plan_post, render_posts
 from pandockit.writer import write_post
 
 CRAFTED = ORACLE / "notebooks"
@@ -74,7 +74,7 @@ def convert_all(site: Path, found: list[tuple[str, Path, dict]]) -> dict[Path, P
         cli = {**members[0][1], "posts-dir": f"{group}/_posts", "assets-dir": f"assets/{group}"}
         options = resolve_options(site, cli)
         planned = [plan_post(nb, options) for nb, _ in members]
-        for done in render_many(planned, options, site):
+        for done in render_posts(planned, options, site):
             if done.error is not None:
                 raise done.error
             post = write_post(site, options["posts-dir"], options["assets-dir"], done.post,

@@ -123,10 +123,10 @@ def test_nasty_texts_come_out_of_jekyll_literally(make_site) -> None:
 def test_cells_filter_marks_tagged_cells(tmp_path: Path) -> None:
     """Through the whole pipeline, a cell tagged with the configured tag stays live."""
     import nbformat
+    from converting import render_notebook
     from nbformat.v4 import new_markdown_cell, new_notebook
 
     from pandockit.config import resolve_options
-    from pandockit.convert import render_notebook
     from pandockit.notebook import read_notebook
 
     nb = new_notebook()

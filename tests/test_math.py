@@ -26,7 +26,13 @@ def convert(markdown: str, math: str = "kramdown") -> str:
     doc = km.main(doc_of(markdown, math))
     ast = json.loads(json.dumps(doc.to_json()))
     ast["meta"] = {}
-    return pandoc.write_markdown(ast).strip("\n")
+    return write_markdown(ast).strip("\n")
+
+
+def write_markdown(ast: dict) -> str:
+    (body,) = pandoc.write([ast]).results()
+    assert isinstance(body, str), body
+    return body
 
 
 def test_inline_math_is_double_dollar_in_the_sentence() -> None:
@@ -143,7 +149,7 @@ def test_latex_formula(latex: str, tex: str | None) -> None:
 def test_mixed_latex_output_keeps_text_and_math() -> None:
     doc = doc_of("x")
     blocks = km.latex_output("The value $a_1$ then $$b$$", doc)
-    text = pandoc.write_markdown(pf.Doc(*blocks).to_json()).strip()
+    text = write_markdown(pf.Doc(*blocks).to_json()).strip()
     assert text == "The value $$a_1$$ then\n\n$$\nb\n$$"
 
 

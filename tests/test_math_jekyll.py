@@ -14,12 +14,12 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import CORPUS, EXAMPLES
+from converting import convert
 from jekyll_site import JekyllSite, text_of
 from math_oracle import Formula, notebook_formulas, page_dollar_formulas, page_formulas
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from pandockit.config import resolve_options
-from pandockit.convert import convert
 
 #: (markdown source, the formulas its author wrote: (kind, TeX)) -- kind as kramdown shows it.
 CELLS: list[tuple[str, list[tuple[str, str]]]] = [

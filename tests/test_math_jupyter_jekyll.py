@@ -17,12 +17,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from converting import convert
 from jekyll_site import JekyllSite, article, text_of
 from math_oracle import notebook_formulas, page_dollar_formulas, page_formulas
 from nbformat.v4 import new_markdown_cell, new_notebook
 
 from pandockit.config import resolve_options
-from pandockit.convert import convert
 
 #: Part 2: ``|`` in math on a line kramdown would read as a table row. (source, formulas,
 #: prose the page must show).

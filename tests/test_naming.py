@@ -162,3 +162,11 @@ def test_front_matter_date_reads_what_jekyll_reads() -> None:
     assert fmd("2020-01-02T03:04") == datetime(2020, 1, 2, 3, 4)
     for bad in ("today", "", "2020-01", "March 3, 2020", "2020-01-02 25:00", True, 3, None, []):
         assert fmd(bad) is None
+
+
+def test_post_claims_fold_case_and_normalisation() -> None:
+    claims = naming.PostClaims()
+    assert claims.claim("a.ipynb", "_posts/2020-01-01-Café.md") is None
+    assert claims.claim("a.ipynb", "_posts/2020-01-01-café.md") is None  # its own, again
+    assert claims.claim("b.ipynb", "_posts/2020-01-01-CAFE\u0301.md") == "a.ipynb"
+    assert claims.claim("b.ipynb", "_posts/2020-01-02-cafe.md") is None

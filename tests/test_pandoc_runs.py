@@ -12,6 +12,7 @@ import pytest
 
 from pandockit import pandoc
 from pandockit.errors import PandockitError
+from pandockit.pandoc import plain, server, split
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = sorted((ROOT / "examples" / "_notebooks").glob("*.ipynb"))[0]
@@ -35,49 +36,57 @@ def test_bundled_binary_without_importing_pypandoc() -> None:
     assert version.stdout.startswith("pandoc 3.")
 
 
+def read_one(data: bytes) -> dict:
+    """pandoc's read of one notebook through :func:`pandoc.read`, its parts joined."""
+    (parts,) = pandoc.read([data]).results()
+    return _doc_json(list(parts))
+
+
 def test_prefetched_read_is_the_plain_read() -> None:
     data = EXAMPLE.read_bytes()
-    plain = pandoc.run_pandoc(pandoc.READ_ARGS, data)
-    pandoc.prefetch_read(EXAMPLE)  # by path, as the CLI does before its imports
-    assert len(pandoc._PREFETCHED) == 1
-    assert pandoc.read_json(data) == plain
-    assert pandoc._PREFETCHED == []  # taken, not left running
-    assert json.loads(plain)["blocks"]
+    whole = pandoc.run_pandoc(pandoc.READ_ARGS, data)
+    pandoc.prefetch(EXAMPLE)  # by path, as the CLI does before its imports
+    assert len(split._PREFETCHED) == 1
+    assert read_one(data) == _doc_json([whole])
+    assert split._PREFETCHED == []  # taken, not left running
+    assert json.loads(whole)["blocks"]
 
 
 def test_other_bytes_are_read_again() -> None:
     data = EXAMPLE.read_bytes()
-    pandoc.prefetch_read(data)
+    pandoc.prefetch(data)
     upgraded = json.dumps(json.loads(data)).encode()  # what an upgraded notebook looks like
-    assert json.loads(pandoc.read_json(upgraded)) == json.loads(pandoc.read_json(data))
+    assert read_one(upgraded) == read_one(data)
 
 
 def test_prefetch_limit_cancels_the_oldest() -> None:
     data = EXAMPLE.read_bytes()
     jobs = []
-    for n in range(pandoc.PREFETCH_LIMIT + 1):
-        pandoc.prefetch_read(data + b" " * n)
-        jobs.append(pandoc._PREFETCHED[-1])
-    assert len(pandoc._PREFETCHED) == pandoc.PREFETCH_LIMIT
-    assert jobs[0] not in pandoc._PREFETCHED
+    for n in range(split.PREFETCH_LIMIT + 1):
+        pandoc.prefetch(data + b" " * n)
+        jobs.append(split._PREFETCHED[-1])
+    assert len(split._PREFETCHED) == split.PREFETCH_LIMIT
+    assert jobs[0] not in split._PREFETCHED
     assert all(job.proc.returncode is not None for job in jobs[0].jobs)
 
 
 def test_failed_prefetched_read_is_a_one_line_error(tmp_path: Path) -> None:
     bad = b'{"cells": "not a list", "nbformat": 4}'
-    pandoc.prefetch_read(bad)
+    pandoc.prefetch(bad)
     with pytest.raises(PandockitError) as info:
-        pandoc.read_json(bad)
+        read_one(bad)
     assert "pandoc (reading) failed" in str(info.value) and "\n" not in str(info.value)
-    pandoc.prefetch_read(tmp_path / "missing.ipynb")  # unreadable: nothing started
-    assert pandoc._PREFETCHED == []
+    pandoc.prefetch(tmp_path / "missing.ipynb")  # unreadable: nothing started
+    assert split._PREFETCHED == []
 
 
 def test_convert_cli_with_prefetch(tmp_path: Path) -> None:
     """Two notebooks through the CLI (first read prefetched by path, second by bytes) give the
     posts the in-process conversion gives."""
+    from converting import render_notebook
+
     from pandockit.config import resolve_options
-    from pandockit.convert import plan_post, render_notebook
+    from pandockit.convert import plan_post
 
     notebooks = sorted((ROOT / "examples" / "_notebooks").glob("*.ipynb"))[:2]
     site = tmp_path / "site"
@@ -122,7 +131,7 @@ def test_a_notebook_read_in_parts_is_the_notebook_read_whole(parts: int) -> None
     pandoc's reader parses cells on their own, so the parts' blocks concatenate to the whole."""
     checked = 0
     for name, data in READABLE:
-        pieces = pandoc.split_notebook(data, parts, min_work=0)
+        pieces = split.split_notebook(data, parts, min_work=0)
         if len(pieces) < 2:
             continue
         whole = pandoc.run_pandoc(pandoc.READ_ARGS, data)
@@ -135,22 +144,22 @@ def test_a_notebook_read_in_parts_is_the_notebook_read_whole(parts: int) -> None
 def test_split_keeps_every_cell_in_order() -> None:
     data = EXAMPLE.read_bytes()
     cells = json.loads(data)["cells"]
-    pieces = pandoc.split_notebook(data, 2, min_work=0)
+    pieces = split.split_notebook(data, 2, min_work=0)
     assert len(pieces) == 2
     assert [c for p in pieces for c in json.loads(p)["cells"]] == cells
-    assert pandoc.split_notebook(data, 1, min_work=0) == [data]  # one core: no split
-    assert pandoc.split_notebook(data, 2) == [data]  # too little Markdown to pay
-    assert pandoc.split_notebook(b"{not json", 2, min_work=0) == [b"{not json"]
+    assert split.split_notebook(data, 1, min_work=0) == [data]  # one core: no split
+    assert split.split_notebook(data, 2) == [data]  # too little Markdown to pay
+    assert split.split_notebook(b"{not json", 2, min_work=0) == [b"{not json"]
 
 
 def test_large_notebook_is_read_in_parts_by_default() -> None:
     nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "Some *text* here. " * 60}
                     for _ in range(40)], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     data = json.dumps(nb).encode()
-    expected = 2 if pandoc._cores() >= 2 else 1
-    assert len(pandoc.split_notebook(data)) == expected
+    expected = 2 if split.cores() >= 2 else 1
+    assert len(split.split_notebook(data)) == expected
     whole = pandoc.run_pandoc(pandoc.READ_ARGS, data)
-    assert json.loads(pandoc.read_json(data)) == json.loads(whole)
+    assert read_one(data) == _doc_json([whole])
 
 
 @pytest.mark.parametrize("server", [True, False], ids=["pandoc-server", "one-by-one"])
@@ -161,18 +170,36 @@ def test_many_reads_and_writes_are_the_single_runs(server: bool, monkeypatch) ->
         monkeypatch.setattr(pandoc, "has_server", lambda: False)
     assert server is False or pandoc.has_server()
     notebooks = [data for _, data in READABLE[:12]]
-    reads = pandoc.read_many(notebooks).results()
+    reads = [list(parts) for parts in pandoc.read(notebooks).results()]
     singles = [pandoc.run_pandoc(pandoc.READ_ARGS, nb) for nb in notebooks]
-    assert [json.loads(r) for r in reads] == [json.loads(s) for s in singles]
+    assert [json.loads(r) for (r,) in reads] == [json.loads(s) for s in singles]
     asts = [json.loads(s) for s in singles]
-    writes = pandoc.write_many(asts).results()
-    assert writes == [pandoc.write_markdown(ast) for ast in asts]
+    writes = pandoc.write(asts).results()
+    assert writes == [pandoc.write([ast]).results()[0] for ast in asts]  # each split, if it pays
+    plain_writes = [pandoc.run_pandoc(pandoc.WRITE_ARGS, json.dumps(a).encode()) for a in asts]
+    assert writes == [w.decode() for w in plain_writes]
+
+
+def test_the_strategy_follows_the_count(monkeypatch) -> None:
+    """One document: split; many: a server batch, or one pandoc each without a server mode."""
+    data = EXAMPLE.read_bytes()
+    assert isinstance(pandoc.read([data]), split.Read)
+    assert isinstance(pandoc.write([{"blocks": []}]), split.Write)
+    assert isinstance(pandoc.write([]).results(), list) and not pandoc.write([]).results()
+    if pandoc.has_server():
+        assert isinstance(pandoc.write([{"blocks": []}] * 2), server.Batch)
+    monkeypatch.setattr(pandoc, "has_server", lambda: False)
+    assert isinstance(pandoc.write([{"blocks": []}] * 2), plain.OneByOne)
 
 
 def test_a_failing_document_fails_alone_in_a_batch() -> None:
     good = EXAMPLE.read_bytes()
     bad = b'{"cells": "not a list", "nbformat": 4, "nbformat_minor": 5, "metadata": {}}'
-    first, second, third = pandoc.read_many([good, bad, good]).results()
+    if not pandoc.has_server():
+        pytest.skip("this pandoc has no server mode")
+    first, second, third = server.Batch(
+        pandoc.options.READ, [nb.decode() for nb in (good, bad, good)], what="pandoc (reading)"
+    ).results()
     assert isinstance(second, PandockitError)
     assert str(second).startswith("pandoc (reading) failed: ") and "\n" not in str(second)
     assert first == third and json.loads(first)["blocks"]
@@ -181,8 +208,10 @@ def test_a_failing_document_fails_alone_in_a_batch() -> None:
 def test_render_many_gives_the_posts_of_render_notebook(tmp_path: Path) -> None:
     """The batched pipeline (several batches, reads and writes overlapping) makes the same
     posts and media as converting each notebook alone, and reports a failure in its place."""
+    from converting import render_notebook
+
     from pandockit.config import resolve_options
-    from pandockit.convert import plan_post, render_many, render_notebook
+    from pandockit.convert import plan_post, render_posts
 
     options = resolve_options(tmp_path)
     notebooks = [*EXAMPLE.parent.glob("*.ipynb"), *CASES]
@@ -191,7 +220,7 @@ def test_render_many_gives_the_posts_of_render_notebook(tmp_path: Path) -> None:
     broken.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
     planned.insert(2, plan_post(broken, options))
     planned[2].notebook = dataclasses_replace(planned[2].notebook, b"{}")
-    outcomes = list(render_many(planned, options, tmp_path, batch=3))
+    outcomes = list(render_posts(planned, options, tmp_path, batch=3))
     assert [o.planned for o in outcomes] == planned
     assert outcomes[2].error is not None and str(outcomes[2].error.path) == str(broken)
     for plan, outcome in zip(planned, outcomes):
@@ -213,33 +242,35 @@ def test_a_body_written_in_parts_is_the_body_written_whole(parts: int) -> None:
     """The premise of split writes, on the filtered body of every example and golden case:
     cut between paragraphs, headings or code, the parts' Markdown joined by a blank line is
     the whole's, byte for byte."""
+    from converting import load_doc
+
     from pandockit.config import resolve_options
-    from pandockit.convert import filtered, load_doc, plan_post
+    from pandockit.convert import filtered, plan_post
     from pandockit.render import body_ast
 
     options = resolve_options(ROOT / "examples" / "site")
-    split = 0
+    cut = 0
     for nb in [*sorted(EXAMPLE.parent.glob("*.ipynb")), *CASES]:
         plan = plan_post(nb, options)
         doc = filtered(load_doc(plan.notebook), plan.notebook, options, None, plan.source_day)
         ast = body_ast(doc)
         whole = pandoc.run_pandoc(pandoc.WRITE_ARGS, json.dumps(ast).encode()).decode()
-        pieces = pandoc.split_body(ast, parts)
+        pieces = split.split_body(ast, parts)
         written = [pandoc.run_pandoc(pandoc.WRITE_ARGS, piece).decode() for piece in pieces]
         assert "\n".join(written) == whole, nb.name
-        split += len(pieces) > 1
-    assert split >= 5
+        cut += len(pieces) > 1
+    assert cut >= 5
 
 
 def test_bodies_with_footnotes_or_too_large_are_written_whole() -> None:
     para = {"t": "Para", "c": [{"t": "Str", "c": "x" * 100}]}
     note = {"t": "Para", "c": [{"t": "Note", "c": [para]}]}
     ast = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": [para] * 10}
-    assert len(pandoc.split_body(ast, 2)) == 2
-    assert json.loads(b"".join(pandoc.split_body(ast, 1))) == ast
-    assert len(pandoc.split_body({**ast, "blocks": [para] * 9 + [note]}, 2)) == 1
-    big = {**ast, "blocks": [para] * (pandoc.SPLIT_WRITE_MAX // 100)}
-    assert len(pandoc.split_body(big, 2)) == 1
+    assert len(split.split_body(ast, 2)) == 2
+    assert json.loads(b"".join(split.split_body(ast, 1))) == ast
+    assert len(split.split_body({**ast, "blocks": [para] * 9 + [note]}, 2)) == 1
+    big = {**ast, "blocks": [para] * (split.SPLIT_WRITE_MAX // 100)}
+    assert len(split.split_body(big, 2)) == 1
 
 
 def test_split_takes_any_json() -> None:
@@ -248,7 +279,7 @@ def test_split_takes_any_json() -> None:
            {"cell_type": "markdown", "source": [None, "a" * 50_000]},
            {"cell_type": "code", "source": {"a": 1}}, {"cell_type": "markdown", "source": "b"}]
     data = json.dumps({"cells": odd, "nbformat": 4}).encode()
-    pieces = pandoc.split_notebook(data, 2, min_work=0)
+    pieces = split.split_notebook(data, 2, min_work=0)
     assert [c for p in pieces for c in json.loads(p)["cells"]] == odd
 
 
@@ -266,7 +297,7 @@ def test_split_of_text_that_is_not_unicode_reads_whole() -> None:
     cells = [{"cell_type": "markdown", "metadata": {}, "source": "x" * 30_000 + "\\ud800"}] * 2
     data = json.dumps({"cells": cells, "nbformat": 4}).replace("\\\\ud800", "\\ud800").encode()
     assert b"\\ud800" in data
-    assert pandoc.split_notebook(data, 2, min_work=0) == [data]
+    assert split.split_notebook(data, 2, min_work=0) == [data]
 
 
 def test_a_batch_ignores_cgi_variables_of_the_environment(monkeypatch) -> None:
@@ -277,5 +308,7 @@ def test_a_batch_ignores_cgi_variables_of_the_environment(monkeypatch) -> None:
                         ("HTTP_PROXY", "http://proxy.invalid:3128")]:
         monkeypatch.setenv(name, value)
     data = EXAMPLE.read_bytes()
-    (read,) = pandoc.read_many([data]).results()
+    if not pandoc.has_server():
+        pytest.skip("this pandoc has no server mode")
+    (read,) = server.Batch(pandoc.options.READ, [data.decode()], what="reading").results()
     assert json.loads(read) == json.loads(pandoc.run_pandoc(pandoc.READ_ARGS, data))

@@ -19,11 +19,11 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from converting import convert
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pandockit.config import resolve_options
-from pandockit.convert import convert
 from pandockit.errors import PandockitError
 
 PROPERTY = settings(

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from converting import convert
 from jekyll_site import JekyllSite, img_srcs, math_in, text_of
 
 from pandockit import writer
 from pandockit.config import resolve_options
-from pandockit.convert import convert
 from pandockit.errors import PandockitError
 from pandockit.notebook import MAX_DEPTH, read_notebook
 
@@ -346,7 +346,7 @@ def test_deeply_nested_markdown(old_post, tmp_path: Path) -> None:
     """Thousands of nested quotes: pandoc reads them, panflute would recurse too deep."""
     nb, post, old = old_post
     data = json.dumps(notebook([md(">" * 3000 + " deep")])).encode()
-    replace_fails(nb, tmp_path / "site", post, old, data, "too deeply nested")
+    replace_fails(nb, tmp_path / "site", post, old, data, "nested too deeply")
 
 
 def test_non_utf8_bytes(old_post, tmp_path: Path) -> None:
@@ -776,7 +776,7 @@ def test_an_internal_error_is_still_one_line(tmp_path: Path, monkeypatch, capsys
     def broken(*args, **kwargs):
         raise RuntimeError("a bug\nover two lines")
 
-    monkeypatch.setattr(pandockit.convert, "render_notebook", broken)
+    monkeypatch.setattr(pandockit.convert, "plan_post", broken)
     nb = write(tmp_path, "2020-01-01-post.ipynb", GOOD)
     logger = logging.getLogger("pandockit")  # cli.main sets it up: restore it for other tests
     saved = (list(logger.handlers), logger.propagate, logger.level)

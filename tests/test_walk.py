@@ -15,10 +15,10 @@ from panflute.elements import from_json
 
 from pandockit import pandoc
 from pandockit.config import default_options
-from pandockit.convert import prepare_doc
 from pandockit.filters import base
 from pandockit.notebook import read_notebook
 from pandockit.pipeline import PIPELINE
+from pandockit.prepare import prepare_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus"
@@ -123,7 +123,7 @@ def test_every_filter_same_as_panflute_walk(path: Path, monkeypatch: pytest.Monk
     """Filter by filter, in pipeline order: the document after our walk (with each filter's
     depth limit) is the document after panflute's full walk."""
     notebook = read_notebook(path)
-    raw = pandoc.read_json(notebook.pandoc_input)
+    raw = pandoc.run_pandoc(pandoc.READ_ARGS, notebook.pandoc_input)
 
     def load() -> pf.Doc:
         doc = json.loads(raw, object_hook=from_json)

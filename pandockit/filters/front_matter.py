@@ -21,8 +21,9 @@ writer knows a post in ``_posts`` as its own (:func:`pandockit.writer.is_pandock
 
 The cell text comes from the notebook (``context.notebook_of(doc)``), not from the AST: pandoc's
 Markdown reader makes a YAML block into rules, paragraphs or setext headings depending on its
-text. A cell that keeps text besides the block is read again, alone, by pandoc's ipynb reader,
-so it becomes exactly what pandoc would have made of it. Types come from the notebook too
+text. A cell that keeps text besides the block is read again, alone, by pandoc's ipynb reader
+(through the reader the preparation attaches: :func:`pandockit.context.read_cell`), so it
+becomes exactly what pandoc would have made of it. Types come from the notebook too
 (metadata turns numbers into text).
 
 Touches the first markdown/raw cell Divs and the title heading. Reads ``pandockit-front-matter-
@@ -35,9 +36,6 @@ and ``pandockit-post`` (the post's file stem, which also names its asset folder)
 
 from __future__ import annotations
 
-import copy
-import io
-import json
 import logging
 import re
 from collections.abc import Iterator
@@ -49,24 +47,26 @@ from typing import Any
 import panflute as pf
 import yaml
 
-from pandockit import naming, pandoc, yamltext
+from pandockit import naming, yamltext
 from pandockit.config import get_option
-from pandockit.context import NOTEBOOK_KEY, multiline_text, notebook_of
+from pandockit.context import multiline_text, notebook_of, read_cell
 from pandockit.errors import PandockitError
 from pandockit.filters.base import CELLS, cell_index, is_cell, items_of, run
-from pandockit.writer import GENERATOR, GENERATOR_KEY
+from pandockit.keys import (
+    DEFAULTS_KEY,
+    FRONT_MATTER_KEY,
+    GENERATOR,
+    GENERATOR_KEY,
+    NB_PATH_KEY,
+    NOTEBOOK_KEY,
+    POST_KEY,
+    SET_KEY,
+    SOURCE_DATE_KEY,
+)
 
 log = logging.getLogger("pandockit")
 
 NAME = "front-matter"
-FRONT_MATTER_KEY = "pandockit-front-matter"
-POST_KEY = "pandockit-post"
-SOURCE_DATE_KEY = "pandockit-source-date"
-#: The notebook's path in the site (``_notebooks/x.ipynb``), given with ``first-cell:
-#: fastpages``: fastpages wrote it as ``nb_path``, which its layouts' badges link to.
-NB_PATH_KEY = "pandockit-nb-path"
-DEFAULTS_KEY = "pandockit-front-matter-defaults"
-SET_KEY = "pandockit-front-matter-set"
 
 #: Notebook metadata mappings read as front matter, in order of precedence (later wins).
 METADATA_KEYS = ("jekyll", "front-matter", "front_matter")
@@ -439,11 +439,21 @@ def stem_for(
         raise PandockitError(None, str(exc)) from None
 
 
+def name_post(
+    notebook_name: str, front_matter: dict, day: str, slug: str, post_names: str = "pandockit"
+) -> str:
+    """The one naming of a post, by :func:`pandockit.convert.plan_post` before converting and
+    by this filter: :func:`stem_for` with ``day`` (``pandockit-source-date``: ``YYYY-MM-DD``,
+    or ``""`` for today) as the source day."""
+    source_day = date.fromisoformat(day) if day else date.today()
+    return stem_for(notebook_name, front_matter, source_day, slug, post_names)
+
+
 # --- the filter -------------------------------------------------------------------------
 
 
 def _typed_option(doc: pf.Doc, key: str, option: str) -> dict:
-    """An option mapping with its types: the YAML text :func:`pandockit.convert.prepare_doc`
+    """An option mapping with its types: the YAML text :func:`pandockit.prepare.prepare_doc`
     stores, else the option from metadata (numbers arrive as text there)."""
     text = doc.get_metadata(key, None)
     if isinstance(text, str):
@@ -464,25 +474,14 @@ def _find_cell(divs: list[pf.Div], index: int) -> pf.Div | None:
     return divs[index] if 0 <= index < len(divs) and cell_index(divs[index]) < 0 else None
 
 
-def read_markdown_cell(cell: dict, source: str) -> list[pf.Block]:
-    """What pandoc's ipynb reader makes of markdown cell ``cell`` holding ``source``: the cell
-    is read alone, with its id and attachments, through the same reader and extensions."""
-    one = copy.deepcopy(plain(cell))
-    one["source"] = source
-    nb = {"cells": [one], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    ast = pandoc.read_ast(json.dumps(nb, ensure_ascii=False).encode("utf-8"))
-    blocks = pf.load(io.StringIO(json.dumps(ast))).content
-    return list(blocks[0].content) if blocks and isinstance(blocks[0], pf.Div) else list(blocks)
-
-
-def _apply_edit(div: pf.Div, cell: dict, rest: str) -> None:
+def _apply_edit(doc: pf.Doc, div: pf.Div, cell: dict, rest: str) -> None:
     if not rest.strip():
         div.content = []
     elif "raw" in div.classes:
         raw = next((b for b in div.content if isinstance(b, pf.RawBlock)), None)
         div.content = [pf.RawBlock(rest, format=raw.format if raw else "html")]
     else:
-        div.content = read_markdown_cell(cell, rest)
+        div.content = read_cell(doc, plain(cell), rest)  # pandoc's read, by the preparation
 
 
 def _title_cell(doc: pf.Doc) -> pf.Div | None:
@@ -521,7 +520,7 @@ def prepare(doc: pf.Doc) -> None:
         for edit in sources.edits:
             div = _find_cell(divs, edit.index)
             if div is not None:
-                _apply_edit(div, cells[edit.index], edit.rest)
+                _apply_edit(doc, div, cells[edit.index], edit.rest)
     else:  # no notebook given (-M pandockit-notebook): metadata only, types as pandoc left them
         node = {"metadata": doc.get_metadata("jupyter", {}) or {}, "cells": []}
         sources = collect(node, defaults, overrides)
@@ -530,11 +529,10 @@ def prepare(doc: pf.Doc) -> None:
     for warning in sources.warnings:
         log.warning("%s: %s", given, warning)
     fm = sources.front_matter
-    # Named from the sources alone, as pandockit.convert.plan_posts names it before converting.
+    # Named from the sources alone, as pandockit.convert.plan_post names it before converting.
     day = str(doc.get_metadata(SOURCE_DATE_KEY, "") or "")
-    source_day = date.fromisoformat(day) if day else date.today()
-    doc.metadata[POST_KEY] = stem_for(
-        name, fm, source_day, str(get_option(doc, "slug")), str(get_option(doc, "post-names"))
+    doc.metadata[POST_KEY] = name_post(
+        name, fm, day, str(get_option(doc, "slug")), str(get_option(doc, "post-names"))
     )
     _take_title(doc, fm)
     fm.setdefault("title", naming.title_from_name(name))

@@ -37,13 +37,13 @@ import panflute as pf
 import yaml
 
 from pandockit import yamltext
-from pandockit.context import NOTEBOOK_KEY, multiline_text, notebook_cell
+from pandockit.context import multiline_text, notebook_cell
 from pandockit.filters.base import CELLS, cell_index, is_cell, option, run, walk
+from pandockit.keys import LOCAL_KEY, MEDIA_KEY, NOTEBOOK_KEY, POST_KEY
 from pandockit.liquid import BASEURL_MARKER
 from pandockit.media import (
     EXTENSIONS,
     IMG_SRC,
-    LOCAL_KEY,
     classify,
     decode,
     decode_data_uri,
@@ -54,8 +54,6 @@ from pandockit.media import (
 )
 
 NAME = "images"
-MEDIA_KEY = "pandockit-media"
-POST_KEY = "pandockit-post"
 
 log = logging.getLogger("pandockit")
 

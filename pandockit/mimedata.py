@@ -1,0 +1,80 @@
+"""Notebook media data as pandoc reads it: MIME types, file extensions, base64 and data URIs.
+
+Pure functions on strings and bytes, shared by the notebook checks and :mod:`pandockit.media`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from urllib.parse import unquote, unquote_to_bytes
+
+#: File extension of each MIME type (as pandoc names media; ``jpg`` for JPEG).
+EXTENSIONS = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/svg+xml": "svg",
+    "image/webp": "webp",
+    "image/bmp": "bmp",
+    "application/pdf": "pdf",
+}
+
+_DATA_URI = re.compile(r"\Adata:([^,;]*)((?:;[^,;]*)*),(.*)\Z", re.S)
+
+
+def is_media_mime(mime: str) -> bool:
+    """True for the MIME types pandoc's reader turns into images (``image/*``, PDF)."""
+    return str(mime).startswith("image/") or mime == "application/pdf"
+
+
+def extension(mime: str) -> str:
+    """The file extension (no dot) for ``mime``: ``jpg`` for JPEG, else the subtype."""
+    if mime in EXTENSIONS:
+        return EXTENSIONS[mime]
+    sub = mime.split("/")[-1].split("+")[0]
+    return re.sub(r"[^a-z0-9]", "", sub.lower()) or "bin"
+
+
+def decode(mime: str, data: object) -> bytes | None:
+    """The bytes of notebook ``data`` of type ``mime``; None when it is not valid base64.
+
+    SVG output is stored as text (its bytes are its UTF-8 encoding; an attachment's SVG is
+    base64); everything else as base64, which is checked strictly (line breaks allowed): a
+    corrupt image is reported, never written as garbage.
+    """
+    if isinstance(data, list):
+        data = "".join(str(d) for d in data)
+    if not isinstance(data, str):
+        return None
+    compact = "".join(data.split())
+    if mime == "image/svg+xml":
+        if "<" in data or not compact:
+            return data.encode("utf-8") or None
+        # Attachments hold SVG base64-encoded, as any other image.
+    try:
+        raw = base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw or None
+
+
+def sha1(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def decode_data_uri(uri: str) -> tuple[str, bytes] | None:
+    """(MIME type, bytes) of a ``data:`` URI (base64 or percent-encoded); None if malformed."""
+    match = _DATA_URI.match(uri.strip())
+    if not match:
+        return None
+    mime = match.group(1).strip().lower() or "text/plain"
+    params = [p.strip().lower() for p in match.group(2).split(";") if p.strip()]
+    payload = match.group(3)
+    if "base64" in params:
+        raw = decode("application/octet-stream", unquote(payload))
+    else:
+        raw = unquote_to_bytes(payload)
+    return (mime, raw) if raw else None

@@ -1,0 +1,97 @@
+"""The one place that runs pandoc: :func:`read` notebooks into pandoc's JSON AST, :func:`write`
+ASTs as post bodies (kramdown-compatible Markdown). The caller says what; this picks how:
+
+- one document: the split strategy (:mod:`.split`), in parts by one pandoc per core at once,
+  taking a read started early by :func:`prefetch`;
+- many documents, and pandoc has a server mode: the server batch (:mod:`.server`), one pandoc
+  process for them all;
+- many documents otherwise: the plain strategy (:mod:`.plain`), one pandoc run each.
+
+Each gives the same bytes (tests/test_pandoc_runs.py holds them to one another). How pandoc
+reads and writes (formats, extensions, options) is written once, in :mod:`.options`; starting
+the binary is :mod:`.process`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from pandockit.errors import PandockitError
+from pandockit.pandoc.options import (
+    MASKED_READER,
+    READ,
+    READ_ARGS,
+    READER,
+    WRITE,
+    WRITE_ARGS,
+    WRITER,
+)
+from pandockit.pandoc.plain import OneByOne
+from pandockit.pandoc.process import pandoc_path, run_pandoc
+from pandockit.pandoc.server import Batch, has_server
+from pandockit.pandoc.split import cancel_prefetched, compact, prefetch
+from pandockit.pandoc.split import read as _read_split
+from pandockit.pandoc.split import write as _write_split
+
+__all__ = [
+    "MASKED_READER", "READER", "READ_ARGS", "WRITER", "WRITE_ARGS", "Reading", "Writing",
+    "cancel_prefetched", "has_server", "pandoc_path", "prefetch", "read", "run_pandoc", "write",
+]
+
+
+class Reading(Protocol):
+    def results(self) -> Iterator[Iterator[bytes | str]]:
+        """For each notebook, in order, the JSON AST of each of its parts, each as soon as
+        pandoc has read it (the document is the first part's with the blocks of all parts).
+        Iterating a notebook's parts raises the PandockitError its read failed with."""
+        ...
+
+
+class Writing(Protocol):
+    def results(self) -> list[str | PandockitError]:
+        """For each document, in order, its Markdown, or the PandockitError it failed with."""
+        ...
+
+
+def read(notebooks: Sequence[bytes]) -> Reading:
+    """Start reading ``notebooks`` (notebook JSON each) with pandoc's ipynb reader."""
+    if len(notebooks) == 1:
+        return _read_split(notebooks[0])
+    texts = [nb.decode("utf-8") for nb in notebooks]
+    what = "pandoc (reading)"
+    many = Batch(READ, texts, what=what) if has_server() else OneByOne(READ, texts, what=what)
+    return _Texts(many)
+
+
+def write(documents: Sequence[dict]) -> Writing:
+    """Start writing ``documents`` (pandoc JSON ASTs) as post bodies."""
+    if not documents:  # every notebook of a batch failed
+        return _NoWork()
+    if len(documents) == 1:
+        return _write_split(documents[0])
+    texts = [compact(ast) for ast in documents]
+    what = "pandoc (writing)"
+    return Batch(WRITE, texts, what=what) if has_server() else OneByOne(WRITE, texts, what=what)
+
+
+class _NoWork:
+    def results(self) -> list[str | PandockitError]:
+        return []
+
+
+class _Texts:
+    """A batch's reads as :class:`Reading` gives them: one part per notebook."""
+
+    def __init__(self, many: Writing) -> None:
+        self._many = many
+
+    def results(self) -> Iterator[Iterator[str]]:
+        for text in self._many.results():
+            yield _one_part(text)
+
+
+def _one_part(text: str | PandockitError) -> Iterator[str]:
+    if isinstance(text, PandockitError):
+        raise text
+    yield text

@@ -1,0 +1,109 @@
+"""Give a document what the filters read before they run: options, the notebook, its date, the
+verdicts on its local images, and a reader for cells the front matter filter rewrites.
+
+The I/O the filters may not do happens here (the notebook's file, local image files, git for
+a date, pandoc for a rewritten cell), in process (:func:`prepare_doc`, called by
+:mod:`pandockit.convert`) and for the console scripts (:func:`attach_from_metadata`).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import panflute as pf
+
+from pandockit import context, dates, pandoc, yamltext
+from pandockit.config import Options, resolve_options
+from pandockit.keys import (
+    DEFAULTS_KEY,
+    NB_PATH_KEY,
+    NOTEBOOK_KEY,
+    OPTIONS_KEY,
+    SET_KEY,
+    SOURCE_DATE_KEY,
+)
+from pandockit.media import check_local_images
+from pandockit.notebook import Notebook, read_notebook
+
+
+def source_date(path: Path, options: Options) -> str:
+    """The day (``YYYY-MM-DD``) a notebook without a date in its name is published under: its
+    last commit in git, else its modification time, in the site's ``timezone`` (with
+    ``post-names: fastpages``: its modification time minus one day, as fastpages dated it).
+    ``""`` for a dated name (git is not asked) or when neither is known."""
+    names = str(options["post-names"])
+    if not dates.needs_source_day(path.name, names):
+        return ""
+    tz = dates.site_timezone(str(options["timezone"] or ""))
+    day = dates.fastpages_day(path, tz) if names == "fastpages" else dates.source_day(path, tz)
+    return day.isoformat() if day else ""
+
+
+def prepare_doc(
+    doc: pf.Doc,
+    notebook: Notebook,
+    options: Options,
+    site: Path | None = None,
+    source_day: str | None = None,
+) -> pf.Doc:
+    """Give ``doc`` what the filters read: options, the notebook, its date (``source_day``,
+    computed when None), and the verdicts on the local images it names (checked here: the
+    images filter does no I/O) against ``site`` (default: the ``pandockit-site`` metadata,
+    else ``.``)."""
+    doc.metadata[OPTIONS_KEY] = options.to_meta()
+    if source_day is None:
+        source_day = source_date(notebook.path, options)
+    doc.metadata[SOURCE_DATE_KEY] = source_day
+    # The front matter options as YAML text: metadata would turn their numbers into text.
+    doc.metadata[DEFAULTS_KEY] = yamltext.dump(options["front-matter"])
+    doc.metadata[SET_KEY] = yamltext.dump(options["metadata"])
+    attach(doc, notebook)
+    site = context.site_of(doc) if site is None else site
+    if options["first-cell"] == "fastpages":
+        doc.metadata[NB_PATH_KEY] = site_path(notebook.path, site)
+    check_local_images(doc, notebook.path, site)
+    return doc
+
+
+def site_path(path: Path, site: Path) -> str:
+    """``path`` relative to ``site`` (``_notebooks/x.ipynb``), ``""`` when it is not inside."""
+    try:
+        return path.resolve().relative_to(site.resolve()).as_posix()
+    except (OSError, ValueError, RuntimeError):
+        return ""
+
+
+def attach(doc: pf.Doc, notebook: Notebook) -> None:
+    """Give ``doc`` its notebook and the cell reader (see :func:`context.read_cell`)."""
+    context.attach(doc, notebook, read_markdown_cell)
+
+
+def attach_from_metadata(doc: pf.Doc) -> None:
+    """For the console scripts: read the notebook named by ``pandockit-notebook``, if any.
+
+    The first filter of a chain also resolves the options from the site's ``_config.yml``
+    (``pandockit-site``, default ``.``), exactly as ``pandockit convert`` does; later filters
+    of the chain find them in the metadata.
+    """
+    if context.notebook_of(doc) is not None:
+        return
+    path = doc.get_metadata(NOTEBOOK_KEY, None)
+    if not path:
+        return
+    notebook = read_notebook(str(path))
+    if doc.get_metadata(OPTIONS_KEY, None) is None:
+        prepare_doc(doc, notebook, resolve_options(context.site_of(doc)))
+    else:
+        attach(doc, notebook)
+
+
+def read_markdown_cell(cell: dict, source: str) -> list[pf.Block]:
+    """What pandoc's ipynb reader makes of markdown cell ``cell`` holding ``source``: the cell
+    is read alone, with its id and attachments, through the same reader and extensions."""
+    one = {**cell, "source": source}
+    nb = {"cells": [one], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (parts,) = pandoc.read([json.dumps(nb, ensure_ascii=False).encode("utf-8")]).results()
+    blocks = pf.load(io.StringIO(b"".join(parts).decode("utf-8"))).content
+    return list(blocks[0].content) if blocks and isinstance(blocks[0], pf.Div) else list(blocks)

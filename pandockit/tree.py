@@ -1,0 +1,193 @@
+"""The document tree as pandockit reads it: notebook cell predicates and a fast walk.
+
+A leaf of pandockit (it imports panflute only), shared by the filters, the media checks and
+the Liquid guard. Loading it lets panflute accept raw blocks of any format (see
+:class:`_AnyRawFormat`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import panflute as pf
+from panflute.containers import DictContainer, ListContainer
+from panflute.utils import check_type
+
+
+class _AnyRawFormat(frozenset):
+    """panflute accepts raw blocks only in formats it knows; a notebook's raw cells carry any
+    ``raw_mimetype`` (``text/x-python``, typos), which pandoc passes through as the format.
+    Loading such a document must not fail: the outputs filter decides what to keep."""
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, str)
+
+
+pf.elements.RAW_FORMATS = _AnyRawFormat(pf.elements.RAW_FORMATS)
+
+def is_cell(elem: pf.Element, kind: str | None = None) -> bool:
+    """True for a notebook cell Div from pandoc's ipynb reader (of ``kind``, if given)."""
+    if not isinstance(elem, pf.Div) or "cell" not in elem.classes:
+        return False
+    return kind is None or kind in elem.classes
+
+
+def ancestor(elem: pf.Element, test: Callable[[pf.Element], bool]) -> pf.Element | None:
+    """The nearest of ``elem`` and its ancestors for which ``test`` is true, or None."""
+    node: pf.Element | None = elem
+    while node is not None and not test(node):
+        node = node.parent
+    return node
+
+
+def is_output(elem: pf.Element) -> bool:
+    """True for an output Div inside a code cell."""
+    return isinstance(elem, pf.Div) and "output" in elem.classes
+
+
+def items_of(elem: pf.Element) -> list[pf.Element]:
+    """``list(elem.content)``, read without panflute's bookkeeping: its container attaches
+    each item to ``elem`` (parent, index) as it hands it out, which adds up over the cells of
+    a notebook, and a walk attaches every element it visits anyway."""
+    return list(elem.content.list)
+
+
+def keep_only(elem: pf.Element, kept: list[pf.Element]) -> None:
+    """``elem.content = kept``, where ``kept`` is ``elem``'s items in order, some perhaps left
+    out; when none is, the content stays as it is (panflute's setter would rebuild it, every
+    item checked again, for nothing)."""
+    if len(kept) != len(elem.content):
+        elem.content = kept
+
+
+def cell_index(cell: pf.Div) -> int:
+    """The cell's position among all the notebook's cells, counted from 0."""
+    return int(cell.attributes.get("pandockit-cell", "-1"))
+
+
+def cell_tags(cell: pf.Div) -> list[str]:
+    """The cell's ``tags`` metadata (pandoc passes it JSON-encoded)."""
+    raw = cell.attributes.get("tags")
+    if not raw:
+        return []
+    try:
+        tags = json.loads(raw)
+    except ValueError:
+        return [raw]
+    return [str(t) for t in tags] if isinstance(tags, list) else [str(tags)]
+
+
+#: ``depth`` of a filter run (:func:`pandockit.filters.base.run`) whose action only looks at the
+#: top-level blocks (the cell Divs; it may look inside a cell itself): no element inside a cell
+#: is visited.
+CELLS = 1
+#: ``depth`` for a filter whose action looks at cells and the blocks directly inside them.
+CELL_BLOCKS = 2
+
+
+def walk(
+    elem: pf.Element,
+    action: Callable,
+    doc: pf.Doc,
+    depth: int | None = None,
+    skip: Callable[[pf.Element], bool] | None = None,
+) -> object:
+    """``elem.walk(action, doc)`` as panflute does it (children first, then ``elem``; an action
+    returns None to keep, ``[]`` to delete, a list to splice or an element to replace), made
+    faster three ways:
+
+    - a list is changed only when an action changed one of its items, and in place (its
+      container stays; what the action put in is type-checked as panflute checks it);
+    - ``depth`` (levels of elements below ``elem``; None: all) keeps a filter out of
+      subtrees it never acts on;
+    - ``skip``, if given, is asked about each element below ``elem`` that has children:
+      where it says True, the walk leaves that element and all in it alone. It must say so
+      only where ``action`` would change nothing, with a test cheaper than the walk it saves
+      (a look at the element's items).
+
+    Measured on a 2,000-cell notebook (88,000 elements), a walk with an action that does
+    nothing: panflute's, which rebuilds every list of the tree on every pass, 0.12 s; this one
+    0.017 s, and 0.3 ms at ``depth=CELLS``. Most elements are words and spaces, so an action
+    called for all should cost next to nothing for them (test the element's type first).
+    Parents are attached as panflute attaches them, so ``elem.parent``, ``elem.index`` and
+    ``elem.next`` mean the same inside an action.
+    """
+    return _walk(elem, action, doc, depth, skip)
+
+
+def _walk(elem: pf.Element, action: Callable, doc: pf.Doc, depth: int | None,
+          skip: Callable | None) -> object:
+    """The walk itself. It recurses here, not through the module's ``walk``, which a test
+    replaces to hold the filters' runs to panflute's walk: a walk begun here is ours
+    throughout."""
+    if depth is None or depth > 0:
+        below = None if depth is None else depth - 1
+        for name in elem._children:
+            child = getattr(elem, name)
+            if isinstance(child, ListContainer):
+                items = _walk_list(child, action, doc, below, skip)
+                if items is not None:  # not panflute's setter, which checks every item again
+                    child.list[:] = items
+                continue
+            if isinstance(child, DictContainer):
+                items = _walk_dict(child, action, doc, below, skip)
+            elif isinstance(child, pf.Element):
+                items = None if _skipped(child, skip) else _walk(child, action, doc, below, skip)
+                items = None if items is child else items
+            elif child is None:
+                continue  # an empty table head or caption
+            else:
+                raise TypeError(type(child))
+            if items is not None:
+                setattr(elem, name, items)
+    altered = action(elem, doc)
+    return elem if altered is None else altered
+
+
+def _skipped(elem: pf.Element, skip: Callable | None) -> bool:
+    return skip is not None and bool(elem._children) and skip(elem)
+
+
+def _walk_list(container: ListContainer, action: Callable, doc: pf.Doc, depth: int | None,
+               skip: Callable | None):
+    """The walked items of ``container`` as a new list, or None when no action changed any.
+
+    What an action put in is type-checked here, as panflute's setter would check it, so the
+    list can go into ``container`` as it is: the setter checks every item again, and did so
+    for each paragraph where one formula changed (a quarter of the math filter's time)."""
+    parent, location, oktypes = container.parent, container.location, container.oktypes
+    out = None
+    for i, item in enumerate(list(container.list)):
+        item.parent, item.location, item.index = parent, location, i
+        if not item._children:  # a leaf (most elements are): what walk does, one call fewer
+            altered = action(item, doc)
+            new = item if altered is None else altered
+        elif skip is not None and skip(item):
+            new = item
+        else:
+            new = _walk(item, action, doc, depth, skip)
+        if out is None:
+            if new is item:
+                continue
+            out = container.list[:i]
+        if new is item:
+            out.append(item)
+        elif type(new) is list:
+            out.extend(check_type(x, oktypes) for x in new)
+        else:
+            out.append(check_type(new, oktypes))
+    return out
+
+
+def _walk_dict(container: DictContainer, action: Callable, doc: pf.Doc, depth: int | None,
+               skip: Callable | None):
+    """The walked ``(key, value)`` pairs of ``container``, or None when nothing changed."""
+    changed, out = False, []
+    for key in list(container.dict):
+        value = container[key]  # attaches it to the metadata's parent, as panflute does
+        new = value if _skipped(value, skip) else _walk(value, action, doc, depth, skip)
+        changed = changed or new is not value
+        if not (type(new) is list and not new):
+            out.append((key, new))
+    return out if changed else None

@@ -1,0 +1,66 @@
+"""Converting one notebook in a test: the conversion ``pandockit convert`` makes, as a function.
+
+pandockit itself has one render loop (:func:`pandockit.convert.render_posts`) and the CLI's
+write; these helpers call them for one notebook, so tests need not go through a subprocess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import panflute as pf
+
+from pandockit import pandoc
+from pandockit.config import Options
+from pandockit.convert import Planned, doc_of, plan_post, render_posts
+from pandockit.notebook import Notebook
+from pandockit.render import Post
+from pandockit.writer import write_post
+
+
+@dataclass
+class Result:
+    notebook: Path
+    post: Path
+    media: list[str]
+
+
+def convert(
+    path: str | Path,
+    site: Path,
+    options: Options,
+    *,
+    force: bool = False,
+    planned: Planned | None = None,
+) -> Result:
+    """Convert the notebook at ``path`` into ``site`` as ``pandockit convert`` does; raise
+    PandockitError on failure. A post pandockit did not write is not replaced unless
+    ``force``."""
+    if planned is None:
+        planned = plan_post(path, options)
+    post, media = render_notebook(planned.notebook, options, site, planned.source_day)
+    target = write_post(
+        site, options["posts-dir"], options["assets-dir"], post, media, force=force
+    )
+    return Result(notebook=Path(path), post=target, media=sorted(media))
+
+
+def render_notebook(
+    notebook: Notebook,
+    options: Options,
+    site: Path | None = None,
+    source_day: str | None = None,
+) -> tuple[Post, dict[str, bytes]]:
+    """The post and its media bytes for ``notebook`` alone; writes nothing."""
+    plan = Planned(notebook.path, notebook, "", source_day)  # type: ignore[arg-type]  # None: computed
+    (done,) = render_posts([plan], options, site)
+    if done.error is not None:
+        raise done.error
+    return done.post, done.media
+
+
+def load_doc(notebook: Notebook) -> pf.Doc:
+    """pandoc's read of ``notebook`` as a panflute document (nothing filtered)."""
+    (parts,) = pandoc.read([notebook.pandoc_input]).results()
+    return doc_of(parts)
