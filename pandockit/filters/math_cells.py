@@ -1,4 +1,4 @@
-"""Read the math of markdown cells by Jupyter's rules, where pandoc's reader read it otherwise.
+"""Read markdown cells' math and HTML blocks by Jupyter's rules, where pandoc's reader read them otherwise.
 
 Touches: the markdown cell Divs (top level). pandoc's ``tex_math_dollars`` finds math by rules
 of its own (no space inside ``$..$``, no digit after the closing ``$``, ``\\(x\\)`` is math...);
@@ -12,6 +12,15 @@ replaced by the formula: ``Math`` with the author's TeX exactly, or raw TeX for 
 ``\\begin{name}`` environment, as the main reading gives it (the math filter decides what it
 shows). A marker inside code, a link target or raw HTML becomes the formula's text again,
 as JupyterLab's ``replaceMath`` puts it back there.
+
+A cell where pandoc read Markdown as raw HTML is read again the same way: pandoc reads a
+balanced element (``<div>``, a blank line, ``**bold**``, a blank line, ``</div>``) as one raw
+block, where Jupyter's Markdown parser (CommonMark's rules) ends the HTML block at the blank line
+and reads ``**bold**`` as Markdown (the browser puts it inside the still open div). Its masked
+source has each HTML block put in a raw ``html`` fence (:mod:`pandockit.commonmark_html`)
+first, read with ``raw_attribute`` (:data:`pandockit.pandoc.FENCED_READER`); the html filter
+later gives the open element ``markdown="block"``, so kramdown reads the Markdown in it too.
+A cell with a ``{...}`` fence of its own is not split (``raw_attribute`` would read it).
 
 All such cells of a notebook are re-read in one pandoc run; a notebook where the two readings
 agree (nearly all) costs one scan of its markdown sources. Needs the notebook (the cell
@@ -27,10 +36,10 @@ import re
 
 import panflute as pf
 
-from pandockit import jupyter_math
+from pandockit import commonmark_html, jupyter_math
 from pandockit.context import multiline_text, notebook_cell
 from pandockit.filters.base import CELLS, cell_index, is_cell, run
-from pandockit.pandoc import MASKED_READER, run_pandoc
+from pandockit.pandoc import FENCED_READER, MASKED_READER, run_pandoc
 
 NAME = "jupyter-math"
 
@@ -72,6 +81,16 @@ def _differs(cell: pf.Div, source: str) -> bool:
     return jupyter_found(source) != pandoc_found(cell)
 
 
+def swallowed(cell: pf.Div, source: str) -> bool:
+    """Whether one of ``cell``'s top-level raw HTML blocks holds Markdown that Jupyter reads
+    as Markdown (an HTML block ended at a blank line), and the cell can be read split."""
+    return any(
+        isinstance(b, pf.RawBlock) and b.format == "html" and "\n\n" in b.text
+        and commonmark_html.has_markdown(b.text)
+        for b in cell.content
+    ) and not commonmark_html.AUTHOR_RAW_FENCE.search(source)
+
+
 # --- the re-read ----------------------------------------------------------------------------
 
 
@@ -90,9 +109,9 @@ def masked_notebook(cells: list[dict]) -> bytes:
     return json.dumps(nb, ensure_ascii=False).encode("utf-8")
 
 
-def read_masked(cells: list[dict]) -> list[list[pf.Block]]:
+def read_masked(cells: list[dict], reader: str = MASKED_READER) -> list[list[pf.Block]]:
     """The blocks of each masked cell, as pandoc reads them (one run for all)."""
-    ast = run_pandoc(["-f", MASKED_READER, "-t", "json"], masked_notebook(cells),
+    ast = run_pandoc(["-f", reader, "-t", "json"], masked_notebook(cells),
                      what="pandoc (re-reading markdown cells with Jupyter's math)")
     doc = pf.load(io.StringIO(ast.decode("utf-8")))
     divs = [b for b in doc.content if is_cell(b)]
@@ -156,12 +175,15 @@ def action(elem: pf.Element, doc: pf.Doc) -> None:
     if not is_cell(elem, "markdown") or elem.parent is not doc:
         return
     found = _source(elem, doc)
-    if found is not None and _differs(elem, found[1]):
-        doc.pandockit_reread.append((elem, *found))
+    if found is None:
+        return
+    split = swallowed(elem, found[1])
+    if split or _differs(elem, found[1]):
+        doc.pandockit_reread.append((elem, *found, split))
 
 
 def prepare(doc: pf.Doc) -> None:
-    doc.pandockit_reread = []  # (cell Div, notebook cell, source) of cells to read again
+    doc.pandockit_reread = []  # (cell Div, notebook cell, source, split) of cells to read again
 
 
 def finalize(doc: pf.Doc) -> None:
@@ -169,12 +191,14 @@ def finalize(doc: pf.Doc) -> None:
     del doc.pandockit_reread
     if not todo:
         return
-    masked = [jupyter_math.remove_math(source) for _, _, source in todo]
+    masked = [jupyter_math.remove_math(source) for _, _, source, _ in todo]
     cells = [
-        {"source": text, "id": nb_cell.get("id"), "attachments": nb_cell.get("attachments")}
-        for (_, nb_cell, _), (text, _) in zip(todo, masked)
+        {"source": commonmark_html.fenced(text) if split else text,
+         "id": nb_cell.get("id"), "attachments": nb_cell.get("attachments")}
+        for (_, nb_cell, _, split), (text, _) in zip(todo, masked)
     ]
-    for (div, _, _), blocks, (_, math) in zip(todo, read_masked(cells), masked):
+    reader = FENCED_READER if any(split for *_, split in todo) else MASKED_READER
+    for (div, *_), blocks, (_, math) in zip(todo, read_masked(cells, reader), masked):
         div.content = unmask(blocks, math)
 
 

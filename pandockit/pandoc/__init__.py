@@ -19,6 +19,7 @@ from typing import Protocol
 
 from pandockit.errors import PandockitError
 from pandockit.pandoc.options import (
+    FENCED_READER,
     MASKED_READER,
     READ,
     READ_ARGS,
@@ -35,7 +36,7 @@ from pandockit.pandoc.split import read as _read_split
 from pandockit.pandoc.split import write as _write_split
 
 __all__ = [
-    "MASKED_READER", "READER", "READ_ARGS", "WRITER", "WRITE_ARGS", "Reading", "Writing",
+    "FENCED_READER", "MASKED_READER", "READER", "READ_ARGS", "WRITER", "WRITE_ARGS", "Reading", "Writing",
     "cancel_prefetched", "has_server", "pandoc_path", "prefetch", "read", "run_pandoc", "write",
 ]
 

@@ -18,6 +18,11 @@ READER = "ipynb+raw_tex+tex_math_single_backslash+escaped_line_breaks"
 #: ``\(`` is an escaped ``(`` as in Jupyter's Markdown parser.
 MASKED_READER = "ipynb+raw_tex-tex_math_dollars+escaped_line_breaks"
 
+#: The same, for a cell whose HTML blocks Jupyter ends at a blank line (pandoc reads a balanced
+#: element as one raw block): each block is put in a raw ``html`` fence first
+#: (:func:`pandockit.commonmark_html.fenced`), which ``raw_attribute`` reads as raw HTML.
+FENCED_READER = MASKED_READER + "+raw_attribute"
+
 #: The Markdown that kramdown (Jekyll's GFM input) reads the same way. Each switch-off is a
 #: construct pandoc would write that kramdown reads differently:
 #: - header_attributes, link_attributes, inline_code_attributes, fenced_code_attributes,
