@@ -1,4 +1,4 @@
-"""Find a Markdown cell's HTML blocks as CommonMark does (Jupyter's marked), where pandoc reads more.
+"""Find a Markdown cell's HTML blocks as CommonMark (Jupyter's marked) does; pandoc reads more.
 
 CommonMark (spec 0.31, "HTML blocks"; marked, which JupyterLab renders Markdown cells with,
 follows it) starts an HTML block at a line (indented at most three spaces) that opens with:

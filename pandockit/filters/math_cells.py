@@ -1,4 +1,4 @@
-"""Read markdown cells' math and HTML blocks by Jupyter's rules, where pandoc's reader read them otherwise.
+"""Read markdown cells' math and HTML blocks by Jupyter's rules where pandoc read them otherwise.
 
 Touches: the markdown cell Divs (top level). pandoc's ``tex_math_dollars`` finds math by rules
 of its own (no space inside ``$..$``, no digit after the closing ``$``, ``\\(x\\)`` is math...);

@@ -36,7 +36,8 @@ from pandockit.pandoc.split import read as _read_split
 from pandockit.pandoc.split import write as _write_split
 
 __all__ = [
-    "FENCED_READER", "MASKED_READER", "READER", "READ_ARGS", "WRITER", "WRITE_ARGS", "Reading", "Writing",
+    "FENCED_READER", "MASKED_READER", "READER", "READ_ARGS", "WRITER", "WRITE_ARGS", "Reading",
+    "Writing",
     "cancel_prefetched", "has_server", "pandoc_path", "prefetch", "read", "run_pandoc", "write",
 ]
 
