@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 _TYPE1_START = re.compile(r"<(?:pre|script|style|textarea)(?:\s|>|$)", re.I)
+_TYPE1_NAME = re.compile(r"</?(?:pre|script|style|textarea)[\s/>]", re.I)
 _TYPE1_END = re.compile(r"</(?:pre|script|style|textarea)>", re.I)
 _BLOCK_NAMES = (
     "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
@@ -65,7 +66,7 @@ def _start_type(line: str, in_paragraph: bool) -> int:
         return 4
     if _TYPE6_START.match(line):
         return 6
-    if not in_paragraph and _TYPE7_LINE.match(line) and not _TYPE1_START.match(line[1:]):
+    if not in_paragraph and _TYPE7_LINE.match(line) and not _TYPE1_NAME.match(line):
         return 7
     return 0
 
@@ -82,8 +83,18 @@ def _end_found(kind: int, text: str) -> bool:
 def html_blocks(text: str) -> list[tuple[int, int, int]]:
     """The top-level HTML blocks of Markdown ``text``: (first line, last line, type), lines
     counted from 0 in ``text.split("\\n")``."""
+    return [block[:3] for block in _scan(text)]
+
+
+def interrupts_paragraph(text: str) -> bool:
+    """Whether an HTML block of ``text`` starts on the line after a paragraph's (types 1-6
+    may; pandoc reads the tag as inline HTML of the paragraph instead)."""
+    return any(block[3] for block in _scan(text))
+
+
+def _scan(text: str) -> list[tuple[int, int, int, bool]]:
     lines = text.split("\n")
-    found: list[tuple[int, int, int]] = []
+    found: list[tuple[int, int, int, bool]] = []
     fence: str | None = None
     in_paragraph = in_list = False
     i = 0
@@ -128,7 +139,7 @@ def html_blocks(text: str) -> list[tuple[int, int, int]]:
             else:
                 while last + 1 < len(lines) and lines[last + 1].strip():
                     last += 1
-            found.append((i, last, kind))
+            found.append((i, last, kind, in_paragraph))
             in_paragraph = False
             i = last + 1
             continue

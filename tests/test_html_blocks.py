@@ -12,7 +12,7 @@ from converting import convert
 from jekyll_site import JekyllSite, jekyll_available
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from pandockit.commonmark_html import fenced, has_markdown, html_blocks
+from pandockit.commonmark_html import fenced, has_markdown, html_blocks, interrupts_paragraph
 from pandockit.config import resolve_options
 
 NOTEBOOK = Path(__file__).parent / "cases" / "html-blocks" / "2024-01-04-html-blocks.ipynb"
@@ -52,6 +52,13 @@ def test_has_markdown_only_where_a_block_ended_before_markdown() -> None:
     assert not has_markdown("<!--\n\n**bold**\n\n-->")
     assert not has_markdown("<div>\n<p>all html</p>\n</div>")
     assert not has_markdown("<video src=x>text</video>\n\nmore")  # not a CommonMark block
+
+
+def test_an_html_block_interrupting_a_paragraph() -> None:
+    assert interrupts_paragraph("Text first\n<div class=\"late\">\n\n*x*\n\n</div>")
+    assert not interrupts_paragraph("Text first\n\n<div>\n\n*x*")
+    assert not interrupts_paragraph("Text first\n<span>\n\n*x*")  # type 7 cannot
+    assert html_blocks("</pre>\n\nx") == []  # an end tag of type 1 starts no block
 
 
 def test_fenced_puts_each_block_in_a_raw_fence() -> None:
@@ -125,6 +132,9 @@ def test_lists_code_math_liquid_and_local_images(article: LexborNode) -> None:
     assert "{{ liquid }}" in section.css_first("p").text()
     img = article.css_first("div.pic > p > img")
     assert img is not None and img.attributes["src"].endswith("attachment_5_dot.png")
+    late = article.css_first("div.late > p > em")  # the div interrupted a paragraph
+    assert late is not None and late.text() == "late div"
+    assert _child_of_body(_with_text(article.css("p"), "Text first"))
     cell = article.css_first("td > p > strong")
     assert cell is not None and cell.text() == "cell"
 

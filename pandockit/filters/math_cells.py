@@ -20,7 +20,9 @@ and reads ``**bold**`` as Markdown (the browser puts it inside the still open di
 source has each HTML block put in a raw ``html`` fence (:mod:`pandockit.commonmark_html`)
 first, read with ``raw_attribute`` (:data:`pandockit.pandoc.FENCED_READER`); the html filter
 later gives the open element ``markdown="block"``, so kramdown reads the Markdown in it too.
-A cell with a ``{...}`` fence of its own is not split (``raw_attribute`` would read it).
+A cell with a ``{...}`` fence of its own is not split (``raw_attribute`` would read it). The
+same holds for an HTML block interrupting a paragraph (``Text`` then ``<div>`` on the next
+line: pandoc reads the tag in the paragraph, which kramdown then shows as text).
 
 All such cells of a notebook are re-read in one pandoc run; a notebook where the two readings
 agree (nearly all) costs one scan of its markdown sources. Needs the notebook (the cell
@@ -81,14 +83,18 @@ def _differs(cell: pf.Div, source: str) -> bool:
     return jupyter_found(source) != pandoc_found(cell)
 
 
-def swallowed(cell: pf.Div, source: str) -> bool:
-    """Whether one of ``cell``'s top-level raw HTML blocks holds Markdown that Jupyter reads
-    as Markdown (an HTML block ended at a blank line), and the cell can be read split."""
+def split_differs(cell: pf.Div, source: str) -> bool:
+    """Whether Jupyter splits ``cell`` into HTML blocks and Markdown otherwise than pandoc read
+    it, and the cell can be read split: a top-level raw HTML block holds Markdown (Jupyter
+    ended the HTML block at a blank line), or an HTML block interrupts a paragraph (pandoc
+    reads its tag as inline HTML)."""
+    if "<" not in source or commonmark_html.AUTHOR_RAW_FENCE.search(source):
+        return False
     return any(
         isinstance(b, pf.RawBlock) and b.format == "html" and "\n\n" in b.text
         and commonmark_html.has_markdown(b.text)
         for b in cell.content
-    ) and not commonmark_html.AUTHOR_RAW_FENCE.search(source)
+    ) or commonmark_html.interrupts_paragraph(source)
 
 
 # --- the re-read ----------------------------------------------------------------------------
@@ -177,7 +183,7 @@ def action(elem: pf.Element, doc: pf.Doc) -> None:
     found = _source(elem, doc)
     if found is None:
         return
-    split = swallowed(elem, found[1])
+    split = split_differs(elem, found[1])
     if split or _differs(elem, found[1]):
         doc.pandockit_reread.append((elem, *found, split))
 
@@ -197,9 +203,13 @@ def finalize(doc: pf.Doc) -> None:
          "id": nb_cell.get("id"), "attachments": nb_cell.get("attachments")}
         for (_, nb_cell, _, split), (text, _) in zip(todo, masked)
     ]
-    reader = FENCED_READER if any(split for *_, split in todo) else MASKED_READER
-    for (div, *_), blocks, (_, math) in zip(todo, read_masked(cells, reader), masked):
-        div.content = unmask(blocks, math)
+    for reader in (MASKED_READER, FENCED_READER):  # one run each, for the cells it reads
+        mine = [n for n, (*_, split) in enumerate(todo) if split == (reader == FENCED_READER)]
+        if not mine:
+            continue
+        read = read_masked([cells[n] for n in mine], reader)
+        for n, blocks in zip(mine, read):
+            todo[n][0].content = unmask(blocks, masked[n][1])
 
 
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
