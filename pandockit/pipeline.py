@@ -33,7 +33,8 @@ PIPELINE: tuple[Step, ...] = (
     Step(cell_index.NAME, cell_index.main,
          "first: numbers the cells as the notebook has them, before any is dropped"),
     Step(math_cells.NAME, math_cells.main,
-         "reads markdown cells' math as Jupyter does, before any filter reads the cells"),
+         "reads markdown cells' math and HTML blocks as Jupyter does, before any filter reads "
+         "the cells (so math, images, Liquid and html see the Markdown between HTML blocks)"),
     Step(front_matter.NAME, front_matter.main,
          "reads the first cell and the title heading before anything rewrites them"),
     Step(visibility.NAME, visibility.main,
