@@ -12,11 +12,11 @@ from pandockit.filters import (
     cells,
     front_matter,
     images,
-    kramdown_math,
     math_cells,
     notes,
     outputs,
     raw_html,
+    tex_math,
     visibility,
 )
 from pandockit.filters.base import done
@@ -46,7 +46,7 @@ PIPELINE: tuple[Step, ...] = (
          "picks one representation per output while outputs are still Divs by cell"),
     Step(images.NAME, images.main,
          "names images by cell and output position, after hidden outputs are gone"),
-    Step(kramdown_math.NAME, kramdown_math.main,
+    Step(tex_math.NAME, tex_math.main,
          "after outputs: text/latex results become math there and are written here"),
     Step(raw_html.NAME, raw_html.main,
          "after math, which reads the markdown attribute this adds; before cells unwraps them"),
@@ -55,9 +55,14 @@ PIPELINE: tuple[Step, ...] = (
 )
 
 
+#: Steps' former names, as older chains recorded them in ``pandockit-done``: a step done under
+#: its former name is done (``math`` was ``tex-math``'s name before).
+FORMER_NAMES: dict[str, str] = {"math": tex_math.NAME}
+
+
 def run_pipeline(doc: pf.Doc) -> pf.Doc:
     """Apply, in order, every step not yet applied to ``doc`` (chained filters count)."""
-    already = set(done(doc))
+    already = {FORMER_NAMES.get(name, name) for name in done(doc)}
     for step in PIPELINE:
         if step.name not in already:
             doc = step.main(doc)

@@ -7,11 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import panflute as pf
 import pypandoc
 import pytest
 from goldens import case_dirs, convert_case, notebook_of, options_of
 
+from pandockit.filters import tex_math
+from pandockit.keys import DONE_KEY
 from pandockit.pandoc import READER
+from pandockit.pipeline import PIPELINE, run_pipeline
 
 BIN = Path(sys.executable).parent
 CASES = [c for c in case_dirs() if not options_of(c)]  # the filter route reads _config.yml only
@@ -23,7 +27,7 @@ SINGLE_FILTERS = [
     "pandockit-notes",
     "pandockit-outputs",
     "pandockit-images",
-    "pandockit-math",
+    "pandockit-tex-math",
     "pandockit-html",
     "pandockit-cells",
 ]
@@ -67,13 +71,40 @@ def test_chained_single_filters_match_cli(tmp_path: Path) -> None:
     assert media and tree(site / "assets") == tree(tmp_path / "cli" / "assets")
 
 
+def test_former_script_name_still_chains(tmp_path: Path) -> None:
+    """``pandockit-math`` (the step's former name) is still installed, and a document it marked
+    done is not written twice by ``pandockit-jekyll``, which runs the steps still to do."""
+    case = next(c for c in CASES if c.name == "seed")
+    text, _, _ = convert_case(case, tmp_path / "cli")
+    site = tmp_path / "chain"
+    site.mkdir()
+    out = tmp_path / "post.md"
+    chain = ["pandockit-math" if f == "pandockit-tex-math" else f for f in SINGLE_FILTERS]
+    run_pandoc(notebook_of(case), site, out, [*chain[:chain.index("pandockit-math") + 1],
+                                              "pandockit-jekyll"])
+    assert out.read_text(encoding="utf-8") == text
+
+
+def test_a_step_done_under_its_former_name_is_done() -> None:
+    """Older chains recorded ``math`` in ``pandockit-done``: the pipeline does not run
+    ``tex-math`` again (it would escape the escaped dollars a second time)."""
+    doc = pf.Doc(pf.Para(pf.Str("costs"), pf.Space(), pf.Str("$$5")))
+    names = [step.name for step in PIPELINE if step.name != tex_math.NAME] + ["math"]
+    doc.metadata[DONE_KEY] = names
+    run_pipeline(doc)
+    assert [type(i) for i in doc.content[0].content] == [pf.Str, pf.Space, pf.Str]  # untouched
+    doc.metadata[DONE_KEY] = names[:-1]
+    run_pipeline(doc)
+    assert pf.RawInline in [type(i) for i in doc.content[0].content]  # the $$ escaped
+
+
 def test_filters_folder_wrappers_match_cli(tmp_path: Path) -> None:
     """``pandoc --filter filters/<name>.py``, chained in pipeline order, gives the CLI's post."""
     case = next(c for c in CASES if c.name == "seed")
     text, _, _ = convert_case(case, tmp_path / "cli")
     folder = Path(__file__).resolve().parent.parent / "filters"
     wrappers = [str(folder / f"{name}.py") for name in (
-        "cell_index", "front_matter", "visibility", "outputs", "images", "kramdown_math",
+        "cell_index", "front_matter", "visibility", "outputs", "images", "tex_math",
         "raw_html", "cells", "jekyll",
     )]
     site = tmp_path / "wrappers"

@@ -1,4 +1,6 @@
-"""The math filter on small inputs: what it writes for kramdown, and for the dollars style."""
+"""The tex-math filter on small inputs: what it writes for kramdown, and for dollars.
+
+The encoders on their own are tested in test_texmath.py."""
 
 from __future__ import annotations
 
@@ -6,10 +8,9 @@ import io
 import json
 
 import panflute as pf
-import pytest
 
 from pandockit import pandoc
-from pandockit.filters import kramdown_math as km
+from pandockit.filters import tex_math as km
 
 READER = "markdown+raw_tex+tex_math_single_backslash"
 
@@ -103,47 +104,9 @@ def test_metadata_is_left_alone() -> None:
     assert doc.get_metadata("title") == before
 
 
-@pytest.mark.parametrize(
-    ("tex", "written"),
-    [
-        ("a_b*c", "a\\_b\\*c"),
-        ("\\{x\\}", "\\\\{x\\\\}"),
-        ("f'(x) -- y...", "f\\'(x) \\-\\- y\\.\\.\\."),
-        ("a~~b|c", "a\\~\\~b\\|c"),
-        ("\\&amp; & x", "\\\\&amp;amp; & x"),
-        ("a \\\\\nb", "a \\\\&#92;\nb"),
-        ("- a\n+ b\n= c\n12. d", "\\- a\n\\+ b\n\\= c\n12\\. d"),
-        ("a  \nb", "a &#32;\nb"),
-        ("{:x} <b> #1 [l](u) `c`", "\\{:x} \\<b\\> \\#1 \\[l\\](u) \\`c\\`"),
-    ],
-)
-def test_dollars_escape(tex: str, written: str) -> None:
-    assert km.dollars_escape(tex) == written
-
-
 def test_dollars_style_delimiters() -> None:
     assert convert("a $x_1$ b", math="dollars") == "a $x\\_1$ b"
     assert convert("a $$x$$ b", math="dollars") == "a\n\n\\$\\$\nx\n\\$\\$\n\nb"
-
-
-LABELLED = "\\begin{equation}E\\label{e}\\end{equation}"
-
-
-@pytest.mark.parametrize(
-    ("latex", "tex"),
-    [
-        ("$\\displaystyle x^{2}$", "\\displaystyle x^{2}"),
-        ("$$ a = b+c $$", "a = b+c"),
-        ("\\[\\begin{aligned}a\\end{aligned}\\]", "\\begin{aligned}a\\end{aligned}"),
-        ("\\begin{equation*}E\\end{equation*}", "E"),
-        (LABELLED, LABELLED),  # a label: MathJax could number it, so the wrapper stays
-        ("\\begin{align}a\\\\b\\end{align}", "\\begin{align}a\\\\b\\end{align}"),
-        ("$a$ and $b$", None),
-        ("\\begin{tabular}{ll}a & b\\end{tabular}", None),
-    ],
-)
-def test_latex_formula(latex: str, tex: str | None) -> None:
-    assert km.latex_formula(latex) == tex
 
 
 def test_mixed_latex_output_keeps_text_and_math() -> None:
@@ -151,17 +114,3 @@ def test_mixed_latex_output_keeps_text_and_math() -> None:
     blocks = km.latex_output("The value $a_1$ then $$b$$", doc)
     text = write_markdown(pf.Doc(*blocks).to_json()).strip()
     assert text == "The value $$a_1$$ then\n\n$$\nb\n$$"
-
-
-@pytest.mark.parametrize(
-    ("html", "dollars", "out"),
-    [
-        ("<p>$x$ and $$y$$</p>", False, "<p>\\(x\\) and \\[y\\]</p>"),
-        ('<a title="$t$">$5 and $6</a>', False, '<a title="$t$">$5 and $6</a>'),
-        ("<code>$c$</code> $d$", False, "<code>$c$</code> \\(d\\)"),
-        ('<div markdown="1">$x$ $$y$$</div>', False, '<div markdown="1">$$x$$ $$y$$</div>'),
-        ("<p>$x$ costs $5</p>", True, "<p>$x$ costs \\$5</p>"),
-    ],
-)
-def test_html_math(html: str, dollars: bool, out: str) -> None:
-    assert km.html_math(html, dollars) == out

@@ -6,8 +6,8 @@ import panflute as pf
 import pytest
 
 from pandockit.filters import math_cells
-from pandockit.filters.kramdown_math import kramdown_inline
 from pandockit.pandoc import pandoc_path
+from pandockit.texmath import kramdown_inline
 
 
 def _cell(markdown: str) -> pf.Div:

@@ -1,0 +1,340 @@
+"""Write every formula so that MathJax, behind Jekyll's kramdown, gets the author's TeX unchanged.
+
+The step ``tex-math`` (console script ``pandockit-tex-math``; ``pandockit-math``, its name
+before, stays as an alias). One name for file, step and script, and one that says what it
+does: it writes TeX math (and the prose dollars around it) for either style, ``kramdown`` or
+``dollars``, so neither ``kramdown_math`` (half of it) nor ``math`` (the stdlib module's name,
+STYLE.md; and ``jupyter-math`` is a math step too) fits. A document marked done with ``math``
+by an older chain counts as done with ``tex-math`` (:data:`pandockit.pipeline.FORMER_NAMES`).
+
+This module decides *where*: which element, which style, in a table or not, inline or a block
+of its own. How each formula is written is :mod:`pandockit.texmath`'s (pure strings).
+
+Touches: ``Math`` (inline and display); ``RawInline``/``RawBlock`` of format ``tex``/``latex``
+in markdown cells (what the ``raw_tex`` reader extension keeps of bare ``\\begin{align}``
+environments, and of backslash words in prose such as ``C:\\path``, which go back to text);
+``RawBlock latex`` inside an output Div (a ``text/latex`` result the outputs filter chose);
+``RawBlock html`` of markdown cells and of outputs (their ``$`` math, which Jupyter typesets
+in both, see :func:`pandockit.texmath.html_math`); ``RawBlock markdown`` of a
+``text/markdown`` output (its ``$`` math); ``Str`` holding ``$`` (prose dollars); the
+``Para``/``Plain`` blocks that hold display math (split: each formula a block of its own; in a
+table cell, a heading or a span, where no block can stand, display math is written inline).
+Configured by ``pandockit.math``: ``kramdown`` (default) or ``dollars``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import panflute as pf
+
+from pandockit import texmath
+from pandockit.context import multiline_text, notebook_cell
+from pandockit.filters.base import ancestor, cell_index, is_cell, is_output, option, run
+from pandockit.page_needs import record
+
+NAME = "tex-math"
+
+_TEX_FORMATS = ("tex", "latex")
+_BREAKS = (pf.Space, pf.SoftBreak, pf.LineBreak)
+
+# --- where an element stands ----------------------------------------------------------------
+
+
+def in_table(elem: pf.Element) -> bool:
+    """True when ``elem`` is inside a table cell (where kramdown splits rows on ``|``)."""
+    return ancestor(elem, lambda node: isinstance(node, pf.TableCell)) is not None
+
+
+def in_output(elem: pf.Element) -> bool:
+    """True when ``elem`` is a block of a code cell's output Div."""
+    return is_output(elem.parent) if elem.parent is not None else False
+
+
+def _block_level(elem: pf.Element) -> bool:
+    """True when ``elem`` stands directly in a paragraph outside tables (may become a block)."""
+    return isinstance(elem.parent, (pf.Para, pf.Plain)) and not in_table(elem)
+
+
+def _in_markdown_cell(elem: pf.Element) -> bool:
+    cell = ancestor(elem, is_cell)
+    return cell is None or "markdown" in cell.classes
+
+
+def _in_body(elem: pf.Element) -> bool:
+    """False for elements of the metadata (the filter rewrites the body only)."""
+    return ancestor(elem, lambda node: isinstance(node, pf.MetaValue)) is None
+
+
+# --- the style, and the elements the encoders' text becomes ----------------------------------
+
+
+def _dollars(doc: pf.Doc) -> bool:
+    return option(doc, "math") == "dollars"
+
+
+def _has_math(doc: pf.Doc) -> None:
+    """Record that the post has a formula: its page loads MathJax, set for the math style."""
+    record(doc, "math", "dollars" if _dollars(doc) else "kramdown")
+
+
+def inline_math(tex: str, elem: pf.Element, doc: pf.Doc) -> pf.RawInline:
+    """The inline formula ``tex`` as Markdown, for where ``elem`` stands."""
+    _has_math(doc)
+    return pf.RawInline(texmath.inline(tex, _dollars(doc), table=in_table(elem)),
+                        format="markdown")
+
+
+def display_math(tex: str, doc: pf.Doc) -> pf.RawBlock:
+    """A display formula as a block (its text ends with a newline: a blank line follows)."""
+    _has_math(doc)
+    return pf.RawBlock(texmath.display(tex, _dollars(doc)), format="markdown")
+
+
+def _is_display(elem: pf.Element) -> bool:
+    if isinstance(elem, pf.Math):
+        return elem.format == "DisplayMath"
+    return (
+        isinstance(elem, pf.RawInline)
+        and elem.format in _TEX_FORMATS
+        and bool(texmath.ENVIRONMENT.match(elem.text))
+    )
+
+
+def prose_dollars(text: str, doc: pf.Doc) -> list[pf.Inline] | None:
+    """Prose text with its dollars written so they never start math (None: nothing to do)."""
+    pieces = texmath.prose_dollars(text, _dollars(doc))
+    if pieces is None:
+        return None
+    return [pf.RawInline(piece, format="markdown") if markdown else pf.Str(piece)
+            for markdown, piece in pieces]
+
+
+def _text(text: str, doc: pf.Doc) -> list[pf.Inline]:
+    """Literal prose ``text`` as Jupyter shows it, as raw Markdown: pandoc's writer would not
+    keep a ``Str`` such as ``\\textbf{costs \\$5}`` intact (measured: it writes
+    ``\\textbf{costs \\\\5}``)."""
+    return [pf.RawInline(texmath.literal_text(text, _dollars(doc)), format="markdown")]
+
+
+# --- splitting paragraphs around display math ------------------------------------------------
+
+
+def _trim(items: list[pf.Inline]) -> list[pf.Inline]:
+    while items and isinstance(items[0], _BREAKS):
+        items.pop(0)
+    while items and isinstance(items[-1], _BREAKS):
+        items.pop()
+    return items
+
+
+def split_display(block: pf.Para | pf.Plain, doc: pf.Doc) -> list[pf.Block]:
+    """``block`` cut around its display math, each formula a block of its own."""
+    out: list[pf.Block] = []
+    run_: list[pf.Inline] = []
+
+    def flush() -> None:
+        items = _trim(run_[:])
+        if items:
+            out.append(type(block)(*items))
+        run_.clear()
+
+    for item in list(block.content):
+        if _is_display(item):
+            flush()
+            out.append(display_math(item.text, doc))
+        else:
+            run_.append(item)
+    flush()
+    return out
+
+
+def escape_lone_start(block: pf.Block, doc: pf.Doc) -> None:
+    """``\\$$x$$``: a paragraph that is one inline formula stays inline in kramdown."""
+    if _dollars(doc) or in_table(block) or not isinstance(block, (pf.Para, pf.Plain)):
+        return
+    items = list(block.content)
+    if not items or not isinstance(items[0], pf.RawInline) or items[0].format != "markdown":
+        return
+    if not items[0].text.startswith("$$"):
+        return
+    # kramdown's rule: `$$..$$` that ends its line and is followed by a block boundary.
+    rest = items[1:]
+    if not rest or isinstance(rest[0], pf.LineBreak) or all(isinstance(i, _BREAKS) for i in rest):
+        items[0].text = "\\" + items[0].text
+
+
+# --- text/latex outputs ---------------------------------------------------------------------
+
+
+def latex_output(text: str, doc: pf.Doc) -> list[pf.Block]:
+    """A ``text/latex`` output as display math, or as text with its formulas as math."""
+    tex = texmath.latex_formula(text)
+    if tex is not None:
+        return [display_math(tex, doc)]
+    items: list[pf.Inline] = []
+    for kind, piece in texmath.latex_pieces(text):
+        if kind == "text":
+            items += _words(piece)
+        else:
+            items.append(pf.Math(piece, format="InlineMath" if kind == "inline" else "DisplayMath"))
+    para = pf.Para(*_trim(items))
+    for i, item in enumerate(list(para.content)):
+        if isinstance(item, pf.Math) and item.format == "InlineMath":
+            para.content[i] = inline_math(item.text, item, doc)
+        elif isinstance(item, pf.Str):
+            para.content[i : i + 1] = _text(item.text, doc)
+    blocks = split_display(para, doc)
+    for block in blocks:
+        escape_lone_start(block, doc)
+    return blocks
+
+
+def _words(text: str) -> list[pf.Inline]:
+    items: list[pf.Inline] = []
+    for token in re.split(r"(\s+)", text):
+        if not token:
+            continue
+        items.append((pf.SoftBreak() if "\n" in token else pf.Space()) if token.isspace()
+                     else pf.Str(token))
+    return items
+
+
+# --- the author's TeX, as typed ---------------------------------------------------------------
+
+
+def source_tex(tex: str, elem: pf.Element, doc: pf.Doc) -> str:
+    """``tex`` as the author typed it in the cell's source.
+
+    pandoc's Markdown reader drops spaces at line ends and expands tabs inside math; Jupyter
+    hands MathJax the source as typed. When ``tex`` is not verbatim in its cell's source, the
+    piece of source that differs from it only in white space is taken instead.
+    """
+    source = _cell_source(elem, doc)
+    if source is None or tex in source:
+        return tex
+    words = [re.escape(w) for w in tex.split()]
+    if not words:
+        return tex
+    m = re.search(r"\s*".join(words), source)
+    return m.group(0) if m else tex
+
+
+def _cell_source(elem: pf.Element, doc: pf.Doc) -> str | None:
+    node = ancestor(elem, is_cell)
+    if node is None:
+        return None
+    index = cell_index(node)
+    known = getattr(doc, "pandockit_cell_sources", {})  # filled in a run (see prepare)
+    if index not in known:
+        nb_cell = notebook_cell(doc, index)
+        known[index] = multiline_text(nb_cell.get("source", "")) if nb_cell is not None else None
+    return known[index]
+
+
+# --- the filter: one handler per element type -------------------------------------------------
+#
+# Each handler first asks what the element itself tells (a dollar in a word, a raw format),
+# which rules out nearly every element without a climb up the tree or an option lookup; only
+# then where the element stands. A type without a handler is never changed.
+
+#: The inline types a formula is (or has become, ``RawInline``) in a paragraph.
+_FORMULA_TYPES = frozenset({pf.Math, pf.RawInline})
+
+
+def _math(elem: pf.Math, doc: pf.Doc) -> pf.Element | None:
+    if not _in_body(elem):
+        return None
+    elem.text = source_tex(elem.text, elem, doc)
+    if elem.format == "DisplayMath" and _block_level(elem):
+        return None  # the paragraph's handler gives it a block of its own
+    return inline_math(elem.text, elem, doc)
+
+
+def _raw_inline(elem: pf.RawInline, doc: pf.Doc) -> pf.Element | list | None:
+    if elem.format not in _TEX_FORMATS or not _in_body(elem):
+        return None
+    if _is_display(elem):
+        return None if _block_level(elem) else inline_math(elem.text, elem, doc)
+    return _text(elem.text, doc)  # a backslash word in prose, shown as Jupyter shows it
+
+
+def _raw_block(elem: pf.RawBlock, doc: pf.Doc) -> pf.Element | list | None:
+    if elem.format in _TEX_FORMATS:
+        if not _in_body(elem):
+            return None
+        if in_output(elem):
+            return latex_output(elem.text, doc)
+        if not _in_markdown_cell(elem):
+            return None  # a raw cell: not shown as Jupyter does not render it
+        if texmath.ENVIRONMENT.match(elem.text):
+            return display_math(elem.text, doc)
+        return pf.Para(*_text(elem.text, doc))
+    if "$" not in elem.text or not _in_body(elem):
+        return None
+    if elem.format == "html" and (in_output(elem) or _in_markdown_cell(elem)):
+        if texmath.html_has_math(elem.text):
+            _has_math(doc)
+        elem.text = texmath.html_math(elem.text, _dollars(doc))
+    elif elem.format == "markdown" and in_output(elem):
+        elem.text, found = texmath.markdown_output_math(elem.text, _dollars(doc))
+        if found:
+            _has_math(doc)
+    return None
+
+
+def _str(elem: pf.Str, doc: pf.Doc) -> list[pf.Inline] | None:
+    if "$" not in elem.text or not _in_body(elem):
+        return None
+    return prose_dollars(elem.text, doc)
+
+
+def _may_split_or_escape(block: pf.Para | pf.Plain) -> bool:
+    """Whether ``block`` holds display math (:func:`split_display`) or opens with a formula
+    written ``$$..$$`` (:func:`escape_lone_start`): else both leave it alone. Reads the items
+    without panflute's per-item bookkeeping (the walk has done it)."""
+    items = block.content.list
+    if _FORMULA_TYPES.isdisjoint(map(type, items)):
+        return False  # prose: the common case, told without a loop in Python
+    first = items[0]
+    if isinstance(first, pf.RawInline) and first.format == "markdown":
+        if first.text.startswith("$$"):
+            return True
+    return any(_is_display(i) for i in items if type(i) in _FORMULA_TYPES)
+
+
+def _paragraph(elem: pf.Para | pf.Plain, doc: pf.Doc) -> list[pf.Block] | None:
+    if not _may_split_or_escape(elem) or not _in_body(elem) or in_table(elem):
+        return None
+    blocks = split_display(elem, doc) if any(_is_display(i) for i in elem.content) else [elem]
+    for block in blocks:
+        escape_lone_start(block, doc)
+    return blocks if blocks != [elem] else None
+
+
+_HANDLERS: dict[type, Callable[[pf.Element, pf.Doc], pf.Element | list | None]] = {
+    pf.Math: _math,
+    pf.RawInline: _raw_inline,
+    pf.RawBlock: _raw_block,
+    pf.Str: _str,
+    pf.Para: _paragraph,
+    pf.Plain: _paragraph,
+}
+
+
+def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list | None:
+    handler = _HANDLERS.get(type(elem))
+    return handler(elem, doc) if handler is not None else None
+
+
+def prepare(doc: pf.Doc) -> None:
+    doc.pandockit_cell_sources = {}  # cell index -> its source, joined once for its formulas
+
+
+def finalize(doc: pf.Doc) -> None:
+    del doc.pandockit_cell_sources
+
+
+def main(doc: pf.Doc | None = None) -> pf.Doc | None:
+    return run(NAME, action, prepare, finalize, doc)
