@@ -1,5 +1,6 @@
-"""Regenerate the expected posts of tests/cases (``make goldens``): run on purpose, then review
-the diff with ``git diff tests/cases`` before committing."""
+"""Regenerate the expected posts of tests/cases and the per-filter expected files of
+tests/filters (``make goldens``): run on purpose, then review the diff with
+``git diff tests/cases tests/filters`` before committing."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import filter_cases  # noqa: E402
 from goldens import EXPECTED_MEDIA, EXPECTED_POST, case_dirs, convert_case, media_listing  # noqa: E402
 
 
@@ -19,6 +21,10 @@ def main() -> int:
         (case / EXPECTED_POST).write_text(text, encoding="utf-8")
         (case / EXPECTED_MEDIA).write_text(media_listing(post.stem, media), encoding="utf-8")
         print(f"{case.name}: {len(text)} chars, {len(media)} media files")
+    for case in filter_cases.case_dirs():
+        text = filter_cases.run_to(case)
+        (case / filter_cases.EXPECTED).write_text(text, encoding="utf-8")
+        print(f"filters/{case.parent.name}/{case.name}: {len(text)} chars")
     return 0
 
 
