@@ -31,7 +31,8 @@ import re
 import panflute as pf
 
 from pandockit import htmltree
-from pandockit.filters.base import CELLS, is_cell, items_of, run, walk
+from pandockit.context import multiline_text, notebook_cell
+from pandockit.filters.base import CELLS, cell_index, is_cell, items_of, run, walk
 
 NAME = "html"
 
@@ -160,6 +161,14 @@ def _deeper(elem: pf.Element, doc: pf.Doc) -> None:
         elem.text = htmltree.balance(elem.text, markdown_attr=True)
 
 
+def _may_hold_html(cell: pf.Div, doc: pf.Doc) -> bool:
+    """False for a markdown cell whose source has no ``<``: pandoc then read no raw HTML in
+    it, and what filters put there (a note's box) is balanced already. Most cells are such;
+    the walk of each would cost more than the look at its source (with no notebook: True)."""
+    nb_cell = notebook_cell(doc, cell_index(cell))
+    return nb_cell is None or "<" in multiline_text(nb_cell.get("source", ""))
+
+
 def action(elem: pf.Element, doc: pf.Doc) -> None:
     if not (is_cell(elem) and elem.parent is doc):
         return
@@ -168,7 +177,7 @@ def action(elem: pf.Element, doc: pf.Doc) -> None:
             if _is_html(block):
                 block.text = htmltree.balance(block.text, markdown_attr=True)
         return
-    if "markdown" not in elem.classes:
+    if "markdown" not in elem.classes or not _may_hold_html(elem, doc):
         return
     blocks = items_of(elem)
     new = cell_blocks(blocks)
