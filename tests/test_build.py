@@ -102,9 +102,12 @@ def test_first_build_converts_and_records(site: JekyllSite) -> None:
     recorded = manifest.load(site.path).entries
     tensor = recorded[f"_notebooks/{TENSOR}.ipynb"]
     assert tensor.post == f"_posts/{TENSOR}.md"
-    assert tensor.media == [f"assets/nb_files/{TENSOR}/output_1_0.png"]
+    assert tensor.assets == f"assets/nb_files/{TENSOR}"
+    assert bld.written_files(site.path, tensor) == [
+        f"assets/nb_files/{TENSOR}/output_1_0.png", f"_posts/{TENSOR}.md"
+    ]
     for entry in recorded.values():
-        assert all((site.path / f).is_file() for f in entry.files())
+        assert all((site.path / f).is_file() for f in bld.written_files(site.path, entry))
     assert f"converted _notebooks/{TENSOR}.ipynb -> _posts/{TENSOR}.md (+1 image)" in out
     assert "3 converted, 0 skipped, 0 failed, 0 removed" in summary.line()
 
@@ -275,6 +278,7 @@ def test_renamed_post_removes_the_old_files(site: JekyllSite) -> None:
     run(site)
     nb = site.path / "_notebooks/tables-and-images.ipynb"
     old = manifest.load(site.path).entries["_notebooks/tables-and-images.ipynb"]
+    old_files = bld.written_files(site.path, old)
     data = json.loads(nb.read_text())
     data["metadata"]["jekyll"]["date"] = "2021-03-04"
     nb.write_text(json.dumps(data))
@@ -282,9 +286,10 @@ def test_renamed_post_removes_the_old_files(site: JekyllSite) -> None:
     assert summary.converted == ["_notebooks/tables-and-images.ipynb"]
     assert (site.path / "_posts/2021-03-04-tables-and-images.md").is_file()
     assert (site.path / "assets/nb_files/2021-03-04-tables-and-images/output_2_0.png").is_file()
-    assert sorted(summary.removed) == sorted(old.files())
+    assert sorted(summary.removed) == sorted(old_files)
+    assert len(old_files) > 1  # the post and its images
     assert not (site.path / old.post).exists()
-    assert not (site.path / old.media[0]).parent.exists()
+    assert not (site.path / old.assets).exists()
 
 
 def test_failing_notebooks_do_not_stop_the_others(
@@ -506,7 +511,7 @@ def test_jekyll_builds_the_built_site(tmp_path: Path) -> None:
     for entry in entries.values():
         page = site.post_html(site.path / entry.post)
         srcs = img_srcs(page)
-        assert len(srcs) == len(entry.media)
+        assert len(srcs) == len(bld.written_files(site.path, entry)) - 1  # its images
         for src in srcs:
             assert site.url_path(src).is_file(), src
     algebra = site.post_html(site.path / f"_posts/{ALGEBRA}.md")
