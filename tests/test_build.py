@@ -518,3 +518,99 @@ def test_jekyll_builds_the_built_site(tmp_path: Path) -> None:
     assert "e^{i\\pi} + 1 = 0" in math_in(algebra)
     tensor = text_of(site.post_html(site.path / f"_posts/{TENSOR}.md"))
     assert "{{ not liquid }} and {% raw %}" in tensor
+
+
+# -- one record of the images pandockit wrote: the writer's list in each asset folder ----------
+
+
+def test_one_record_of_images_shared_by_convert_and_build(site: JekyllSite) -> None:
+    """The manifest names a post's asset folder, never its images; the writer's list there is
+    the one record, whoever wrote it: an image an earlier ``convert`` wrote and the post no
+    longer uses goes, a file pandockit did not write stays, and ``--clean`` removes exactly
+    what the list holds."""
+    nb = site.path / f"_notebooks/{TENSOR}.ipynb"
+    assert cli.main(["convert", str(nb), "--site", str(site.path), "-q"]) == 0
+    folder = site.path / f"assets/nb_files/{TENSOR}"
+    lst = folder / ".pandockit-media.json"
+    assert json.loads(lst.read_text()) == ["output_1_0.png"]
+    (folder / "stale.png").write_bytes(b"an image an older version of the post showed")
+    lst.write_text(json.dumps(["output_1_0.png", "stale.png"]))
+    (folder / "mine.png").write_bytes(b"the author's")
+
+    summary, _ = run(site)
+    assert f"_notebooks/{TENSOR}.ipynb" in summary.converted
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".pandockit-media.json", "mine.png", "output_1_0.png"
+    ]
+    saved = json.loads(manifest.manifest_path(site.path).read_text())
+    assert saved["format"] == 2
+    assert all("media" not in e for e in saved["notebooks"].values())
+    assert saved["notebooks"][f"_notebooks/{TENSOR}.ipynb"]["assets"] == (
+        f"assets/nb_files/{TENSOR}"
+    )
+    assert not any(".png" in json.dumps(e) for e in saved["notebooks"].values())
+
+    nb.unlink()
+    summary, _ = run(site, clean=True)
+    assert sorted(summary.removed) == [
+        f"_posts/{TENSOR}.md", f"assets/nb_files/{TENSOR}/output_1_0.png"
+    ]
+    assert sorted(p.name for p in folder.iterdir()) == ["mine.png"]  # never the author's
+
+
+def _as_format_1(site: JekyllSite) -> None:
+    """Rewrite the site's manifest as pandockit wrote it before: images listed per notebook."""
+    path = manifest.manifest_path(site.path)
+    entries = manifest.load(site.path).entries
+    old = {
+        "format": 1,
+        "notebooks": {
+            nb: {
+                "key": e.key, "post": e.post,
+                "media": bld.written_files(site.path, e)[:-1], "deps": e.deps,
+            }
+            for nb, e in entries.items()
+        },
+    }
+    path.write_text(json.dumps(old, indent=1))
+
+
+def test_a_manifest_of_format_1_keeps_working(site: JekyllSite) -> None:
+    """A site built by an older pandockit: its manifest listed the images too. The next build
+    skips what is unchanged, moves any image only the manifest knew into the folder's list,
+    and saves the manifest without image lists; ``--clean`` still removes those images."""
+    run(site)
+    _as_format_1(site)
+    assert "media" in manifest.manifest_path(site.path).read_text()
+    folder = site.path / f"assets/nb_files/{TENSOR}"
+    (folder / ".pandockit-media.json").unlink()  # the old manifest is the only record left
+
+    summary, _ = run(site)
+    assert summary.converted == [] and len(summary.skipped) == 3
+    saved = json.loads(manifest.manifest_path(site.path).read_text())
+    assert saved["format"] == 2
+    assert all("media" not in e for e in saved["notebooks"].values())
+    assert json.loads((folder / ".pandockit-media.json").read_text()) == ["output_1_0.png"]
+    again = manifest.manifest_path(site.path).read_bytes()
+    run(site)
+    assert manifest.manifest_path(site.path).read_bytes() == again  # migrated once
+
+    (site.path / f"_notebooks/{TENSOR}.ipynb").unlink()
+    summary, _ = run(site, clean=True)
+    assert sorted(summary.removed) == [
+        f"_posts/{TENSOR}.md", f"assets/nb_files/{TENSOR}/output_1_0.png"
+    ]
+    assert not folder.exists()
+
+
+def test_a_manifest_of_format_1_rebuilds_a_changed_notebook(site: JekyllSite) -> None:
+    """After the migration a changed notebook is converted as before, and its folder holds
+    exactly its current images."""
+    run(site)
+    _as_format_1(site)
+    edit_markdown(site.path / f"_notebooks/{TENSOR}.ipynb", "changed")
+    summary, _ = run(site)
+    assert summary.converted == [f"_notebooks/{TENSOR}.ipynb"]
+    folder = site.path / f"assets/nb_files/{TENSOR}"
+    assert sorted(p.name for p in folder.iterdir()) == [".pandockit-media.json", "output_1_0.png"]
+    assert manifest.load(site.path).entries[f"_notebooks/{TENSOR}.ipynb"].legacy_media is None
