@@ -102,8 +102,9 @@ def prune_media(site: Path, assets_dir: str, stem: str, keep: set[str]) -> None:
 
 def written_media(folder: Path) -> set[str]:
     """The file names the manifest of ``folder`` lists ({} when there is none or it is bad)."""
-    try:
-        names = json.loads((folder / MEDIA_MANIFEST).read_text(encoding="utf-8"))
+    try:  # plain open(): on the path of a build with nothing to do, once per post
+        with open(os.path.join(folder, MEDIA_MANIFEST), "rb") as fh:
+            names = json.loads(fh.read())
     except (OSError, ValueError):
         return set()
     if not isinstance(names, list):
