@@ -2,9 +2,22 @@
 
 One small JSON file in the site, ``.pandockit/manifest.json`` (Jekyll skips dot folders), written
 atomically. For each notebook (its path relative to the site, POSIX style) it records the
-incremental key of the last successful conversion and the site files that conversion wrote, so
-a later build can skip unchanged notebooks and ``--clean`` removes only files pandockit wrote.
-Imports nothing heavy: it is on the path of a build that has nothing to do.
+incremental key of the last successful conversion, the post it wrote and the post's asset
+folder, so a later build can skip unchanged notebooks and ``--clean`` removes only files
+pandockit wrote. Imports nothing heavy: it is on the path of a build that has nothing to do.
+
+The images in an asset folder are not listed here: the one record of them is the writer's list
+in that folder (:data:`pandockit.writer.MEDIA_MANIFEST`), which ``build`` reads. That list, not
+this manifest, is the record both commands share: ``pandockit convert``, the Makefile's
+parallel ``convert`` runs and the ``pandockit-jekyll`` filter write a post's images without a
+build, and each run touches only its own post's folder (no lock, no site-wide file to rewrite
+under ``make -j``); a post without images has no list. The manifest holds what only a build
+needs: keys, posts (a post carries its own mark, ``generator: pandockit``, for ``convert``) and
+where each post's folder is (``assets-dir`` may change between builds).
+
+Format 1 also listed each post's images (``media``); such a manifest is still read, its images
+are merged into the folder's list by the next build (:mod:`pandockit.build.run`), and it is
+saved as format 2 without them.
 """
 
 from __future__ import annotations
@@ -18,7 +31,9 @@ from pandockit.errors import PandockitError
 
 STATE_DIR = ".pandockit"
 MANIFEST_NAME = "manifest.json"
-FORMAT = 1
+FORMAT = 2
+#: Older formats still read (format 1 listed the images too; see the module docstring).
+READS = (1, 2)
 
 
 @dataclass
@@ -27,14 +42,14 @@ class Entry:
 
     key: str
     post: str
-    media: list[str] = field(default_factory=list)
+    #: The post's asset folder ("" when not known: a format-1 entry without images); the
+    #: writer's list there records the images (:func:`pandockit.writer.written_media`).
+    assets: str = ""
     #: Local image files copied into the post (absolute path -> SHA-256 of the bytes copied):
     #: the notebook's bytes do not change when such a file does, so they are checked too.
     deps: dict[str, str] = field(default_factory=dict)
-
-    def files(self) -> list[str]:
-        """The post and its images, images first (the order they are removed in)."""
-        return [*self.media, self.post]
+    #: The images a format-1 manifest listed (None in format 2): read for migration, never saved.
+    legacy_media: list[str] | None = None
 
 
 @dataclass
@@ -48,7 +63,7 @@ class Manifest:
         data = {
             "format": FORMAT,
             "notebooks": {
-                nb: {"key": e.key, "post": e.post, "media": sorted(e.media), "deps": e.deps}
+                nb: {"key": e.key, "post": e.post, "assets": e.assets, "deps": e.deps}
                 for nb, e in sorted(self.entries.items())
             },
         }
@@ -81,22 +96,23 @@ def load(site: Path) -> Manifest:
     try:
         data = json.loads(raw.decode("utf-8"))
         notebooks = data["notebooks"]
-        if data.get("format") != FORMAT or not isinstance(notebooks, dict):
+        if data.get("format") not in READS or not isinstance(notebooks, dict):
             raise ValueError("unknown format")
-        entries = {
-            str(nb): Entry(
-                str(e["key"]),
-                str(e["post"]),
-                [str(m) for m in e.get("media", [])],
-                {str(k): str(v) for k, v in dict(e.get("deps", {})).items()},
-            )
-            for nb, e in notebooks.items()
-        }
+        entries = {str(nb): _entry(e, data["format"]) for nb, e in notebooks.items()}
     except (ValueError, KeyError, TypeError, AttributeError):
         raise PandockitError(
             path, "build manifest is damaged; delete it and run 'pandockit build --force'"
         ) from None
     return Manifest(path, entries)
+
+
+def _entry(e: dict, format: int) -> Entry:
+    deps = {str(k): str(v) for k, v in dict(e.get("deps", {})).items()}
+    if format >= 2:
+        return Entry(str(e["key"]), str(e["post"]), str(e.get("assets", "")), deps)
+    media = [str(m) for m in e.get("media", [])]  # format 1: the folder is where they are
+    assets = media[0].rpartition("/")[0] if media else ""
+    return Entry(str(e["key"]), str(e["post"]), assets, deps, legacy_media=media)
 
 
 def relative(site: Path, path: Path) -> str:

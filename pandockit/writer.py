@@ -57,6 +57,8 @@ def asset_folder(site: Path, assets_dir: str, stem: str) -> Path:
 
 
 #: The files pandockit wrote into a post's asset folder (a dot-file: Jekyll never publishes it).
+#: The one record of a post's images, for ``convert`` and ``build`` alike (the build manifest
+#: names the folder, not its files; why: :mod:`pandockit.manifest`).
 MEDIA_MANIFEST = ".pandockit-media.json"
 
 
@@ -74,7 +76,7 @@ def write_media(
     before = written_media(folder)
     if not media and not before:
         return
-    _record(folder, before | set(media))  # a crash below leaves all pandockit's files listed
+    record_media(folder, before | set(media))  # a crash below leaves all pandockit's files listed
     for name, data in sorted(media.items()):
         atomic_write(folder / name, data)
     if prune:
@@ -89,10 +91,9 @@ def prune_media(site: Path, assets_dir: str, stem: str, keep: set[str]) -> None:
         return
     for name in sorted(before - keep):
         _unlink(folder / name)
+    record_media(folder, keep)
     if keep:
-        _record(folder, keep)
         return
-    _unlink(folder / MEDIA_MANIFEST)
     try:
         folder.rmdir()  # only if empty: files pandockit did not write stay, and so does it
     except OSError:
@@ -101,8 +102,9 @@ def prune_media(site: Path, assets_dir: str, stem: str, keep: set[str]) -> None:
 
 def written_media(folder: Path) -> set[str]:
     """The file names the manifest of ``folder`` lists ({} when there is none or it is bad)."""
-    try:
-        names = json.loads((folder / MEDIA_MANIFEST).read_text(encoding="utf-8"))
+    try:  # plain open(): on the path of a build with nothing to do, once per post
+        with open(os.path.join(folder, MEDIA_MANIFEST), "rb") as fh:
+            names = json.loads(fh.read())
     except (OSError, ValueError):
         return set()
     if not isinstance(names, list):
@@ -114,7 +116,11 @@ def _plain_name(name: str) -> bool:
     return bool(name) and "/" not in name and "\\" not in name and not name.startswith(".")
 
 
-def _record(folder: Path, names: set[str]) -> None:
+def record_media(folder: Path, names: set[str]) -> None:
+    """Make ``names`` the list of the files pandockit wrote into ``folder`` (none: no list)."""
+    if not names:
+        _unlink(folder / MEDIA_MANIFEST)
+        return
     text = json.dumps(sorted(names), indent=1) + "\n"
     atomic_write(folder / MEDIA_MANIFEST, text.encode("utf-8"))
 

@@ -102,9 +102,12 @@ def test_first_build_converts_and_records(site: JekyllSite) -> None:
     recorded = manifest.load(site.path).entries
     tensor = recorded[f"_notebooks/{TENSOR}.ipynb"]
     assert tensor.post == f"_posts/{TENSOR}.md"
-    assert tensor.media == [f"assets/nb_files/{TENSOR}/output_1_0.png"]
+    assert tensor.assets == f"assets/nb_files/{TENSOR}"
+    assert bld.written_files(site.path, tensor) == [
+        f"assets/nb_files/{TENSOR}/output_1_0.png", f"_posts/{TENSOR}.md"
+    ]
     for entry in recorded.values():
-        assert all((site.path / f).is_file() for f in entry.files())
+        assert all((site.path / f).is_file() for f in bld.written_files(site.path, entry))
     assert f"converted _notebooks/{TENSOR}.ipynb -> _posts/{TENSOR}.md (+1 image)" in out
     assert "3 converted, 0 skipped, 0 failed, 0 removed" in summary.line()
 
@@ -275,6 +278,7 @@ def test_renamed_post_removes_the_old_files(site: JekyllSite) -> None:
     run(site)
     nb = site.path / "_notebooks/tables-and-images.ipynb"
     old = manifest.load(site.path).entries["_notebooks/tables-and-images.ipynb"]
+    old_files = bld.written_files(site.path, old)
     data = json.loads(nb.read_text())
     data["metadata"]["jekyll"]["date"] = "2021-03-04"
     nb.write_text(json.dumps(data))
@@ -282,9 +286,10 @@ def test_renamed_post_removes_the_old_files(site: JekyllSite) -> None:
     assert summary.converted == ["_notebooks/tables-and-images.ipynb"]
     assert (site.path / "_posts/2021-03-04-tables-and-images.md").is_file()
     assert (site.path / "assets/nb_files/2021-03-04-tables-and-images/output_2_0.png").is_file()
-    assert sorted(summary.removed) == sorted(old.files())
+    assert sorted(summary.removed) == sorted(old_files)
+    assert len(old_files) > 1  # the post and its images
     assert not (site.path / old.post).exists()
-    assert not (site.path / old.media[0]).parent.exists()
+    assert not (site.path / old.assets).exists()
 
 
 def test_failing_notebooks_do_not_stop_the_others(
@@ -506,10 +511,106 @@ def test_jekyll_builds_the_built_site(tmp_path: Path) -> None:
     for entry in entries.values():
         page = site.post_html(site.path / entry.post)
         srcs = img_srcs(page)
-        assert len(srcs) == len(entry.media)
+        assert len(srcs) == len(bld.written_files(site.path, entry)) - 1  # its images
         for src in srcs:
             assert site.url_path(src).is_file(), src
     algebra = site.post_html(site.path / f"_posts/{ALGEBRA}.md")
     assert "e^{i\\pi} + 1 = 0" in math_in(algebra)
     tensor = text_of(site.post_html(site.path / f"_posts/{TENSOR}.md"))
     assert "{{ not liquid }} and {% raw %}" in tensor
+
+
+# -- one record of the images pandockit wrote: the writer's list in each asset folder ----------
+
+
+def test_one_record_of_images_shared_by_convert_and_build(site: JekyllSite) -> None:
+    """The manifest names a post's asset folder, never its images; the writer's list there is
+    the one record, whoever wrote it: an image an earlier ``convert`` wrote and the post no
+    longer uses goes, a file pandockit did not write stays, and ``--clean`` removes exactly
+    what the list holds."""
+    nb = site.path / f"_notebooks/{TENSOR}.ipynb"
+    assert cli.main(["convert", str(nb), "--site", str(site.path), "-q"]) == 0
+    folder = site.path / f"assets/nb_files/{TENSOR}"
+    lst = folder / ".pandockit-media.json"
+    assert json.loads(lst.read_text()) == ["output_1_0.png"]
+    (folder / "stale.png").write_bytes(b"an image an older version of the post showed")
+    lst.write_text(json.dumps(["output_1_0.png", "stale.png"]))
+    (folder / "mine.png").write_bytes(b"the author's")
+
+    summary, _ = run(site)
+    assert f"_notebooks/{TENSOR}.ipynb" in summary.converted
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".pandockit-media.json", "mine.png", "output_1_0.png"
+    ]
+    saved = json.loads(manifest.manifest_path(site.path).read_text())
+    assert saved["format"] == 2
+    assert all("media" not in e for e in saved["notebooks"].values())
+    assert saved["notebooks"][f"_notebooks/{TENSOR}.ipynb"]["assets"] == (
+        f"assets/nb_files/{TENSOR}"
+    )
+    assert not any(".png" in json.dumps(e) for e in saved["notebooks"].values())
+
+    nb.unlink()
+    summary, _ = run(site, clean=True)
+    assert sorted(summary.removed) == [
+        f"_posts/{TENSOR}.md", f"assets/nb_files/{TENSOR}/output_1_0.png"
+    ]
+    assert sorted(p.name for p in folder.iterdir()) == ["mine.png"]  # never the author's
+
+
+def _as_format_1(site: JekyllSite) -> None:
+    """Rewrite the site's manifest as pandockit wrote it before: images listed per notebook."""
+    path = manifest.manifest_path(site.path)
+    entries = manifest.load(site.path).entries
+    old = {
+        "format": 1,
+        "notebooks": {
+            nb: {
+                "key": e.key, "post": e.post,
+                "media": bld.written_files(site.path, e)[:-1], "deps": e.deps,
+            }
+            for nb, e in entries.items()
+        },
+    }
+    path.write_text(json.dumps(old, indent=1))
+
+
+def test_a_manifest_of_format_1_keeps_working(site: JekyllSite) -> None:
+    """A site built by an older pandockit: its manifest listed the images too. The next build
+    skips what is unchanged, moves any image only the manifest knew into the folder's list,
+    and saves the manifest without image lists; ``--clean`` still removes those images."""
+    run(site)
+    _as_format_1(site)
+    assert "media" in manifest.manifest_path(site.path).read_text()
+    folder = site.path / f"assets/nb_files/{TENSOR}"
+    (folder / ".pandockit-media.json").unlink()  # the old manifest is the only record left
+
+    summary, _ = run(site)
+    assert summary.converted == [] and len(summary.skipped) == 3
+    saved = json.loads(manifest.manifest_path(site.path).read_text())
+    assert saved["format"] == 2
+    assert all("media" not in e for e in saved["notebooks"].values())
+    assert json.loads((folder / ".pandockit-media.json").read_text()) == ["output_1_0.png"]
+    again = manifest.manifest_path(site.path).read_bytes()
+    run(site)
+    assert manifest.manifest_path(site.path).read_bytes() == again  # migrated once
+
+    (site.path / f"_notebooks/{TENSOR}.ipynb").unlink()
+    summary, _ = run(site, clean=True)
+    assert sorted(summary.removed) == [
+        f"_posts/{TENSOR}.md", f"assets/nb_files/{TENSOR}/output_1_0.png"
+    ]
+    assert not folder.exists()
+
+
+def test_a_manifest_of_format_1_rebuilds_a_changed_notebook(site: JekyllSite) -> None:
+    """After the migration a changed notebook is converted as before, and its folder holds
+    exactly its current images."""
+    run(site)
+    _as_format_1(site)
+    edit_markdown(site.path / f"_notebooks/{TENSOR}.ipynb", "changed")
+    summary, _ = run(site)
+    assert summary.converted == [f"_notebooks/{TENSOR}.ipynb"]
+    folder = site.path / f"assets/nb_files/{TENSOR}"
+    assert sorted(p.name for p in folder.iterdir()) == [".pandockit-media.json", "output_1_0.png"]
+    assert manifest.load(site.path).entries[f"_notebooks/{TENSOR}.ipynb"].legacy_media is None

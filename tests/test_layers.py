@@ -28,7 +28,11 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("render", ["pandockit.render", "pandockit.writer"]),
     ("convert", ["pandockit.convert", "pandockit.jekyll_filter"]),
     ("the site (pandockit init; build's MathJax check)", ["pandockit.site"]),
-    ("build", ["pandockit.build", "pandockit.manifest", "pandockit.lock", "pandockit.watch"]),
+    ("build", [
+        "pandockit.build", "pandockit.build.discover", "pandockit.build.workers",
+        "pandockit.build.report", "pandockit.build.run", "pandockit.manifest", "pandockit.lock",
+        "pandockit.watch",
+    ]),
     ("the CLI", ["pandockit.cli", "pandockit.__main__"]),
 ]
 
@@ -36,7 +40,6 @@ LAYERS: list[tuple[str, list[str]]] = [
 #: or comments say; anywhere else each such import needs a comment (its line or the one above).
 LAZY_BY_DESIGN = {
     "pandockit.cli": "each command imports only what it runs (``--help`` imports nothing)",
-    "pandockit.build": "a build with nothing to convert imports no converter",
 }
 
 

@@ -1,0 +1,335 @@
+"""One build of a site: plan what to convert, apply the rendered posts, remove what is stale,
+save the manifest; and the exit status of ``pandockit build``.
+
+The parent alone writes, in the sorted order of the notebooks, so two notebooks that would
+write the same post are reported, the later one failing. A notebook that fails keeps the files
+of its last good conversion. The files a notebook's previous conversion wrote and its new one
+does not (a renamed post, a dropped image) are removed; ``--clean`` removes those of notebooks
+that are gone. Nothing pandockit did not write is ever removed: the manifest records each
+notebook's post and asset folder, and the writer's list in that folder its images.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pandockit import manifest as mf
+from pandockit.build.discover import (
+    build_key,
+    discover,
+    local_deps,
+    options_text,
+    site_file,
+    up_to_date,
+)
+from pandockit.build.report import Reporter, Summary
+from pandockit.build.workers import Rendered, Task, naming, rendered
+from pandockit.config import Options, resolve_options
+from pandockit.errors import PandockitError
+from pandockit.lock import site_lock
+from pandockit.naming import PostClaims
+from pandockit.site.check import loads_mathjax
+from pandockit.writer import (
+    asset_folder,
+    check_overwrite,
+    post_path,
+    record_media,
+    write_post,
+    written_media,
+)
+
+log = logging.getLogger("pandockit")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to build: the switches of ``pandockit build`` that are not conversion options."""
+
+    jobs: int = 0  # 0: one per core
+    force: bool = False
+    dry_run: bool = False
+    clean: bool = False
+    wait: bool = True  # wait for another build of the same site instead of failing
+    verbosity: int = 0  # -1 quiet, 0 normal, 1+ verbose
+
+
+class _Build:
+    """One build of one site (state shared by the steps below)."""
+
+    def __init__(
+        self, site: Path, options: Options, settings: Settings, reporter: Reporter
+    ) -> None:
+        self.site = site
+        self.options = options
+        self.settings = settings
+        self.report = reporter
+        self.summary = Summary(dry_run=settings.dry_run)
+        self.manifest = mf.load(site)
+        self.claims = PostClaims()  # post (site path) -> notebook writing it this build
+        self.changed = False
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """A manifest of format 1 also listed each post's images: the writer's list in the
+        asset folder is their one record now, so any image it lacks joins it (once; the
+        manifest is saved without them)."""
+        for entry in self.manifest.entries.values():
+            if entry.legacy_media is None:
+                continue
+            self.changed = True
+            if self.settings.dry_run or not entry.assets:
+                continue
+            folder = site_file(self.site, entry.assets)
+            listed = written_media(folder)
+            names = listed | {
+                Path(rel).name
+                for rel in entry.legacy_media
+                if site_file(self.site, rel).parent == folder and site_file(self.site, rel).exists()
+            }
+            if names != listed:
+                try:
+                    record_media(folder, names)
+                except PandockitError as exc:
+                    log.warning("%s", exc)
+
+    def plan(self, notebooks: list[Path]) -> list[Task]:
+        opts = options_text(self.options)
+        tasks = []
+        for path in notebooks:
+            rel = mf.relative(self.site, path)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                self._fail(rel, f"{path}: cannot read: {exc.strerror or exc}")
+                continue
+            key = build_key(data, rel, opts)
+            entry = self.manifest.entries.get(rel)
+            if not self.settings.force and up_to_date(self.site, entry, key):
+                self.summary.skipped.append(rel)
+                self.report.say(f"up to date {rel}", level=2)
+                continue
+            level = log.getEffectiveLevel()
+            tasks.append(Task(str(path), rel, key, self.site, self.options, level))
+        todo = {t.rel for t in tasks}
+        for rel, entry in self.manifest.entries.items():
+            if rel not in todo and os.path.exists(site_file(self.site, rel)):
+                self.claims.claim(rel, entry.post)  # a live notebook keeps its post
+        return tasks
+
+    def run(self, tasks: list[Task], jobs: int) -> None:
+        with self.report.progress(len(tasks)):
+            for result in rendered(tasks, jobs):
+                for level, message in result.logs:
+                    log.log(level, "%s", naming(message, result.rel))
+                if result.error is not None:
+                    self._fail(result.rel, result.error)
+                else:
+                    self._apply(result)
+
+    def _fail(self, rel: str, reason: str) -> None:
+        self.summary.failed.append((rel, reason))
+        log.error("%s", reason)
+        self.report.skip()
+
+    def _apply(self, result: Rendered) -> None:
+        opts, site, force = self.options, self.site, self.settings.force
+        post_rel = mf.relative(site, post_path(site, opts["posts-dir"], result.post.stem))
+        folder = asset_folder(site, opts["assets-dir"], result.post.stem)
+        assets_rel = mf.relative(site, folder)
+        count = len(result.media)
+        owner = self.claims.claim(result.rel, post_rel)
+        if owner is not None:
+            self._fail(result.rel, f"{result.rel}: would overwrite {post_rel}, written for {owner}")
+            return
+        images = f" (+{count} image{'s' if count > 1 else ''})" if count else ""
+        try:
+            if self.settings.dry_run:
+                check_overwrite(post_path(site, opts["posts-dir"], result.post.stem), force)
+            else:
+                write_post(
+                    site, opts["posts-dir"], opts["assets-dir"], result.post, result.media,
+                    force=force,
+                )
+        except PandockitError as exc:
+            self._fail(result.rel, str(exc))
+            return
+        if self.settings.dry_run:
+            self.report.step(f"would write {post_rel}{images} from {result.rel}")
+        else:
+            self.report.step(f"converted {result.rel} -> {post_rel}{images}")
+        old = self.manifest.entries.get(result.rel)
+        deps = local_deps(result.post.media, result.media)
+        self.manifest.entries[result.rel] = mf.Entry(result.key, post_rel, assets_rel, deps)
+        self.changed = True
+        self.summary.converted.append(result.rel)
+        if result.post.needs.get("math") or result.post.needs.get("mathjax"):
+            self.summary.math_posts += 1
+        if old is not None:  # what it wrote before and not now (the writer pruned a folder it
+            # wrote again; a dry run reports what it would have pruned)
+            same = old.assets == assets_rel
+            self._remove(
+                result.rel,
+                old.post if old.post != post_rel else None,
+                old.assets or None,
+                keep=set(result.media) if same else set(),
+            )
+
+    def clean(self) -> None:
+        """Forget notebooks that are gone; with ``--clean`` also remove the files they had."""
+        gone = [
+            rel
+            for rel in self.manifest.entries
+            if not os.path.exists(site_file(self.site, rel))
+        ]
+        if gone and not self.settings.clean:
+            self.report.say(
+                f"note: {len(gone)} notebook(s) in the manifest are gone; "
+                "'pandockit build --clean' removes their posts"
+            )
+            return
+        for rel in gone:
+            entry = self.manifest.entries.pop(rel)
+            self.changed = True
+            self._remove(rel, entry.post, entry.assets or None)
+
+    def _remove(
+        self, rel: str, post: str | None, assets: str | None, keep: set[str] | None = None
+    ) -> None:
+        """Remove notebook ``rel``'s old ``post`` and the images its old asset folder's list
+        records but ``keep`` lacks (images first), unless another notebook's entry has that
+        post or folder now; the folder goes once empty."""
+        others = [e for nb, e in self.manifest.entries.items() if nb != rel]
+        files: list[str] = []
+        folder = None
+        if assets and assets not in {e.assets for e in others}:
+            folder = site_file(self.site, assets)
+            names = sorted(written_media(folder) - (keep or set()))
+            files += [mf.relative(self.site, folder / name) for name in names]
+            if not names:
+                folder = None  # nothing of it to remove
+        if post and post not in {e.post for e in others}:
+            files.append(post)
+        for file in files:
+            path = site_file(self.site, file)
+            if not path.exists():
+                continue
+            self.summary.removed.append(file)
+            if self.settings.dry_run:
+                self.report.say(f"would remove {file}")
+                continue
+            try:
+                path.unlink()
+            except OSError as exc:
+                log.warning("%s: cannot remove: %s", path, exc.strerror or exc)
+                continue
+            self.report.say(f"removed {file}")
+        if folder is not None and not self.settings.dry_run:
+            _forget_media(folder, self.site)
+
+
+def _forget_media(folder: Path, site: Path) -> None:
+    """Update the writer's list of a post's asset folder after its images were removed (what
+    could not be removed stays listed), and remove the folder once empty (never the site)."""
+    left = {name for name in written_media(folder) if (folder / name).exists()}
+    try:
+        record_media(folder, left)
+    except PandockitError as exc:
+        log.warning("%s", exc)
+        return
+    if folder.resolve() == site.resolve():
+        return
+    try:
+        folder.rmdir()  # only if empty: files pandockit did not write stay, and so does it
+    except OSError:
+        pass
+
+
+def jobs_for(settings: Settings, options: Options) -> int:
+    """The number of worker processes: ``-j``, else the ``jobs`` option, else the cores."""
+    jobs = settings.jobs or int(options.values.get("jobs") or 0)
+    return jobs if jobs > 0 else (os.cpu_count() or 1)
+
+
+def build(
+    site: Path,
+    notebook_dir: Path,
+    options: Options,
+    settings: Settings | None = None,
+    reporter: Reporter | None = None,
+) -> Summary:
+    """Convert the notebooks under ``notebook_dir`` into ``site`` (see :mod:`pandockit.build`).
+
+    Holds the site's build lock (except for a dry run, which writes nothing, not even a lock),
+    and saves the manifest even when interrupted, so finished posts are not converted again.
+    """
+    settings = settings or Settings()
+    reporter = reporter or Reporter(settings.verbosity)
+    settings = dataclasses.replace(settings, clean=settings.clean or _opt_clean(options))
+    started = time.perf_counter()
+    if not notebook_dir.is_dir():
+        raise PandockitError(notebook_dir, "notebook folder not found")
+    with nullcontext() if settings.dry_run else site_lock(site, wait=settings.wait):
+        run = _Build(site, options, settings, reporter)
+        try:
+            tasks = run.plan(discover(notebook_dir, bool(options.values.get("recursive", True))))
+            run.run(tasks, jobs_for(settings, options))
+            run.clean()
+        finally:
+            if run.changed and not settings.dry_run:
+                run.manifest.save()
+    run.summary.seconds = time.perf_counter() - started
+    return run.summary
+
+
+def _opt_clean(options: Options) -> bool:
+    return bool(options.values.get("clean", False))
+
+
+def build_site(
+    site: Path,
+    notebook_dir: Path | None,
+    cli_options: dict[str, Any],
+    settings: Settings,
+    reporter: Reporter | None = None,
+) -> int:
+    """Resolve the options, build once, print the summary; return the exit status: 0, 1 when a
+    notebook (or the configuration) failed, 2 when the site or notebook folder is missing."""
+    reporter = reporter or Reporter(settings.verbosity)
+    if not site.is_dir():
+        log.error("%s: site folder not found", site)
+        return 2
+    try:
+        options = resolve_options(site, cli_options)
+        folder = notebook_dir or site / str(options.values.get("notebooks-dir", "_notebooks"))
+        if not folder.is_dir():
+            log.error("%s: notebook folder not found", folder)
+            return 2
+        summary = build(site, folder, options, settings, reporter)
+    except PandockitError as exc:
+        log.error("%s", exc)
+        return 1
+    if summary.math_posts and not settings.dry_run and not loads_mathjax(site):
+        log.warning(
+            "%s: %d post%s with math, but the site's pages load no MathJax: run 'pandockit init'",
+            site, summary.math_posts, "s" if summary.math_posts > 1 else "",
+        )
+    reporter.say(summary.line())
+    return summary.status
+
+
+def notebook_folder(site: Path, notebook_dir: Path | None, cli_options: dict[str, Any]) -> Path:
+    """The notebook folder a build of ``site`` reads (for the watcher)."""
+    if notebook_dir is not None:
+        return notebook_dir
+    try:
+        options = resolve_options(site, cli_options)
+    except PandockitError:
+        return site / "_notebooks"
+    return site / str(options.values.get("notebooks-dir", "_notebooks"))
