@@ -160,14 +160,15 @@ class _Build:
         except PandockitError as exc:
             self._fail(result.rel, str(exc))
             return
-        if self.settings.dry_run:
-            self.report.step(f"would write {post_rel}{images} from {result.rel}")
-        else:
-            self.report.step(f"converted {result.rel} -> {post_rel}{images}")
+        # Recorded before it is reported: a Ctrl-C right after the line leaves it recorded.
         old = self.manifest.entries.get(result.rel)
         deps = local_deps(result.post.media, result.media)
         self.manifest.entries[result.rel] = mf.Entry(result.key, post_rel, assets_rel, deps)
         self.changed = True
+        if self.settings.dry_run:
+            self.report.step(f"would write {post_rel}{images} from {result.rel}")
+        else:
+            self.report.step(f"converted {result.rel} -> {post_rel}{images}")
         self.summary.converted.append(result.rel)
         if result.post.needs.get("math") or result.post.needs.get("mathjax"):
             self.summary.math_posts += 1
