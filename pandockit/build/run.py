@@ -35,7 +35,6 @@ from pandockit.config import Options, resolve_options
 from pandockit.errors import PandockitError
 from pandockit.lock import site_lock
 from pandockit.naming import PostClaims
-from pandockit.site.check import loads_mathjax
 from pandockit.writer import (
     asset_folder,
     check_overwrite,
@@ -293,6 +292,14 @@ def _opt_clean(options: Options) -> bool:
     return bool(options.values.get("clean", False))
 
 
+def _loads_mathjax(site: Path) -> bool:
+    # Imported here for start-up time: only a build that wrote posts with math asks (the site
+    # check reads package data and may run Ruby; 10 ms of imports a no-op build never needs).
+    from pandockit.site.check import loads_mathjax
+
+    return loads_mathjax(site)
+
+
 def build_site(
     site: Path,
     notebook_dir: Path | None,
@@ -316,7 +323,7 @@ def build_site(
     except PandockitError as exc:
         log.error("%s", exc)
         return 1
-    if summary.math_posts and not settings.dry_run and not loads_mathjax(site):
+    if summary.math_posts and not settings.dry_run and not _loads_mathjax(site):
         log.warning(
             "%s: %d post%s with math, but the site's pages load no MathJax: run 'pandockit init'",
             site, summary.math_posts, "s" if summary.math_posts > 1 else "",
