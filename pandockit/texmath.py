@@ -283,7 +283,7 @@ _HTML_MATH = re.compile(
 )
 
 
-def html_math(html: str, dollars: bool = False) -> str:
+def html_math(html: str, dollars: bool = False) -> tuple[str, bool]:
     """Raw HTML (of a markdown cell or an output) with its ``$`` math as MathJax must read it.
 
     kramdown passes an HTML block through untouched, where Jupyter typesets ``$x$`` in it
@@ -291,33 +291,28 @@ def html_math(html: str, dollars: bool = False) -> str:
     outputs, such as a DataFrame with ``$\\delta$`` in a cell). In the kramdown style it becomes
     ``\\(x\\)``, and ``$$y$$`` ``\\[y\\]``; inside a block marked ``markdown="1"`` kramdown
     reads Markdown, so its ``$$..$$`` is used there instead. In the dollars style the math
-    stays as written and any other ``$`` becomes ``\\$`` (MathJax shows ``$``).
+    stays as written and any other ``$`` becomes ``\\$`` (MathJax shows ``$``). Returns the
+    HTML and whether it holds a formula (in its text, not in tags or code), as
+    :func:`markdown_output_math` does.
     """
     markdown = re.search(r"""\bmarkdown\s*=\s*["']?(1|block|span)""", html) is not None
     out: list[str] = []
+    found = False
     pos = 0
     for m in _HTML_NOT_TEXT.finditer(html):
-        out.append(_text_math(html[pos : m.start()], markdown, dollars))
+        found = _text_math(html[pos : m.start()], markdown, dollars, out) or found
         out.append(m.group(0))
         pos = m.end()
-    out.append(_text_math(html[pos:], markdown, dollars))
-    return "".join(out)
+    found = _text_math(html[pos:], markdown, dollars, out) or found
+    return "".join(out), found
 
 
-def html_has_math(html: str) -> bool:
-    """Whether :func:`html_math` finds a formula in ``html`` (in its text, not in tags or code)."""
-    pos = 0
-    for m in _HTML_NOT_TEXT.finditer(html):
-        if _HTML_MATH.search(html, pos, m.start()):
-            return True
-        pos = m.end()
-    return _HTML_MATH.search(html, pos) is not None
-
-
-def _text_math(text: str, markdown: bool, dollars: bool) -> str:
-    out: list[str] = []
+def _text_math(text: str, markdown: bool, dollars: bool, out: list[str]) -> bool:
+    """Append ``text`` with its math written for MathJax to ``out``; whether it held any."""
+    found = False
     pos = 0
     for m in _HTML_MATH.finditer(text):
+        found = True
         out.append(_html_dollars(text[pos : m.start()], dollars))
         is_display = m.group("d") is not None
         tex = m.group("d") if is_display else m.group("i")
@@ -329,7 +324,7 @@ def _text_math(text: str, markdown: bool, dollars: bool) -> str:
             out.append(f"\\[{tex}\\]" if is_display else f"\\({tex}\\)")
         pos = m.end()
     out.append(_html_dollars(text[pos:], dollars))
-    return "".join(out)
+    return found
 
 
 def _html_dollars(text: str, dollars: bool) -> str:

@@ -56,7 +56,7 @@ def test_latex_formula(latex: str, tex: str | None) -> None:
     ],
 )
 def test_html_math(html: str, dollars: bool, out: str) -> None:
-    assert texmath.html_math(html, dollars) == out
+    assert texmath.html_math(html, dollars)[0] == out
 
 
 @pytest.mark.parametrize(
@@ -124,8 +124,8 @@ def test_latex_pieces() -> None:
     [("<p>$x$</p>", True), ('<a title="$t$">t</a>', False), ("<code>$c$</code>", False),
      ("$5 and $6", False), ("$$y$$", True)],
 )
-def test_html_has_math(html: str, found: bool) -> None:
-    assert texmath.html_has_math(html) is found
+def test_html_math_says_whether_it_found_a_formula(html: str, found: bool) -> None:
+    assert texmath.html_math(html)[1] is found
 
 
 @pytest.mark.parametrize(

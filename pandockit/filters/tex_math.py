@@ -274,9 +274,9 @@ def _raw_block(elem: pf.RawBlock, doc: pf.Doc) -> pf.Element | list | None:
     if "$" not in elem.text or not _in_body(elem):
         return None
     if elem.format == "html" and (in_output(elem) or _in_markdown_cell(elem)):
-        if texmath.html_has_math(elem.text):
+        elem.text, found = texmath.html_math(elem.text, _dollars(doc))
+        if found:
             _has_math(doc)
-        elem.text = texmath.html_math(elem.text, _dollars(doc))
     elif elem.format == "markdown" and in_output(elem):
         elem.text, found = texmath.markdown_output_math(elem.text, _dollars(doc))
         if found:
