@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import re
 import shutil
 import threading
@@ -123,6 +122,3 @@ def raw_tex(text: str) -> list[str]:
     """Spots of raw TeX in a page's visible text (code and math excluded), with context."""
     return [text[max(0, m.start() - 30) : m.end() + 30] for m in RAW_TEX.finditer(text)]
 
-
-def dump(facts: dict) -> str:
-    return json.dumps({k: v for k, v in facts.items() if k != "text"}, indent=1)[:3000]

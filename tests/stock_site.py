@@ -38,10 +38,8 @@ def pandockit(*args: str | Path, env: dict | None = None) -> subprocess.Complete
                           check=False, env={**os.environ, **(env or {})})
 
 
-def jekyll_build(site: Path, env: dict | None = None, *configs: str) -> subprocess.CompletedProcess:
+def jekyll_build(site: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     cmd = ["jekyll", "build", "--source", str(site), "--destination", str(site / "_site")]
-    if configs:
-        cmd += ["--config", ",".join(str(site / c) for c in configs)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False,
                           env={**os.environ, **(env or {})})
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -108,13 +108,14 @@ def _head_changes(site: Path, config: dict) -> tuple[list[Change], list[str]]:
 def _config_change(path: Path, site: Path) -> tuple[list[Change], list[str]]:
     text = _text(path)
     new, why, todo = text, [], []
-    additions = [("exclude", lambda t: edits.config_exclude(t, "*.ipynb"),
+    additions = [(lambda t: edits.config_exclude(t, "*.ipynb"),
                   "notebook sources are not published ('*.ipynb' excluded)")]
-    if fastpages.detect(site) and fastpages.site_options(site):
-        additions.append(("pandockit", lambda t: edits.config_block(
-            t, "pandockit", fastpages.site_options(site)),
-            "a fastpages blog: notebooks converted as fastpages did (pandockit: options)"))
-    for _key, edit, because in additions:
+    options = fastpages.site_options(site) if fastpages.detect(site) else {}
+    if options:
+        additions.append((lambda t: edits.config_block(t, "pandockit", options),
+                          "a fastpages blog: notebooks converted as fastpages did "
+                          "(pandockit: options)"))
+    for edit, because in additions:
         try:
             result = edit(new)
         except edits.ByHand as exc:
