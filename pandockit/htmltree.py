@@ -107,10 +107,18 @@ def parse(html: str) -> tuple[LexborHTMLParser, LexborNode | None]:
 #: Elements lexbor's own serialisation would not write as kramdown must read them (see the
 #: module docstring), and the attributes this module rewrites: every other subtree is written
 #: by lexbor (C), a walk in Python being ten times slower on a big table.
-_REWRITTEN = (
+_REWRITTEN = ", ".join([
     "basefont, bgsound, frame, iframe, noembed, noframes, xmp, plaintext, script, style, "
-    "template, pre, textarea, listing, [markdown], [" + SLOT_ATTR + "]"
-)
+    "template, pre, textarea, listing, [markdown], [" + SLOT_ATTR + "]",
+    # In SVG and MathML a void element's name is an ordinary element (``<svg><source>``
+    # holds what follows), which lexbor writes without its end tag.
+    *(f"{root} {tag}" for root in ("svg", "math") for tag in sorted(VOID)),
+])
+#: Foreign elements whose children are HTML again (HTML5's integration points).
+_HTML_INSIDE = {
+    "svg": frozenset({"foreignobject", "desc", "title"}),
+    "math": frozenset({"mi", "mo", "mn", "ms", "mtext", "annotation-xml"}),
+}
 #: A start tag in lexbor's serialisation (values double-quoted, ``"`` escaped), with the
 #: names of its attributes, to check them against kramdown's; comments are skipped.
 _START_TAG = re.compile(r'<!--.*?-->|<([^\s/>!]+)((?:\s+[^\s=/>]+(?:="[^"]*")?)*)\s*/?>', re.S)
@@ -148,6 +156,8 @@ class _Writer:
         self.slot_ancestors: dict[int, list[str]] = {}
         #: The elements being written: [name, holds a slot].
         self._open: list[list] = []
+        #: The namespace children are parsed in: "html", "svg" or "math".
+        self._namespace = "html"
 
     def nodes(self, node: LexborNode | None, parent: str | None = None) -> None:
         while node is not None:
@@ -197,7 +207,10 @@ class _Writer:
         if not _NAME.match(tag):
             self.nodes(node.child, None)  # a name kramdown cannot read: its content only
             return
-        if tag in VOID:
+        namespace = self._namespace
+        if namespace == "html" and tag in ("svg", "math"):
+            namespace = tag
+        if tag in VOID and namespace == "html":
             slash = "" if tag in KRAMDOWN_VOID else " /"
             self.out.append(f"<{tag}{self.attributes(node)}{slash}>")
             return
@@ -216,7 +229,11 @@ class _Writer:
             (first.text_content or "").startswith("\n")
         ):
             self.out.append("\n")
+        outer = self._namespace
+        inside = _HTML_INSIDE.get(namespace, frozenset())
+        self._namespace = "html" if namespace == "html" or tag.lower() in inside else namespace
         self.nodes(first, tag)
+        self._namespace = outer
         extra = ' markdown="block"' if self._open.pop()[1] else ""
         self.out[start] = f"<{tag}{self.attributes(node, extra)}>"
         self.out.append(f"</{tag}>")
