@@ -80,11 +80,26 @@ def vega(spec: dict, mime: str, div_id: str, loaded: set[str]) -> str:
     )
 
 
+def _is_model(value: object) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("model_name"), str)
+
+
 def widget_state(notebook: dict) -> dict:
-    """The widget state saved in the notebook metadata (``{}`` when none was saved)."""
+    """The widget state saved in the notebook metadata (``{}`` when none was saved).
+
+    Jupyter saves ``{"version_major": 2, "version_minor": 0, "state": {model_id: model}}``;
+    Colab saves the models alone (``{model_id: model}``), which is read as the same state.
+    """
     widgets = (notebook.get("metadata") or {}).get("widgets") or {}
     state = widgets.get(WIDGET_STATE_MIME) if isinstance(widgets, dict) else None
-    return state if isinstance(state, dict) and isinstance(state.get("state"), dict) else {}
+    if not isinstance(state, dict):
+        return {}
+    if isinstance(state.get("state"), dict):
+        return state
+    models = {k: v for k, v in state.items() if _is_model(v)}
+    if models and len(models) == len(state):
+        return {"version_major": 2, "version_minor": 0, "state": models}
+    return {}
 
 
 def has_widget_state(view: object, state: dict) -> bool:

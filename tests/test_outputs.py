@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import json
 import logging
+import re
 from pathlib import Path
 
 import nbformat
@@ -218,6 +220,38 @@ def test_widget_with_saved_state_is_embedded(tmp_path: Path) -> None:
     assert "html-manager@^0.20/dist/embed.js" in body
     assert 'type="application/vnd.jupyter.widget-state+json"' in body
     assert '"model_id": "abc"' in body and "IntSlider(value=3)" not in body
+
+
+COLAB_WIDGET_META = {"widgets": {"application/vnd.jupyter.widget-state+json": {
+    "abc": {"model_name": "IntSliderModel", "model_module": "@jupyter-widgets/controls",
+            "model_module_version": "1.5.0", "state": {"value": 3}},
+    "def": {"model_name": "LayoutModel", "model_module": "@jupyter-widgets/base",
+            "model_module_version": "1.2.0", "state": {}}}}}
+
+
+def test_colab_widget_state_is_read_as_the_standard_one(tmp_path: Path) -> None:
+    """Colab saves the models without the ``{"state": ...}`` wrapper: the widget still draws,
+    from a state script in the form the html-manager reads."""
+    view = {"version_major": 2, "version_minor": 0, "model_id": "abc"}
+    body = post_of(tmp_path, [display({"application/vnd.jupyter.widget-view+json": view,
+                                       "text/plain": "IntSlider(value=3)"})],
+                   metadata=COLAB_WIDGET_META)
+    assert "IntSlider(value=3)" not in body and "html-manager@^0.20/dist/embed.js" in body
+    m = re.search(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>',
+                  body, re.S)
+    assert m, body
+    state = json.loads(m.group(1))
+    assert state["version_major"] == 2 and set(state["state"]) == {"abc", "def"}
+    assert state["state"]["abc"]["state"] == {"value": 3}
+
+
+def test_widget_metadata_that_is_not_a_state_is_not_drawn(tmp_path: Path) -> None:
+    """Metadata whose entries are not widget models is no saved state: text, as before."""
+    view = {"version_major": 2, "version_minor": 0, "model_id": "abc"}
+    meta = {"widgets": {"application/vnd.jupyter.widget-state+json": {"abc": {"x": 1}}}}
+    body = post_of(tmp_path, [display({"application/vnd.jupyter.widget-view+json": view,
+                                       "text/plain": "IntSlider(value=3)"})], metadata=meta)
+    assert "    IntSlider(value=3)" in body and "embed.js" not in body
 
 
 def test_widget_without_state_falls_back_to_text(tmp_path: Path, caplog) -> None:
