@@ -25,16 +25,16 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(tryfirst=True)  # before -m selects by marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test using the corpus site is marked ``corpus``; without the corpus, every test
-    marked ``corpus`` is skipped, with the one reason."""
+    marked ``corpus`` is skipped, named in its one-line reason (pytest's summary gives only
+    the file and line)."""
     for item in items:
         if "corpus_build" in getattr(item, "fixturenames", ()):
             item.add_marker(corpus.mark)
     if corpus.available():
         return
-    skip = pytest.mark.skip(reason=corpus.MISSING)
     for item in items:
         if item.get_closest_marker("corpus"):
-            item.add_marker(skip)
+            item.add_marker(pytest.mark.skip(reason=f"{item.name}: {corpus.MISSING}"))
 
 
 @pytest.fixture
