@@ -12,7 +12,7 @@ help:
 	@echo "make demo     install pandockit and convert examples/_notebooks into $(DEMO)/"
 	@echo "make test     install everything (Jekyll included) and run the whole suite"
 	@echo "make goldens  regenerate the expected files of tests/cases and tests/filters (on purpose only)"
-	@echo "make corpus   build all 31 corpus notebooks in Jekyll, check every formula"
+	@echo "make corpus   build the 31 notebooks of ../shared/corpus in Jekyll, check every formula"
 	@echo "make oracle   every test notebook as JupyterLab renders it against its built page"
 	@echo "make bench    time pandockit against bare pandoc and nbconvert"
 

@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import corpus
 import pytest
 from jekyll_site import JekyllSite, img_srcs, math_in, text_of
 
@@ -22,7 +23,7 @@ from pandockit.errors import PandockitError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "_notebooks"
-CORPUS = ROOT / "tests" / "data" / "corpus"
+CORPUS = corpus.CORPUS
 TENSOR = "2022-07-24-Tensor-Products-and-Gradients"
 ALGEBRA = "2023-01-15-Linear-Algebra-Notes"
 
@@ -42,7 +43,7 @@ def new_site(path: Path, notebooks: list[Path] | None = None) -> JekyllSite:
     folder = site.path / "_notebooks"
     folder.mkdir()
     for nb in notebooks if notebooks is not None else sorted(EXAMPLES.glob("*.ipynb")):
-        shutil.copy(nb, folder / nb.name)
+        shutil.copyfile(nb, folder / nb.name)  # a corpus file's read-only mode not copied
     return site
 
 
@@ -358,6 +359,7 @@ def test_posts_differing_only_in_case_collide_in_a_build_as_in_convert(tmp_path:
     assert proc.returncode == 1 and "maps to the same post as" in proc.stderr
 
 
+@corpus.mark
 def test_parallel_output_is_byte_identical_to_sequential(tmp_path: Path) -> None:
     notebooks = sorted(EXAMPLES.glob("*.ipynb")) + [
         CORPUS / "fastpages/2020-02-21-introducing-fastpages.ipynb",
@@ -394,10 +396,11 @@ def test_second_build_waits_for_the_first(site: JekyllSite) -> None:
     assert len(summary.converted) == 3
 
 
+@corpus.mark
 def test_ctrl_c_stops_a_parallel_build_and_keeps_what_was_done(tmp_path: Path) -> None:
     import signal
 
-    site = new_site(tmp_path / "site", sorted(CORPUS.glob("*/*.ipynb")))
+    site = new_site(tmp_path / "site", corpus.notebooks())
     proc = subprocess.Popen(
         [sys.executable, "-m", "pandockit", "build", "-j", "2", "--site", str(site.path)],
         stdout=subprocess.PIPE,
@@ -416,7 +419,7 @@ def test_ctrl_c_stops_a_parallel_build_and_keeps_what_was_done(tmp_path: Path) -
     assert proc.returncode == 130
     assert "pandockit: error: interrupted" in err and "Traceback" not in err
     entries = manifest.load(site.path).entries
-    assert 1 <= len(entries) < len(list(CORPUS.glob("*/*.ipynb")))
+    assert 1 <= len(entries) < len(corpus.notebooks())
     assert all((site.path / e.post).is_file() for e in entries.values())
     summary, _ = run(site, jobs=2)  # the next build does only the rest
     assert set(summary.skipped) == set(entries)
@@ -498,6 +501,7 @@ def test_cli_notebook_dir_argument(site: JekyllSite, tmp_path: Path) -> None:
 
 
 @pytest.mark.jekyll
+@corpus.mark
 def test_jekyll_builds_the_built_site(tmp_path: Path) -> None:
     site = new_site(
         tmp_path / "site",
