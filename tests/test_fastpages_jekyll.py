@@ -15,7 +15,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -295,9 +294,7 @@ def test_images_copied_from_nb_and_social_cards_keep_working(built: Path):
 
 
 def test_a_second_build_converts_nothing(built: Path):
-    start = time.perf_counter()
     proc = subprocess.run([str(BIN / "pandockit"), "build"], cwd=built, capture_output=True,
                           text=True, check=False)
     assert proc.returncode == 0
     assert "0 converted" in proc.stdout + proc.stderr
-    assert time.perf_counter() - start < 30
