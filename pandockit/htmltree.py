@@ -234,8 +234,9 @@ class _Writer:
         self.out.append("")  # the start tag, written once the children show a slot or not
         self._open.append([tag, False])
         first = node.child
-        if tag in LEADING_NEWLINE and namespace == "html" and first is not None and first.tag == "-text" and (
-            (first.text_content or "").startswith("\n")
+        if (
+            tag in LEADING_NEWLINE and namespace == "html" and first is not None
+            and first.tag == "-text" and (first.text_content or "").startswith("\n")
         ):
             self.out.append("\n")
         outer = self._namespace
