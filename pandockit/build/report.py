@@ -5,6 +5,7 @@ converted, skipped, failed and removed."""
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
 import threading
 from collections.abc import Iterator
@@ -67,8 +68,12 @@ class Reporter:
         one = len(names) == 1
         shape = "converting {desc} ({elapsed})" if one else None
         with logging_redirect_tqdm(loggers=[log]):
+            # the size as the shell says (COLUMNS, LINES), else the terminal's; a terminal that
+            # reports none (0 x 0) gets 80 x 24, where tqdm would draw nothing
+            size = shutil.get_terminal_size()
             self.bar = tqdm(total=len(names), unit="nb", file=self.stream, leave=False,
-                            desc=names[0] if one else None, bar_format=shape)
+                            desc=names[0] if one else None, bar_format=shape,
+                            ncols=size.columns, nrows=size.lines)
             stop = threading.Event()
             ticker = threading.Thread(target=_tick, args=(self.bar, stop), daemon=True)
             ticker.start()
