@@ -71,7 +71,7 @@ def test_the_quick_start_runs_verbatim_and_serves_the_site(tmp_path: Path) -> No
         about = answers(f"http://127.0.0.1:{port}/about/")
     finally:
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
+            os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C, as the user stops it
         out, _ = proc.communicate(timeout=60)
     assert status == 200 and about == 200, out
     site = tmp_path / "blog"

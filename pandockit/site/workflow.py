@@ -1,6 +1,6 @@
-"""The GitHub Pages workflow ``pandockit init --github-pages`` writes, and the values it needs:
-the branch it runs on, the pip requirement that installs pandockit in CI, and the gems of a
-site without a Gemfile. Each value is checked, then quoted for the YAML or shell it lands in.
+"""The GitHub Pages workflow ``pandockit init --github-pages`` writes: the branch it runs on,
+the pip requirement that installs pandockit in CI and the gems of a site without a Gemfile,
+each checked and quoted for its YAML or shell.
 
 The pip requirement comes from, in order: ``_config.yml``'s ``pandockit: install:``; the
 running install's origin (PEP 610's ``direct_url.json``): a VCS URL and commit give
