@@ -334,6 +334,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.dry_run:
         log.error("--watch and --dry-run cannot be used together")
         return EXIT_USAGE
+    problem = build.site_problem(args.site)
+    if problem is not None:  # nothing to watch
+        log.error("%s: %s", args.site, problem)
+        return EXIT_USAGE
     import dataclasses
 
     from pandockit.watch import watch

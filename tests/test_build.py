@@ -480,6 +480,8 @@ def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None
     assert capsys.readouterr().err == (
         f"pandockit: error: {tmp_path}: not a Jekyll site (no _config.yml): run 'jekyll new' "
         "first\n")
+    assert cli.main(["build", "--watch", "--site", str(tmp_path)]) == 2  # nothing to watch
+    assert "not a Jekyll site" in capsys.readouterr().err
     (tmp_path / "_config.yml").write_text("title: t\n")
     assert cli.main(["build", str(tmp_path / "nowhere"), "--site", str(tmp_path)]) == 2
     assert "nowhere: notebook folder not found" in capsys.readouterr().err

@@ -339,11 +339,9 @@ def build_site(
     the notebook folder given is missing. The site's own notebook folder may be missing or
     empty: "no notebooks yet", status 0 (a new site, a repository without notebooks in CI)."""
     reporter = reporter or Reporter(settings.verbosity)
-    if not site.is_dir():
-        log.error("%s: site folder not found", site)
-        return 2
-    if not any((site / name).is_file() for name in SITE_CONFIGS):
-        log.error("%s: not a Jekyll site (no _config.yml): run 'jekyll new' first", site)
+    problem = site_problem(site)
+    if problem is not None:
+        log.error("%s: %s", site, problem)
         return 2
     try:
         options = resolve_options(site, cli_options)
@@ -368,6 +366,15 @@ def build_site(
         return summary.status  # a save that changed nothing: nothing to say
     reporter.say(summary.line())
     return summary.status
+
+
+def site_problem(site: Path) -> str | None:
+    """Why ``site`` cannot be built (no such folder, not a Jekyll site), or None."""
+    if not site.is_dir():
+        return "site folder not found"
+    if not any((site / name).is_file() for name in SITE_CONFIGS):
+        return "not a Jekyll site (no _config.yml): run 'jekyll new' first"
+    return None
 
 
 def notebook_folder(site: Path, notebook_dir: Path | None, cli_options: dict[str, Any]) -> Path:
