@@ -88,7 +88,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     assert proc.returncode == 0, proc.stderr
     with (path / "_config.yml").open("a", encoding="utf-8") as config:
         config.write("show_excerpts: true\n")
-    (path / "_notebooks").mkdir()
+    (path / "_notebooks").mkdir(exist_ok=True)  # init makes it
     for nb in NOTEBOOKS:
         shutil.copyfile(nb, path / "_notebooks" / _name(nb))
     proc = pandockit("build", "--site", path)
