@@ -17,6 +17,7 @@ import yaml
 
 from pandockit import yamltext
 from pandockit.errors import PandockitError
+from pandockit.jekyll_theme import PostSite
 
 log = logging.getLogger("pandockit")
 
@@ -87,6 +88,9 @@ class Options:
 
     values: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    #: What the site gives posts (layout, math switch): found from the site's files before the
+    #: filters run (:func:`pandockit.prepare.post_site`), None until then. Not an option.
+    post_site: PostSite | None = None
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import panflute as pf
 
-from pandockit import context, dates, pandoc, yamltext
-from pandockit.config import Options, resolve_options
+from pandockit import context, dates, jekyll_theme, pandoc, yamltext
+from pandockit.config import Options, read_site_config, resolve_options
 from pandockit.keys import (
     DEFAULTS_KEY,
+    LAYOUT_KEY,
+    MATH_SWITCH_KEY,
     NB_PATH_KEY,
     NOTEBOOK_KEY,
     OPTIONS_KEY,
@@ -41,6 +43,16 @@ def source_date(path: Path, options: Options) -> str:
     return day.isoformat() if day else ""
 
 
+def post_site(site: Path, options: Options) -> jekyll_theme.PostSite:
+    """What ``site`` gives posts (:func:`pandockit.jekyll_theme.post_site`): found once, kept
+    on ``options`` (a run's every notebook, and a build's workers, share it)."""
+    if options.post_site is None:
+        options.post_site = jekyll_theme.post_site(
+            site, read_site_config(site), str(options["posts-dir"])
+        )
+    return options.post_site
+
+
 def prepare_doc(
     doc: pf.Doc,
     notebook: Notebook,
@@ -61,6 +73,9 @@ def prepare_doc(
     doc.metadata[SET_KEY] = yamltext.dump(options["metadata"])
     attach(doc, notebook)
     site = context.site_of(doc) if site is None else site
+    given = post_site(site, options)
+    doc.metadata[LAYOUT_KEY] = given.layout or ""
+    doc.metadata[MATH_SWITCH_KEY] = given.math_key or ""
     if options["first-cell"] == "fastpages":
         doc.metadata[NB_PATH_KEY] = site_path(notebook.path, site)
     check_local_images(doc, notebook.path, site)

@@ -24,6 +24,8 @@ class Summary:
     seconds: float = 0.0
     dry_run: bool = False
     math_posts: int = 0  # posts written with math (their page needs MathJax)
+    #: the layouts the posts written name (layout -> posts), for the missing layout warning
+    layouts: dict[str, int] = field(default_factory=dict)
 
     @property
     def status(self) -> int:
