@@ -127,13 +127,13 @@ def _head_changes(site: Path, found: _Theme) -> tuple[list[Change], list[str]]:
         rel = head.hook.rel
         text = _text(head.hook.path)
         if head.hook.in_site:
-            why = f"the head hook, every line kept, plus the include of {include}"
+            why = f"your head hook, every line kept, plus the include of {include}"
             return [Change(rel, _add_line(text, line), why, own=False)], []
-        why = f"{name}'s head hook ({text.count(chr(10))} lines of its own) plus the include " \
-              f"of {include}" if text.strip() else f"{name}'s head hook, filled with " \
-              "pandockit's include"
-        return [Change(rel, _add_line(text, line) if text.strip() else line + "\n", why,
-                       hand=f"add {line} to it")], []
+        if not text.strip():
+            why = f"{name}'s head hook, filled with pandockit's include"
+            return [Change(rel, line + "\n", why, hand=f"add {line} to it")], []
+        why = f"a copy of {name}'s head hook, every line kept, plus the include of {include}"
+        return [Change(rel, _add_line(text, line), why, hand=f"add {line} to it")], []
     text = _text(head.source.path)
     close = re.search(r"</head\s*>", text, re.I)
     if head.source.in_site:
