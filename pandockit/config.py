@@ -18,6 +18,7 @@ import yaml
 from pandockit import yamltext
 from pandockit.errors import PandockitError
 from pandockit.jekyll_theme import PostSite
+from pandockit.jekyll_theme import post_site as _find_post_site
 
 log = logging.getLogger("pandockit")
 
@@ -89,7 +90,7 @@ class Options:
     values: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     #: What the site gives posts (layout, math switch): found from the site's files before the
-    #: filters run (:func:`pandockit.prepare.post_site`), None until then. Not an option.
+    #: filters run (:func:`post_site`), None until then. Not an option.
     post_site: PostSite | None = None
 
     def __getitem__(self, key: str) -> Any:
@@ -166,6 +167,16 @@ def resolve_options(site: Path, cli: dict[str, Any] | None = None) -> Options:
         if value is not None:
             _set(opts, key, value, "cli", None)
     return opts
+
+
+def post_site(site: Path, options: Options) -> PostSite:
+    """What ``site`` gives posts (:func:`pandockit.jekyll_theme.post_site`): found once, kept
+    on ``options`` (a run's every notebook, and a build's workers, share it)."""
+    if options.post_site is None:
+        options.post_site = _find_post_site(
+            site, read_site_config(site), str(options["posts-dir"])
+        )
+    return options.post_site
 
 
 #: Allowed values of the options that are a choice.

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import panflute as pf
 
-from pandockit import context, dates, jekyll_theme, pandoc, yamltext
-from pandockit.config import Options, read_site_config, resolve_options
+from pandockit import context, dates, pandoc, yamltext
+from pandockit.config import Options, post_site, resolve_options
 from pandockit.keys import (
     DEFAULTS_KEY,
     LAYOUT_KEY,
@@ -41,16 +41,6 @@ def source_date(path: Path, options: Options) -> str:
     tz = dates.site_timezone(str(options["timezone"] or ""))
     day = dates.fastpages_day(path, tz) if names == "fastpages" else dates.source_day(path, tz)
     return day.isoformat() if day else ""
-
-
-def post_site(site: Path, options: Options) -> jekyll_theme.PostSite:
-    """What ``site`` gives posts (:func:`pandockit.jekyll_theme.post_site`): found once, kept
-    on ``options`` (a run's every notebook, and a build's workers, share it)."""
-    if options.post_site is None:
-        options.post_site = jekyll_theme.post_site(
-            site, read_site_config(site), str(options["posts-dir"])
-        )
-    return options.post_site
 
 
 def prepare_doc(

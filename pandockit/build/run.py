@@ -34,12 +34,11 @@ from pandockit.build.discover import (
 )
 from pandockit.build.report import Reporter, Summary
 from pandockit.build.workers import Rendered, Task, naming, rendered
-from pandockit.config import Options, resolve_options
+from pandockit.config import Options, post_site, resolve_options
 from pandockit.errors import PandockitError
 from pandockit.jekyll_theme import FRONT
 from pandockit.lock import site_lock
 from pandockit.naming import PostClaims
-from pandockit.prepare import post_site
 from pandockit.writer import (
     asset_folder,
     check_overwrite,
