@@ -310,8 +310,8 @@ def _layout_of(text: str) -> str | None:
 def missing_layouts(summary: Summary, options: Options) -> str | None:
     """The one warning about posts written with a layout the site and its theme lack."""
     known = options.post_site.layouts if options.post_site is not None else None
-    if known is None:
-        return None  # the theme is not found here: its layouts are unknown
+    if not known:
+        return None  # the theme is not found here, or no layout at all: nothing to check
     missing = sorted(name for name in summary.layouts if name not in known)
     if not missing:
         return None
