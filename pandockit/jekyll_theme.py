@@ -38,8 +38,13 @@ _MATH_SCRIPT = re.compile(
     r"|renderMathInElement",
     re.I,
 )
-_BLOCK_TAG = re.compile(r"{%-?\s*(if|unless|case|endif|endunless|endcase)\b(.*?)-?%}", re.S)
-_CONDITION_KEY = re.compile(r"\b(page|site)\.([A-Za-z_][\w-]*)")
+_BLOCK_TAG = re.compile(
+    r"{%-?\s*(if|unless|case|elsif|else|when|endif|endunless|endcase)\b(.*?)-?%}", re.S
+)
+#: A key a condition tests for truth (``page.math``, not ``page.layout == 'post'``).
+_CONDITION_KEY = re.compile(
+    r"\b(page|site)\.([A-Za-z_][\w-]*)(?![\w.-]|\s*(?:==|!=|<|>|contains))"
+)
 #: The include ``pandockit init`` writes: it is pandockit's, never the theme's math.
 OWN_INCLUDE = "pandockit-head.html"
 
@@ -248,12 +253,16 @@ def _reachable(site: Path, theme: Path | None, chain: list[Source]) -> list[tupl
 
 
 def open_conditions(text: str, at: int) -> list[str]:
-    """The conditions of the ``{% if %}`` / ``{% unless %}`` blocks open at ``text[at]``."""
+    """The conditions of the ``{% if %}`` blocks open at ``text[at]`` (``""`` for a block
+    whose branch there is not the ``if``'s own: ``unless``, ``else``, ``case``)."""
     stack: list[str] = []
     for m in _BLOCK_TAG.finditer(text, 0, at):
         tag = m.group(1)
         if tag in ("if", "unless", "case"):
             stack.append(m.group(2) if tag == "if" else "")
+        elif tag in ("elsif", "else", "when"):
+            if stack:
+                stack[-1] = ""
         elif stack:
             stack.pop()
     return [c for c in stack if c]

@@ -185,3 +185,18 @@ def test_a_hook_included_by_the_head_file_is_found_two_levels_down(tmp_path: Pat
         "<meta name='a'>\n" + LINE + "\n"
     assert (site / "_includes" / "head.html").read_text() == \
         "<title>t</title>\n{% include my-site-custom.html %}\n"
+
+
+@pytest.mark.parametrize("text, keys", [
+    ("{% if page.math %}<script src='mathjax.js'>", [("page", "math")]),
+    ("{% if page.nomath %}x{% else %}<script src='mathjax.js'>", []),
+    ("{% unless page.nomath %}<script src='mathjax.js'>", []),
+    ("{% if page.layout == 'post' and page.math %}<script src='mathjax.js'>", [("page", "math")]),
+    ("{% case page.layout %}{% when 'post' %}p{% endcase %}{% if site.math %}<script katex>",
+     [("site", "math")]),
+    ("{% if page.math %}a{% endif %}<script src='mathjax.js'>", []),
+])
+def test_only_the_truth_tests_guarding_the_script_are_its_switch(text: str, keys: list) -> None:
+    at = text.index("<script")
+    found = [k for c in jt.open_conditions(text, at) for k in jt._CONDITION_KEY.findall(c)]
+    assert found == keys
