@@ -5,9 +5,13 @@ What it does to a site, each step said in one line (``--dry-run``: said, not don
 - ``_includes/pandockit-head.html``: MathJax on pages with math, pandockit's stylesheet on its
   posts (:mod:`pandockit.site.templates`), and ``assets/css/pandockit.css``;
 - gets that include into the post pages' ``<head>`` (:mod:`pandockit.site.theme`): through
-  the theme's head hook (minima 3's ``custom-head.html``), else through a site copy of the
-  theme's head include with one line added (minima 2.5's ``head.html``); a site with its own
-  layouts is told the one line to paste;
+  the theme's head hook (minima 3's ``custom-head.html``, Minimal Mistakes' ``head/custom.html``,
+  ...; the site's own file gets one line added, every line kept), else through a site copy of
+  the theme's head file with one line added (minima 2.5's ``head.html``); a head file of the
+  site's own that is no hook is told as a "to do" line naming the file and place;
+- says which layout posts get (:mod:`pandockit.jekyll_theme`); when the theme loads MathJax or
+  KaTeX itself, the include loads none, and init says what turns the theme's on (or writes
+  ``math: dollars`` for a MathJax that reads ``$..$``);
 - ``.pandockit/`` into ``.gitignore``, ``*.ipynb`` into ``_config.yml``'s ``exclude``;
 - on a fastpages blog (it has ``_action_files/``), the ``pandockit:`` options that convert as
   fastpages did; with ``--example`` a starter notebook, with ``--github-pages`` the workflow.
@@ -251,7 +255,8 @@ def plan(
     ]
     head_changes, todo = _head_changes(site, found)
     changes += head_changes
-    math_notes, math_todo = _math_lines(found, _math_style(config))
+    style = "dollars" if _theme_options(found, config) else _math_style(config)
+    math_notes, math_todo = _math_lines(found, style)
     notes += math_notes
     todo += math_todo
     ignore = site / ".gitignore"
