@@ -174,7 +174,7 @@ def post_site(site: Path, options: Options) -> PostSite:
     on ``options`` (a run's every notebook, and a build's workers, share it)."""
     if options.post_site is None:
         options.post_site = _find_post_site(
-            site, read_site_config(site), str(options["posts-dir"])
+            site, read_site_config(site), str(options["posts-dir"]), str(options["math"])
         )
     return options.post_site
 

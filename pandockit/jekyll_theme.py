@@ -45,6 +45,8 @@ _BLOCK_TAG = re.compile(
 _CONDITION_KEY = re.compile(
     r"\b(page|site)\.([A-Za-z_][\w-]*)(?![\w.-]|\s*(?:==|!=|<|>|contains))"
 )
+#: MathJax's own CDN, retired in 2017: a script from it loads no MathJax (fastpages' head has one).
+_RETIRED = "cdn.mathjax.org"
 #: The include ``pandockit init`` writes: it is pandockit's, never the theme's math.
 OWN_INCLUDE = "pandockit-head.html"
 
@@ -269,28 +271,45 @@ def open_conditions(text: str, at: int) -> list[str]:
 
 
 def theme_math(site: Path, theme: Path | None, chain: list[Source]) -> ThemeMath | None:
-    """The math library the pages of ``chain`` load themselves, and its condition."""
+    """The math library the pages of ``chain`` load themselves, and its condition: MathJax
+    where a file loads both (fastpages loads KaTeX and MathJax 2: MathJax reads ``\\(..\\)``)."""
+    found: list[ThemeMath] = []
     for source, conditions in _reachable(site, theme, chain):
         text = read(source.path)
-        m = _MATH_SCRIPT.search(text)
-        if m is None:
-            continue
-        library = "KaTeX" if "katex" in m.group(0).lower() else "MathJax"
-        found = conditions + open_conditions(text, m.start())
-        keys = [k for c in found for k in _CONDITION_KEY.findall(c)]
-        page = tuple(dict.fromkeys(k for owner, k in keys if owner == "page"))
-        site_keys = tuple(dict.fromkeys(k for owner, k in keys if owner == "site"))
-        return ThemeMath(library, source, page, site_keys, text)
-    return None
+        for m in _MATH_SCRIPT.finditer(text):
+            if _RETIRED in text[m.start() : text.find(">", m.start()) + 1]:
+                continue  # loads nothing any more
+            library = "KaTeX" if "katex" in m.group(0).lower() or m.group(0).startswith("render") \
+                else "MathJax"
+            where = conditions + open_conditions(text, m.start())
+            keys = [k for c in where for k in _CONDITION_KEY.findall(c)]
+            page = tuple(dict.fromkeys(k for owner, k in keys if owner == "page"))
+            site_keys = tuple(dict.fromkeys(k for owner, k in keys if owner == "site"))
+            found.append(ThemeMath(library, source, page, site_keys, text))
+    mathjax = [m for m in found if m.library == "MathJax"]
+    return (mathjax or found or [None])[0]
 
 
-def post_site(site: Path, config: dict, posts_dir: str = "_posts") -> PostSite:
-    """The layout and math switch of ``site``'s posts (``config``: its ``_config.yml``)."""
+def relied_on(math: ThemeMath | None, style: str = "kramdown") -> bool:
+    """Whether pandockit's posts rely on the theme's library (and pandockit loads none): a
+    MathJax always (two on a page break each other), a KaTeX when it reads the posts' math (a
+    KaTeX reading only ``$..$``, as fastpages' does, leaves ``\\(..\\)`` to pandockit's
+    MathJax)."""
+    if math is None:
+        return False
+    return math.library == "MathJax" or not missing_delimiters(math, style)
+
+
+def post_site(
+    site: Path, config: dict, posts_dir: str = "_posts", style: str = "kramdown"
+) -> PostSite:
+    """The layout and math switch of ``site``'s posts (``config``: its ``_config.yml``;
+    ``style``: the math style of the posts)."""
     name = theme_name(config)
     theme = theme_root(name) if name else None
     chosen = choose_layout(site, config, theme, posts_dir)
     math = theme_math(site, theme, layout_chain(site, theme, chosen.applied))
-    key = math.page_keys[0] if math is not None and math.page_keys else None
+    key = math.page_keys[0] if relied_on(math, style) and math.page_keys else None
     return PostSite(chosen.layout, chosen.applied, chosen.why, chosen.layouts, key)
 
 

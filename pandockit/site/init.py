@@ -151,17 +151,22 @@ def _head_changes(site: Path, found: _Theme) -> tuple[list[Change], list[str]]:
     return [Change(head.source.rel, new, why, hand=f"add {line} inside its <head>")], []
 
 
-def _math_lines(found: _Theme, math_style: str) -> tuple[list[str], list[str]]:
+def _math_lines(found: _Theme, config: dict, math_style: str) -> tuple[list[str], list[str]]:
     """What init says about a math library the theme loads itself: notes and to-dos."""
     math = found.math
     if math is None:
         return [], []
     rel = math.source.rel if math.source.in_site else f"{found.name}'s {math.source.rel}"
+    if not jekyll_theme.relied_on(math, math_style):
+        return [f"the theme loads {math.library} ({rel}) for other delimiters: pandockit's "
+                "head include loads MathJax for its posts' math"], []
     notes = [f"the theme loads {math.library} itself ({rel}): pandockit's head include loads "
              "none"]
     todo: list[str] = []
     if math.page_keys:
         notes.append(f"posts with math get '{math.page_keys[0]}: true', which turns it on")
+    elif math.site_keys and config.get(math.site_keys[0]):
+        notes.append(f"_config.yml's '{math.site_keys[0]}' turns it on")
     elif math.site_keys:
         todo.append(f"in _config.yml, set '{math.site_keys[0]}: true': the theme loads "
                     f"{math.library} only then")
@@ -244,7 +249,9 @@ def plan(
         raise PandockitError(path, str(exc)) from exc
     found = _find_theme(site, config)
     notes = [f"posts get the layout {found.posts.why}"]
-    own_math = found.math.source.rel if found.math is not None else None
+    style = "dollars" if _theme_options(found, config) else _math_style(config)
+    relied = jekyll_theme.relied_on(found.math, style)
+    own_math = found.math.source.rel if relied and found.math is not None else None
     changes = [
         Change(f"_includes/{templates.HEAD_INCLUDE}",
                templates.head_include(opts.mathjax_url, opts.mathjax2_url, own_math),
@@ -255,8 +262,7 @@ def plan(
     ]
     head_changes, todo = _head_changes(site, found)
     changes += head_changes
-    style = "dollars" if _theme_options(found, config) else _math_style(config)
-    math_notes, math_todo = _math_lines(found, style)
+    math_notes, math_todo = _math_lines(found, config, style)
     notes += math_notes
     todo += math_todo
     ignore = site / ".gitignore"
