@@ -17,6 +17,8 @@ import yaml
 
 from pandockit import yamltext
 from pandockit.errors import PandockitError
+from pandockit.jekyll_theme import PostSite
+from pandockit.jekyll_theme import post_site as _find_post_site
 
 log = logging.getLogger("pandockit")
 
@@ -92,6 +94,9 @@ class Options:
 
     values: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    #: What the site gives posts (layout, math switch): found from the site's files before the
+    #: filters run (:func:`post_site`), None until then. Not an option.
+    post_site: PostSite | None = None
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -167,6 +172,16 @@ def resolve_options(site: Path, cli: dict[str, Any] | None = None) -> Options:
         if value is not None:
             _set(opts, key, value, "cli", None)
     return opts
+
+
+def post_site(site: Path, options: Options) -> PostSite:
+    """What ``site`` gives posts (:func:`pandockit.jekyll_theme.post_site`): found once, kept
+    on ``options`` (a run's every notebook, and a build's workers, share it)."""
+    if options.post_site is None:
+        options.post_site = _find_post_site(
+            site, read_site_config(site), str(options["posts-dir"]), str(options["math"])
+        )
+    return options.post_site
 
 
 #: Allowed values of the options that are a choice.

@@ -22,6 +22,11 @@ NB_PATH_KEY = "pandockit-nb-path"
 #: Options ``front-matter`` and ``metadata`` as YAML text (metadata would make numbers text).
 DEFAULTS_KEY = "pandockit-front-matter-defaults"
 SET_KEY = "pandockit-front-matter-set"
+#: The layout posts are written with (``""``: none, the site's ``defaults:`` give it) and the
+#: front matter key that turns on the theme's own math library (``""``: none), found from the
+#: site's files before the filters run (:mod:`pandockit.jekyll_theme`).
+LAYOUT_KEY = "pandockit-layout"
+MATH_SWITCH_KEY = "pandockit-math-switch"
 #: The verdicts on the local images markdown cells name (checked before the filters run).
 LOCAL_KEY = "pandockit-local-images"
 #: The filters already applied (a chain of single filters, then ``pandockit-jekyll``).

@@ -15,9 +15,11 @@ from pathlib import Path
 import panflute as pf
 
 from pandockit import context, dates, pandoc, yamltext
-from pandockit.config import Options, resolve_options
+from pandockit.config import Options, post_site, resolve_options
 from pandockit.keys import (
     DEFAULTS_KEY,
+    LAYOUT_KEY,
+    MATH_SWITCH_KEY,
     NB_PATH_KEY,
     NOTEBOOK_KEY,
     OPTIONS_KEY,
@@ -61,6 +63,9 @@ def prepare_doc(
     doc.metadata[SET_KEY] = yamltext.dump(options["metadata"])
     attach(doc, notebook)
     site = context.site_of(doc) if site is None else site
+    given = post_site(site, options)
+    doc.metadata[LAYOUT_KEY] = given.layout or ""
+    doc.metadata[MATH_SWITCH_KEY] = given.math_key or ""
     if options["first-cell"] == "fastpages":
         doc.metadata[NB_PATH_KEY] = site_path(notebook.path, site)
     check_local_images(doc, notebook.path, site)

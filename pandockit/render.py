@@ -2,7 +2,9 @@
 
 The Jekyll Markdown writer: pandoc writes the body (see :data:`pandockit.pandoc.options.WRITER`),
 the front matter the filters collected is dumped with the YAML library, and notebook text is
-kept from running as Liquid (:mod:`pandockit.liquid`). Touches no file.
+kept from running as Liquid (:mod:`pandockit.liquid`). A post with math on a theme that loads
+its own MathJax behind a front matter switch (``pandockit-math-switch``: Chirpy's ``math``) gets
+that switch set. Touches no file.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import panflute as pf
 from pandockit import dates, liquid, page_needs, pandoc, yamltext
 from pandockit.config import get_option
 from pandockit.errors import PandockitError
-from pandockit.keys import FRONT_MATTER_KEY, MEDIA_KEY, NOTEBOOK_KEY, POST_KEY
+from pandockit.keys import FRONT_MATTER_KEY, MATH_SWITCH_KEY, MEDIA_KEY, NOTEBOOK_KEY, POST_KEY
 
 
 @dataclass
@@ -52,6 +54,9 @@ def finish(doc: pf.Doc, body: str) -> Post:
     needs = page_needs.needs(doc)
     if needs:
         fm[page_needs.FRONT_MATTER_KEY] = needs
+    switch = str(doc.get_metadata(MATH_SWITCH_KEY, "") or "")
+    if switch and needs.get("math"):
+        fm.setdefault(switch, True)  # the theme's own MathJax, on this page (Chirpy: math)
     if get_option(doc, "liquid") == "off":
         fm["render_with_liquid"] = False
         body = liquid.protect(body, baseurl=str(get_option(doc, "baseurl")))

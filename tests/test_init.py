@@ -64,6 +64,7 @@ def test_stock_minima_site_is_wired_and_a_second_run_changes_no_byte(stock: Path
         "writes .gitignore: pandockit's build state is not committed",
         "changes _config.yml: notebook sources are not published ('*.ipynb' excluded)",
         "makes _notebooks/: put notebooks here; 'pandockit build' turns each into a post",
+        "posts get the layout 'post', the theme minima's _layouts/post.html",
     ]
     assert (stock / "_notebooks").is_dir()
     head = (stock / "_includes" / "head.html").read_text()
@@ -153,11 +154,12 @@ def test_site_with_its_own_layouts_gets_the_include_and_the_line_to_paste(tmp_pa
     (site / "_layouts" / "post.html").write_text("---\nlayout: default\n---\n{{ content }}\n")
     lines = init(site)
     assert lines[0].startswith("writes _includes/pandockit-head.html")
-    assert f"to do: add {LINE} inside <head> of _layouts/default.html (your own file)" in lines
+    todo = (f"to do: add {LINE} inside <head> of _layouts/default.html (your own file), just "
+            "before </head> (line 5)")
+    assert todo in lines
     assert (site / "_layouts" / "default.html").read_text() == default
     before = tree_digest(site)
-    assert init(site) == [f"to do: add {LINE} inside <head> of _layouts/default.html "
-                          "(your own file)"]
+    assert init(site) == [todo]
     assert tree_digest(site) == before
     (site / "_layouts" / "default.html").write_text(default.replace("</head>", LINE + "\n</head>"))
     assert init(site) == [f"nothing to change: {site} is set up for notebook posts"]
@@ -200,9 +202,10 @@ def test_theme_with_a_head_hook_gets_the_hook_filled(tmp_path: Path) -> None:
     site.mkdir()
     (site / "_config.yml").write_text("title: Hooked\ntheme: hooktheme\n")
     lines = init(site, env=env)
-    assert ("writes _includes/custom-head.html: hooktheme's head hook, filled with pandockit's "
-            "include") in lines
-    assert (site / "_includes" / "custom-head.html").read_text() == LINE + "\n"
+    assert ("writes _includes/custom-head.html: a copy of hooktheme's head hook, every line "
+            "kept, plus the include of pandockit-head.html") in lines
+    assert (site / "_includes" / "custom-head.html").read_text() == (
+        "{% comment %}Add your own head content here{% endcomment %}\n" + LINE + "\n")
     assert not (site / "_includes" / "head.html").exists()
     before = tree_digest(site)
     assert init(site, env=env) == [f"nothing to change: {site} is set up for notebook posts"]
@@ -213,16 +216,21 @@ def test_theme_with_a_head_hook_gets_the_hook_filled(tmp_path: Path) -> None:
     assert page.count("tex-mml-chtml.js") == 1 and "pandockit.css" in page
 
 
-def test_hook_the_user_already_filled_is_left_with_the_line_to_add(tmp_path: Path) -> None:
+def test_hook_the_user_already_filled_keeps_every_line_and_gets_the_include(
+        tmp_path: Path) -> None:
     env = _hook_theme(tmp_path / "gemhome")
     site = tmp_path / "hooked"
     (site / "_includes").mkdir(parents=True)
     (site / "_config.yml").write_text("theme: hooktheme\n")
     (site / "_includes" / "custom-head.html").write_text("<meta name='mine'>\n")
     lines = init(site, env=env)
-    assert lines[2] == ("leaves _includes/custom-head.html as it is (you changed it): add "
-                        f"{LINE} to it")
-    assert (site / "_includes" / "custom-head.html").read_text() == "<meta name='mine'>\n"
+    assert lines[2] == ("changes _includes/custom-head.html: your head hook, every line kept, "
+                        "plus the include of pandockit-head.html")
+    assert (site / "_includes" / "custom-head.html").read_text() == (
+        "<meta name='mine'>\n" + LINE + "\n")
+    before = tree_digest(site)
+    assert init(site, env=env) == [f"nothing to change: {site} is set up for notebook posts"]
+    assert tree_digest(site) == before
 
 
 def test_config_exclude_joins_an_existing_list_and_a_flow_list_is_left_to_the_user(

@@ -17,7 +17,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "pandockit.dates", "pandockit.mimedata", "pandockit.tree", "pandockit.htmlpolicy",
         "pandockit.terminal", "pandockit.interactive", "pandockit.pandoc",
         "pandockit.jupyter_math", "pandockit.commonmark_html", "pandockit.htmltree",
-        "pandockit.page_needs", "pandockit.texmath",
+        "pandockit.page_needs", "pandockit.texmath", "pandockit.jekyll_theme",
         "pandockit.fastpages",
     ]),
     ("context", ["pandockit.context"]),

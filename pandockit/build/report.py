@@ -31,6 +31,8 @@ class Summary:
     dry_run: bool = False
     math_posts: int = 0  # posts written with math (their page needs MathJax)
     notebooks: int = 0  # notebooks found in the folder
+    #: the layouts the posts written name (layout -> posts), for the missing layout warning
+    layouts: dict[str, int] = field(default_factory=dict)
 
     @property
     def status(self) -> int:

@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from pandockit import manifest as mf
+from pandockit import yamltext
 from pandockit.build.discover import (
     build_key,
     discover,
@@ -31,8 +34,9 @@ from pandockit.build.discover import (
 )
 from pandockit.build.report import Reporter, Summary
 from pandockit.build.workers import Rendered, Task, naming, rendered
-from pandockit.config import Options, resolve_options
+from pandockit.config import Options, post_site, resolve_options
 from pandockit.errors import PandockitError
+from pandockit.jekyll_theme import FRONT
 from pandockit.lock import site_lock
 from pandockit.naming import PostClaims
 from pandockit.writer import (
@@ -103,7 +107,7 @@ class _Build:
                     log.warning("%s", exc)
 
     def plan(self, notebooks: list[Path]) -> list[Task]:
-        opts = options_text(self.options)
+        opts = options_text(self.options)  # the key: what the site gives posts is not in it
         tasks = []
         for path in notebooks:
             rel = mf.relative(self.site, path)
@@ -119,6 +123,7 @@ class _Build:
                 self.report.say(f"up to date {rel}", level=2)
                 continue
             level = log.getEffectiveLevel()
+            post_site(self.site, self.options)  # found once, here, for every worker
             tasks.append(Task(str(path), rel, key, self.site, self.options, level))
         todo = {t.rel for t in tasks}
         for rel, entry in self.manifest.entries.items():
@@ -189,6 +194,9 @@ class _Build:
         self.summary.converted.append(result.rel)
         if result.post.needs.get("math") or result.post.needs.get("mathjax"):
             self.summary.math_posts += 1
+        layout = _layout_of(result.post.text)
+        if layout is not None:
+            self.summary.layouts[layout] = self.summary.layouts.get(layout, 0) + 1
         if old is not None:  # what it wrote before and not now (the writer pruned a folder it
             # wrote again; a dry run reports what it would have pruned)
             same = old.assets == assets_rel
@@ -315,6 +323,36 @@ def build(
     return run.summary
 
 
+def _layout_of(text: str) -> str | None:
+    """The ``layout`` a post's front matter names (None: none, or ``none``)."""
+    m = FRONT.match(text)
+    try:
+        data = yamltext.safe_load(m.group(1)) if m and m.group(1) else None
+    except yaml.YAMLError:
+        return None
+    layout = data.get("layout") if isinstance(data, dict) else None
+    return layout if isinstance(layout, str) and layout not in ("", "none") else None
+
+
+def missing_layouts(summary: Summary, options: Options) -> str | None:
+    """The one warning about posts written with a layout the site and its theme lack."""
+    known = options.post_site.layouts if options.post_site is not None else None
+    if not known:
+        return None  # the theme is not found here, or no layout at all: nothing to check
+    missing = sorted(name for name in summary.layouts if name not in known)
+    if not missing:
+        return None
+    count = sum(summary.layouts[name] for name in missing)
+    names = ", ".join(f"'{name}'" for name in missing)
+    have = ", ".join(sorted(known)) or "none"
+    return (
+        f"{count} post{'s' if count > 1 else ''} name{'' if count > 1 else 's'} the layout "
+        f"{names}, which neither the site nor its theme has (it has: {have}): Jekyll shows "
+        "such a post without its theme; set another 'layout' (or none) in the notebook or in "
+        "'pandockit: front-matter:'"
+    )
+
+
 def _opt_clean(options: Options) -> bool:
     return bool(options.values.get("clean", False))
 
@@ -353,6 +391,9 @@ def build_site(
     except PandockitError as exc:
         log.error("%s", exc)
         return 1
+    missing = missing_layouts(summary, options)
+    if missing is not None:
+        log.warning("%s: %s", site, missing)
     if summary.math_posts and not settings.dry_run and not _loads_mathjax(site):
         log.warning(
             "%s: %d post%s with math, but the site's pages load no MathJax: run 'pandockit init'",

@@ -2,8 +2,10 @@
 
 Sources, later ones winning key by key (:func:`collect`):
 
-1. ``layout: post``, then the site's defaults (option ``front-matter``, ``pandockit:
-   front-matter:`` in ``_config.yml``);
+1. the layout the site gives posts (``pandockit-layout``, found before the filters run by
+   :mod:`pandockit.jekyll_theme`: none when the site's ``defaults:`` give posts one, else
+   ``post`` or ``default``; ``post`` when not given), then the site's defaults (option
+   ``front-matter``, ``pandockit: front-matter:`` in ``_config.yml``);
 2. notebook metadata: the mappings ``jekyll`` (jekyllnb), ``front-matter`` and ``front_matter``;
 3. a ``---`` ... ``---`` YAML block opening the first markdown or raw cell, also after a
    ``# Heading`` line (the block is removed from the cell, the rest of the cell kept);
@@ -28,8 +30,9 @@ becomes exactly what pandoc would have made of it. Types come from the notebook 
 
 Touches the first markdown/raw cell Divs and the title heading. Reads ``pandockit-front-matter-
 defaults`` and ``pandockit-front-matter-set`` (YAML text of options ``front-matter`` and
-``metadata``, typed), ``pandockit-source-date`` and ``pandockit-nb-path`` (written as
-``nb_path``, as fastpages wrote it, unless a source gave one). Writes
+``metadata``, typed), ``pandockit-layout``, ``pandockit-source-date`` and
+``pandockit-nb-path`` (written as ``nb_path``, as fastpages wrote it, unless a source gave
+one). Writes
 ``pandockit-front-matter`` (the front matter as YAML text, so types survive chained filters)
 and ``pandockit-post`` (the post's file stem, which also names its asset folder).
 """
@@ -57,6 +60,7 @@ from pandockit.keys import (
     FRONT_MATTER_KEY,
     GENERATOR,
     GENERATOR_KEY,
+    LAYOUT_KEY,
     NB_PATH_KEY,
     NOTEBOOK_KEY,
     POST_KEY,
@@ -371,14 +375,16 @@ def collect(
     defaults: dict | None = None,
     overrides: dict | None = None,
     first_cell: str = "pandockit",
+    layout: str | None = "post",
 ) -> Sources:
     """The front matter of the nbformat v4 notebook ``node`` from sources 1-5 (``defaults``:
     option ``front-matter``; ``overrides``: option ``metadata``; ``first_cell``: option
-    ``first-cell``), and the cells to edit.
+    ``first-cell``; ``layout``: the site's layout for posts, None for no key), and the cells
+    to edit.
 
     Pure: reads only ``node``. Raises PandockitError for a front matter block that is meant
     as YAML and cannot be read."""
-    fm: dict[str, Any] = {"layout": "post"}
+    fm: dict[str, Any] = {"layout": layout} if layout else {}
     fm.update(plain(defaults or {}))
     sources = Sources(fm)
     meta = node.get("metadata") or {}
@@ -509,12 +515,19 @@ def _take_title(doc: pf.Doc, fm: dict) -> None:
     div.content.pop(0)
 
 
+def _layout(doc: pf.Doc) -> str | None:
+    """The site's layout for posts, as the preparation found it (``post`` when not given)."""
+    given = doc.get_metadata(LAYOUT_KEY, None)
+    return "post" if given is None else (str(given) or None)
+
+
 def prepare(doc: pf.Doc) -> None:
     defaults = _typed_option(doc, DEFAULTS_KEY, "front-matter")
     overrides = _typed_option(doc, SET_KEY, "metadata")
     nb = notebook_of(doc)
     if nb is not None:
-        sources = collect(nb.node, defaults, overrides, str(get_option(doc, "first-cell")))
+        sources = collect(nb.node, defaults, overrides, str(get_option(doc, "first-cell")),
+                          _layout(doc))
         divs = _cell_divs(doc)
         cells = nb.node.get("cells", [])
         for edit in sources.edits:
@@ -523,7 +536,7 @@ def prepare(doc: pf.Doc) -> None:
                 _apply_edit(doc, div, cells[edit.index], edit.rest)
     else:  # no notebook given (-M pandockit-notebook): metadata only, types as pandoc left them
         node = {"metadata": doc.get_metadata("jupyter", {}) or {}, "cells": []}
-        sources = collect(node, defaults, overrides)
+        sources = collect(node, defaults, overrides, layout=_layout(doc))
     given = str(doc.get_metadata(NOTEBOOK_KEY, "") or "post.ipynb")
     name = Path(given).name
     for warning in sources.warnings:

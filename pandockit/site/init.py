@@ -5,9 +5,13 @@ What it does to a site, each step said in one line (``--dry-run``: said, not don
 - ``_includes/pandockit-head.html``: MathJax on pages with math, pandockit's stylesheet on its
   posts (:mod:`pandockit.site.templates`), and ``assets/css/pandockit.css``;
 - gets that include into the post pages' ``<head>`` (:mod:`pandockit.site.theme`): through
-  the theme's head hook (minima 3's ``custom-head.html``), else through a site copy of the
-  theme's head include with one line added (minima 2.5's ``head.html``); a site with its own
-  layouts is told the one line to paste;
+  the theme's head hook (minima 3's ``custom-head.html``, Minimal Mistakes' ``head/custom.html``,
+  ...; the site's own file gets one line added, every line kept), else through a site copy of
+  the theme's head file with one line added (minima 2.5's ``head.html``); a head file of the
+  site's own that is no hook is told as a "to do" line naming the file and place;
+- says which layout posts get (:mod:`pandockit.jekyll_theme`); when the theme loads MathJax or
+  KaTeX itself, the include loads none, and init says what turns the theme's on (or writes
+  ``math: dollars`` for a MathJax that reads ``$..$``);
 - ``.pandockit/`` into ``.gitignore``, ``*.ipynb`` into ``_config.yml``'s ``exclude``;
 - the notebook folder (``_notebooks/``), when missing;
 - on a fastpages blog (it has ``_action_files/``), the ``pandockit:`` options that convert as
@@ -25,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pandockit import fastpages
+from pandockit import fastpages, jekyll_theme
 from pandockit.config import resolve_options
 from pandockit.errors import PandockitError
 from pandockit.site import edits, templates, theme, workflow
@@ -55,6 +59,7 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     todo: list[str] = field(default_factory=list)
     made: str | None = None  # the notebook folder made
+    notes: list[str] = field(default_factory=list)  # said on a run that writes
 
     @property
     def writes(self) -> bool:
@@ -65,6 +70,7 @@ class Report:
         if self.made is not None:
             out.append(f"{'would make' if dry_run else 'makes'} {self.made}/: put notebooks "
                        "here; 'pandockit build' turns each into a post")
+        out += self.notes if self.writes else []
         out += [f"to do: {t}" for t in self.todo]
         if not self.writes and not self.todo and not any(o.verb == "leave" for o in self.outcomes):
             out.append(f"nothing to change: {site} is set up for notebook posts")
@@ -85,25 +91,65 @@ def _text(path: Path) -> str:
         raise PandockitError(path, f"cannot be read ({exc})") from exc
 
 
-def _head_changes(site: Path, config: dict) -> tuple[list[Change], list[str]]:
-    """How pandockit's head include gets into the post pages, as changes and to-dos."""
-    include, line = templates.HEAD_INCLUDE, templates.include_line()
+def _posts_dir(config: dict) -> str:
+    ours = config.get("pandockit")
+    given = ours.get("posts-dir") if isinstance(ours, dict) else None
+    return given if isinstance(given, str) and given else "_posts"
+
+
+@dataclass(frozen=True)
+class _Theme:
+    """What init found of the site's theme: its gem folder, the posts' layout, its math."""
+
+    name: str | None
+    root: Path | None
+    posts: jekyll_theme.PostSite
+    math: jekyll_theme.ThemeMath | None
+
+
+def _find_theme(site: Path, config: dict) -> _Theme:
     name = theme.theme_name(config)
     root = theme.theme_root(name) if name else None
-    head = theme.head(site, root, include)
+    posts = jekyll_theme.choose_layout(site, config, root, _posts_dir(config))
+    chain = jekyll_theme.layout_chain(site, root, posts.applied)
+    return _Theme(name, root, posts, jekyll_theme.theme_math(site, root, chain))
+
+
+def _add_line(text: str, line: str) -> str:
+    return text + ("" if not text or text.endswith("\n") else "\n") + line + "\n"
+
+
+def _head_changes(site: Path, found: _Theme) -> tuple[list[Change], list[str]]:
+    """How pandockit's head include gets into the post pages, as changes and to-dos."""
+    include, line = templates.HEAD_INCLUDE, templates.include_line()
+    name, root, layout = found.name, found.root, found.posts.applied
+    head = theme.head(site, root, layout, include)
     if head is None:
-        where = f"the theme '{name}' was not found" if name and root is None else "no layout"
-        return [], [f"add {line} inside the <head> of your layout ({where} writes one here)"]
+        if name and root is None:
+            return [], [f"the theme '{name}' is not installed here (no gem found): install it "
+                        f"and run 'pandockit init' again, or add {line} inside the <head> of "
+                        f"the layout '{layout}'"]
+        return [], [f"add {line} inside the <head> of the layout your posts use ('{layout}'): "
+                    "no layout of the site or its theme writes one"]
     if head.includes_pandockit:
         return [], []
-    if head.source.in_site:
-        return [], [f"add {line} inside <head> of {head.source.rel} (your own file)"]
-    if head.hook:
-        rel = f"_includes/{head.hook}"
-        return [Change(rel, line + "\n", f"{name}'s head hook, filled with pandockit's include",
-                       hand=f"add {line} to it")], []
+    if head.hook is not None:
+        rel = head.hook.rel
+        text = _text(head.hook.path)
+        if head.hook.in_site:
+            why = f"your head hook, every line kept, plus the include of {include}"
+            return [Change(rel, _add_line(text, line), why, own=False)], []
+        if not text.strip():
+            why = f"{name}'s head hook, filled with pandockit's include"
+            return [Change(rel, line + "\n", why, hand=f"add {line} to it")], []
+        why = f"a copy of {name}'s head hook, every line kept, plus the include of {include}"
+        return [Change(rel, _add_line(text, line), why, hand=f"add {line} to it")], []
     text = _text(head.source.path)
     close = re.search(r"</head\s*>", text, re.I)
+    if head.source.in_site:
+        where = f"line {text.count(chr(10), 0, close.start()) + 1}" if close else "its end"
+        return [], [f"add {line} inside <head> of {head.source.rel} (your own file), just "
+                    f"before </head> ({where})"]
     at = close.start() if close else len(text)
     indent = "  " if close else ""
     new = text[:at].rstrip(" ") + indent + line + "\n" + text[at:]
@@ -111,16 +157,47 @@ def _head_changes(site: Path, config: dict) -> tuple[list[Change], list[str]]:
     return [Change(head.source.rel, new, why, hand=f"add {line} inside its <head>")], []
 
 
-def _config_change(path: Path, site: Path) -> tuple[list[Change], list[str]]:
+def _math_lines(found: _Theme, config: dict, math_style: str) -> tuple[list[str], list[str]]:
+    """What init says about a math library the theme loads itself: notes and to-dos."""
+    math = found.math
+    if math is None:
+        return [], []
+    rel = math.source.rel if math.source.in_site else f"{found.name}'s {math.source.rel}"
+    if not jekyll_theme.relied_on(math, math_style):
+        return [f"the theme loads {math.library} ({rel}) for other delimiters: pandockit's "
+                "head include loads MathJax for its posts' math"], []
+    notes = [f"the theme loads {math.library} itself ({rel}): pandockit's head include loads "
+             "none"]
+    todo: list[str] = []
+    if math.page_keys:
+        notes.append(f"posts with math get '{math.page_keys[0]}: true', which turns it on")
+    elif math.site_keys and config.get(math.site_keys[0]):
+        notes.append(f"_config.yml's '{math.site_keys[0]}' turns it on")
+    elif math.site_keys:
+        todo.append(f"in _config.yml, set '{math.site_keys[0]}: true': the theme loads "
+                    f"{math.library} only then")
+    missing = jekyll_theme.missing_delimiters(math, math_style)
+    if missing:
+        todo.append(f"in {rel}, let {math.library} read {' and '.join(missing)}: pandockit's "
+                    "posts write their math so")
+    return notes, todo
+
+
+def _config_change(
+    path: Path, site: Path, theme_options: dict | None = None
+) -> tuple[list[Change], list[str]]:
     text = _text(path)
     new, why, todo = text, [], []
     additions = [(lambda t: edits.config_exclude(t, "*.ipynb"),
                   "notebook sources are not published ('*.ipynb' excluded)")]
     options = fastpages.site_options(site) if fastpages.detect(site) else {}
+    reasons = ["a fastpages blog: notebooks converted as fastpages did"] if options else []
+    if theme_options:
+        options = {**options, **theme_options}
+        reasons.append("the theme's MathJax reads $..$: literal dollars escaped for it")
     if options:
         additions.append((lambda t: edits.config_block(t, "pandockit", options),
-                          "a fastpages blog: notebooks converted as fastpages did "
-                          "(pandockit: options)"))
+                          "; ".join(reasons) + " (pandockit: options)"))
     for edit, because in additions:
         try:
             result = edit(new)
@@ -145,28 +222,38 @@ def _example(site: Path, notebooks_dir: str, today: dt.date) -> list[Change]:
 
 def plan(
     site: Path, opts: InitOptions, today: dt.date | None = None
-) -> tuple[list[Change], list[str]]:
-    """Every change ``init`` wants in ``site``, and what it leaves to the user."""
+) -> tuple[list[Change], list[str], list[str]]:
+    """Every change ``init`` wants in ``site``, what it leaves to the user, and what it says
+    of the site (the posts' layout, the theme's math)."""
     path = config_file(site)
     try:
         config = edits.load_config(_text(path))
     except edits.ByHand as exc:
         raise PandockitError(path, str(exc)) from exc
+    found = _find_theme(site, config)
+    notes = [f"posts get the layout {found.posts.why}"]
+    style = "dollars" if _theme_options(found, config) else _math_style(config)
+    relied = jekyll_theme.relied_on(found.math, style)
+    own_math = found.math.source.rel if relied and found.math is not None else None
     changes = [
         Change(f"_includes/{templates.HEAD_INCLUDE}",
-               templates.head_include(opts.mathjax_url, opts.mathjax2_url),
+               templates.head_include(opts.mathjax_url, opts.mathjax2_url, own_math),
+               "the stylesheet on notebook posts (MathJax: the theme's own)" if own_math else
                "MathJax on pages with math, the stylesheet on notebook posts"),
         Change(templates.STYLESHEET, templates.stylesheet(),
                "styles for outputs, stderr, tracebacks, toggles and wide tables"),
     ]
-    head_changes, todo = _head_changes(site, config)
+    head_changes, todo = _head_changes(site, found)
     changes += head_changes
+    math_notes, math_todo = _math_lines(found, config, style)
+    notes += math_notes
+    todo += math_todo
     ignore = site / ".gitignore"
     new = edits.gitignore(_text(ignore), ".pandockit/")
     if new is not None:
         changes.append(Change(".gitignore", new, "pandockit's build state is not committed",
                               own=False))
-    config_changes, config_todo = _config_change(path, site)
+    config_changes, config_todo = _config_change(path, site, _theme_options(found, config))
     changes += config_changes
     todo += config_todo
     if opts.example:
@@ -179,7 +266,21 @@ def plan(
         todo += pages_todo
         if not (site / WORKFLOW).exists():
             todo.append(PAGES_SETTING)
-    return changes, todo
+    return changes, todo, notes
+
+
+def _theme_options(found: _Theme, config: dict) -> dict:
+    """``math: dollars`` where the theme's own MathJax reads ``$..$``: the kramdown style
+    leaves a literal dollar bare, which such a MathJax would read as math."""
+    math = found.math
+    reads = math is not None and jekyll_theme.reads_dollars(math)
+    return {"math": "dollars"} if reads and _math_style(config) == "kramdown" else {}
+
+
+def _math_style(config: dict) -> str:
+    ours = config.get("pandockit")
+    style = ours.get("math") if isinstance(ours, dict) else None
+    return style if style in ("kramdown", "dollars") else "kramdown"
 
 
 def notebooks_folder(site: Path) -> str | None:
@@ -195,7 +296,7 @@ def notebooks_folder(site: Path) -> str | None:
 
 def init(site: Path, opts: InitOptions) -> Report:
     """Prepare ``site``; with ``opts.dry_run`` only say what would be done."""
-    changes, todo = plan(site, opts)
+    changes, todo, notes = plan(site, opts)
     record = load_record(site)
     decided = [(c, decide(site, c, record, opts.force)) for c in changes]
     made = notebooks_folder(site)
@@ -207,4 +308,4 @@ def init(site: Path, opts: InitOptions) -> Report:
             except OSError as exc:
                 raise PandockitError(site / made, f"cannot be made ({exc.strerror or exc})") \
                     from exc
-    return Report([o for _, o in decided], todo, made)
+    return Report([o for _, o in decided], todo, made, notes)

@@ -23,9 +23,23 @@ def _data(name: str) -> str:
     return resources.files("pandockit").joinpath("data", "site", name).read_text(encoding="utf-8")
 
 
-def head_include(mathjax_url: str = MATHJAX3_URL, mathjax2_url: str = MATHJAX2_URL) -> str:
-    """``_includes/pandockit-head.html`` with the MathJax URLs given."""
+#: Where the include's MathJax part starts (left out when the theme loads its own library).
+_MATHJAX_PART = "{%- if pandockit_page.mathjax == 2 %}"
+
+
+def head_include(
+    mathjax_url: str = MATHJAX3_URL, mathjax2_url: str = MATHJAX2_URL, theme_math: str | None = None
+) -> str:
+    """``_includes/pandockit-head.html`` with the MathJax URLs given; with no MathJax at all
+    when the theme loads its own math library (``theme_math``: the file that loads it), so
+    that a page never loads two."""
     text = _data(HEAD_INCLUDE)
+    if theme_math is not None:
+        cut = text.index(_MATHJAX_PART)
+        return text[:cut] + (
+            "{%- comment -%} No MathJax here: the theme loads its own (" + theme_math + "), "
+            "turned on for posts with math. {%- endcomment -%}\n"
+        )
     return text.replace("@MATHJAX3_URL@", mathjax_url).replace("@MATHJAX2_URL@", mathjax2_url)
 
 
