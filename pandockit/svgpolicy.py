@@ -11,8 +11,9 @@ back from the tree, keeping only:
   at all is read as SVG); everything else goes with its content: ``script``,
   ``foreignObject`` (the HTML in it, where handlers live), ``iframe``, ``set``, and any
   element of another namespace (an XHTML ``<script>`` inside an SVG runs);
-- attributes without a namespace, except event handlers (``on*``), plus ``xlink:href``,
-  ``xlink:title``, ``xml:space`` and ``xml:lang``;
+- attributes without a namespace, except event handlers (``on*``) and any whose value names
+  ``javascript:`` or ``vbscript:``, plus ``xlink:href``, ``xlink:title``, ``xml:space`` and
+  ``xml:lang``;
 - a link (``href``, ``xlink:href``) to ``#id`` anywhere; on ``<a>`` also a relative URL,
   ``http(s):`` or ``mailto:``; on ``<image>`` and ``<feImage>`` a relative URL, ``http(s):``
   or ``data:image/`` (an image runs no script). Other links go (``javascript:``, ``data:``
@@ -57,6 +58,7 @@ _ANIMATIONS = frozenset({"animate", "animateMotion", "animateTransform"})
 _URL_NOISE = re.compile(r"[\x00-\x20]+")
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _RASTER = re.compile(r"data:image/(?:png|jpeg|jpg|gif|webp|bmp)[;,]")
+_SCRIPT_URL = re.compile(r"(?:java|vb)script:", re.I)
 _BAD_STYLE = re.compile(r"javascript:|expression\s*\(|-moz-binding|behavior\s*:", re.I)
 
 ET.register_namespace("", SVG)
@@ -112,6 +114,8 @@ def _clean_attributes(node: ET.Element, name: str) -> None:
             drop = True
         elif ns is None and local.lower().startswith("on"):
             drop = True
+        elif _SCRIPT_URL.search(_URL_NOISE.sub("", value)):
+            drop = True  # no attribute needs one: whatever reads it as a URL runs nothing
         elif key in _LINKS:
             drop = not link_ok(name, value)
         elif local == "style":
