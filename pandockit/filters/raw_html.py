@@ -137,32 +137,41 @@ def _raw_inlines(elem: pf.Element, found: list[pf.RawInline]) -> None:
             _raw_inlines(item, found)
 
 
+def _unshown_tag(item: pf.Inline) -> re.Match | None:
+    if type(item) is not pf.RawInline or item.format != "html":
+        return None
+    return _UNSHOWN.match(item.text.strip())
+
+
 def unshown(items: list[pf.Inline]) -> tuple[list[pf.Inline], list[str]]:
     """``items`` (a paragraph's, or a span's) without what JupyterLab does not show of a
-    markdown cell: ``<script>`` and ``<style>`` with everything up to their end tag (or the end
-    of ``items``), ``<template>`` and ``<plaintext>`` tags; and the names of those left out."""
+    markdown cell: a ``<script>`` or ``<style>`` with the text up to its end tag (or the end of
+    ``items``; one with no text, ``<script src=..></script>``, stays, as before), the
+    ``<template>`` and ``<plaintext>`` tags; and the names of those left out."""
     out: list[pf.Inline] = []
     gone: list[str] = []
-    skipping: str | None = None
-    for item in items:
-        m = _UNSHOWN.match(item.text.strip()) if (
-            type(item) is pf.RawInline and item.format == "html") else None
-        if skipping is not None:
-            if m is not None and m.group(1) and m.group(2).lower() == skipping:
-                skipping = None
-            continue
-        if m is None:
+    i = 0
+    while i < len(items):
+        item = items[i]
+        m = _unshown_tag(item)
+        i += 1
+        if m is None or (m.group(1) and m.group(2).lower() in _WITH_TEXT):
             if type(item) in _SPANS:
                 inner, more = unshown(list(item.content))
                 if more:
                     item.content = inner
                     gone += more
-            out.append(item)
+            out.append(item)  # a stray </script> is left to inline_html, which drops it
             continue
         name = m.group(2).lower()
+        if name in _WITH_TEXT:
+            close = next((j for j in range(i, len(items)) if (e := _unshown_tag(items[j]))
+                          and e.group(1) and e.group(2).lower() == name), len(items))
+            if close == i:  # nothing between the tags: an external script, kept
+                out.append(item)
+                continue
+            i = close + 1
         gone.append(name)
-        if name in _WITH_TEXT and not m.group(1):
-            skipping = name
     return out, gone
 
 
@@ -174,13 +183,14 @@ def inline_html(block: pf.Block, cell: int | None = None) -> None:
         return
     if any(_UNSHOWN.match(raw.text.strip()) for raw in found):
         kept, gone = unshown(list(block.content))
-        block.content = kept
-        what = [f"<{n}> with its text" if n in _WITH_TEXT else f"the <{n}> tags"
-                for n in dict.fromkeys(gone)]
-        log.warning("cell %s: %s inside a paragraph left out, as JupyterLab shows the cell",
-                    "?" if cell is None else cell, ", ".join(what))
-        found = []
-        _raw_inlines(block, found)
+        if gone:
+            block.content = kept
+            what = [f"<{n}> with its text" if n in _WITH_TEXT else f"the <{n}> tags"
+                    for n in dict.fromkeys(gone)]
+            log.warning("cell %s: %s inside a paragraph left out, as JupyterLab shows the "
+                        "cell", "?" if cell is None else cell, ", ".join(what))
+            found = []
+            _raw_inlines(block, found)
     opened: list[str] = []
     for raw in found:
         text = raw.text.strip()
