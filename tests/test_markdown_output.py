@@ -71,9 +71,11 @@ def test_each_mode_writes_the_issue_output(tmp_path: Path) -> None:
 
 
 def test_plain_markdown_output_unchanged_with_keep(tmp_path: Path) -> None:
-    data = {"text/markdown": "**bold** and [a link](https://example.org)", "text/plain": "p"}
+    data = {"text/markdown": "**bold**, 1 < 2 and [a link](https://example.org)",
+            "text/plain": "p"}
     keep = _post(tmp_path, "keep", data)
-    assert "**bold** and [a link](https://example.org)" in keep  # kramdown reads it, as before
+    # no tag: kramdown reads it, as before
+    assert "**bold**, 1 < 2 and [a link](https://example.org)" in keep
     sanitize = _post(tmp_path, "sanitize", data)
-    assert '<strong>bold</strong> and <a href="https://example.org" rel="noopener noreferrer">' \
-        in sanitize
+    assert '<strong>bold</strong>, 1 &lt; 2 and <a href="https://example.org" ' \
+        'rel="noopener noreferrer">' in sanitize

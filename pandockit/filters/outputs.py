@@ -15,7 +15,7 @@ falls back to pandoc's blocks when run without it. The choice, first match wins:
   is dropped (the page loads one MathJax for the post: ``pandockit.mathjax: 2`` is recorded
   for MathJax 2 or plotly.js 1.x, ``math`` when a plot has LaTeX), and an external script
   already loaded on the page (plotly.js, require.js) is loaded once;
-- ``text/markdown`` as Markdown; one that holds HTML (a ``<``; any, with ``html: sanitize``
+- ``text/markdown`` as Markdown; one that may hold HTML (a tag; any, with ``html: sanitize``
   or ``drop``) as the HTML Jupyter renders of it (:mod:`pandockit.markdown_output`), then
   treated as a ``text/html`` output (sanitised, balanced; ``drop`` removes its raw HTML
   first);
@@ -35,6 +35,7 @@ Configured by ``pandockit.html``, ``pandockit.ansi`` (``strip``, or ``spans``: c
 from __future__ import annotations
 
 import logging
+import re
 
 import panflute as pf
 
@@ -69,6 +70,8 @@ IMAGES = (
     ("image/bmp", (".bmp",)),
 )
 RESULT_CLASSES = ("execute_result", "display_data")
+#: What may open raw HTML in Markdown: ``<`` before a letter, ``/``, ``!`` or ``?``.
+_TAG = re.compile(r"<[A-Za-z/!?]")
 
 
 def prepare(doc: pf.Doc) -> None:
@@ -321,7 +324,7 @@ def rich_output(out: pf.Div, raw: dict | None, cell: pf.Div, n: int, doc: pf.Doc
         return [pf.RawBlock(multiline_text(bundle["text/plain"]), format="markdown")]
     if "text/markdown" in bundle:
         text = multiline_text(bundle["text/markdown"])
-        if mode == "keep" and "<" not in text:
+        if mode == "keep" and not _TAG.search(text):
             return [pf.RawBlock(text, format="markdown")]
         block = pf.RawBlock("", format="html")  # written by markdown_html
         doc.pandockit_markdown.append((block, text))
