@@ -66,6 +66,9 @@ SVG = (
     '<path id="line" d="M0 0 L40 20" stroke="black"/></svg>'
 )
 SVG_BROKEN = f'<svg xmlns="http://www.w3.org/2000/svg"><script>{PWN.format("broken")}</script>'
+#: An "image" that is an HTML page: its asset file would run on the site's origin if opened.
+DATA_HTML = "![x](data:text/html;base64," + base64.b64encode(
+    f"<script>{PWN.format('data-html')}</script>".encode()).decode() + ")"
 #: Markdown cells (item 7): each followed by the later cells.
 CELLS = {
     "plaintext": "a <plaintext> b\n\nafter plaintext",
@@ -99,6 +102,7 @@ def notebooks() -> dict[str, list]:
     }
     for name, source in CELLS.items():
         made[f"cell-{name}"] = [nbv.new_markdown_cell(source)]
+    made["data-html"] = [nbv.new_markdown_cell(DATA_HTML)]
     return {name: [*cells, *later(i)] for i, (name, cells) in enumerate(made.items())}
 
 
@@ -246,6 +250,12 @@ def test_svg_that_is_not_xml_gives_way_to_the_png(built: Built) -> None:
     assert names == ([".svg"] if built.mode == "keep" else [".png"])
     if built.mode != "keep":
         assert base64.b64decode(PNG) == next(folder.glob("*.png")).read_bytes()
+
+
+def test_only_inert_files_are_written_with_sanitize_or_drop(built: Built) -> None:
+    folder = built.site.path / "assets" / "nb_files" / built.posts["data-html"].stem
+    written = sorted(p.suffix for p in folder.glob("[!.]*")) if folder.exists() else []
+    assert written == ([".html"] if built.mode == "keep" else [])
 
 
 def test_markdown_cells_show_as_jupyterlab_shows_them(built: Built) -> None:
