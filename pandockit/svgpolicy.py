@@ -23,8 +23,9 @@ back from the tree, keeping only:
   ``expression(`` or a binding.
 
 Processing instructions (``<?xml-stylesheet?>`` can apply XSLT), the DOCTYPE and comments
-are not written. An SVG that is not well-formed XML (a browser shows none of it either) gives
-None: its output falls back to another image of the same bundle.
+are not written. An SVG with nothing to remove and none of those (most: a plot) is kept byte
+for byte. An SVG that is not well-formed XML (a browser shows none of it either) gives None:
+its output falls back to another image of the same bundle.
 """
 
 from __future__ import annotations
@@ -106,61 +107,104 @@ def _keep_element(node: ET.Element, name: str) -> bool:
     return True
 
 
-def _clean_attributes(node: ET.Element, name: str) -> None:
-    for key in list(node.attrib):
-        ns, local = _local(key)
-        value = node.attrib[key]
-        if ns is not None and key not in NAMESPACED:
+def _clean_attributes(node: ET.Element, name: str) -> bool:
+    """Drop ``node``'s attributes that may run; True when one was dropped."""
+    attrib = node.attrib
+    dropped = False
+    for key in [k for k in attrib if k[0] == "{" or k[:2].lower() == "on" or ":" in attrib[k]
+                or k in _LINKS or k == "style"]:  # most (a path's d) are none of these
+        value = attrib[key]
+        if key[0] == "{" and key not in NAMESPACED:
             drop = True
-        elif ns is None and local.lower().startswith("on"):
+        elif key[:2].lower() == "on":
             drop = True
         elif _SCRIPT_URL.search(_URL_NOISE.sub("", value)):
             drop = True  # no attribute needs one: whatever reads it as a URL runs nothing
         elif key in _LINKS:
             drop = not link_ok(name, value)
-        elif local == "style":
+        elif key == "style":
             drop = bool(_BAD_STYLE.search(value))
         else:
             drop = False
         if drop:
-            del node.attrib[key]
+            del attrib[key]
+            dropped = True
+    return dropped
 
 
-def _clean(node: ET.Element, bare: bool) -> None:
-    """Clean the children of ``node`` (kept itself) in place; ``bare``: SVG without namespace."""
+_SVG_PREFIX = f"{{{SVG}}}"
+#: Allowed elements whose own content or attributes need a closer look.
+_LOOKED_AT = _ANIMATIONS | {"style"}
+
+
+def _clean(node: ET.Element, bare: bool) -> bool:
+    """Clean the children of ``node`` (kept itself) in place; ``bare``: SVG without namespace.
+    True when anything was removed or renamed."""
+    changed = False
     previous: ET.Element | None = None
     for child in list(node):
-        ns, name = _local(child.tag)
-        if bare and ns is None and name:
-            child.tag = f"{{{SVG}}}{name}"
-            ns = SVG
-        if ns != SVG or not _keep_element(child, name):
+        tag = child.tag
+        if isinstance(tag, str) and tag.startswith(_SVG_PREFIX):
+            name = tag[len(_SVG_PREFIX):]
+            keep = name in ELEMENTS and (name not in _LOOKED_AT or _keep_element(child, name))
+        else:
+            ns, name = _local(tag)
+            if bare and ns is None and name:
+                child.tag = _SVG_PREFIX + name
+                changed = True
+                keep = _keep_element(child, name)
+            else:
+                keep = False
+        if not keep:
             tail = child.tail or ""
             if previous is None:
                 node.text = (node.text or "") + tail
             else:
                 previous.tail = (previous.tail or "") + tail
             node.remove(child)
+            changed = True
             continue
-        _clean_attributes(child, name)
-        _clean(child, bare)
+        if child.attrib and _clean_attributes(child, name):
+            changed = True
+        if len(child) and _clean(child, bare):
+            changed = True
         previous = child
+    return changed
 
 
-def clean(data: bytes) -> bytes | None:
-    """The SVG ``data`` without anything that runs, as UTF-8 XML; None when it is not an SVG
-    document (not well-formed XML, or its root is not ``<svg>``)."""
+#: What the parsed tree does not show of a file: a DOCTYPE (entities), processing
+#: instructions (``<?xml-stylesheet?>``) other than the XML declaration.
+_UNSEEN = re.compile(rb"<!(?!--|\[CDATA\[)|(?<!\A)<\?|\A<\?(?!xml[\s?])")
+
+
+def _root(data: bytes) -> ET.Element | None:
+    """The ``<svg>`` root of ``data`` (SVG's namespace or none), or None."""
     try:
         root = ET.fromstring(data)
     except (ET.ParseError, ValueError):
         return None
     ns, name = _local(root.tag)
-    bare = ns is None
-    if name != "svg" or ns not in (None, SVG):
+    return root if name == "svg" and ns in (None, SVG) else None
+
+
+def is_svg(data: bytes) -> bool:
+    """True when :func:`clean` can clean ``data``: well-formed XML with an ``<svg>`` root."""
+    return _root(data) is not None
+
+
+def clean(data: bytes) -> bytes | None:
+    """The SVG ``data`` without anything that runs; None when it is not an SVG document (not
+    well-formed XML, or its root is not ``<svg>``). An SVG with nothing to remove (most: a
+    plot) comes back byte for byte; any other is written again from its tree, as UTF-8."""
+    root = _root(data)
+    if root is None:
         return None
+    bare = not root.tag.startswith(_SVG_PREFIX)
     if bare:
-        root.tag = f"{{{SVG}}}svg"
-    _clean_attributes(root, "svg")
-    _clean(root, bare)
+        root.tag = _SVG_PREFIX + "svg"
+    changed = _clean_attributes(root, "svg")
+    changed = _clean(root, bare) or changed
+    if not (changed or bare or _UNSEEN.search(data.lstrip(b"\xef\xbb\xbf \t\r\n"))):
+        return data
     text = ET.tostring(root, encoding="unicode")
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n").encode("utf-8")

@@ -211,3 +211,14 @@ def test_generated_svg_keeps_nothing_that_runs(body: list[str]) -> None:
     assert out is not None, svg
     assert active(out) == [], (svg, out)
     assert svgpolicy.clean(out) == out
+
+
+def test_an_svg_with_nothing_to_remove_stays_byte_for_byte() -> None:
+    plot = (b'<?xml version="1.0" encoding="utf-8" standalone="no"?>\n' + HEAD.encode()
+            + b'<!-- matplotlib --><defs><style type="text/css">*{stroke-linecap:butt}</style>'
+            b'</defs><g id="f"><path d="M 0 0 L 1 1" style="fill:none;stroke:#1f77b4"/>'
+            b'<use xlink:href="#f" x="2"/></g></svg>\n')
+    assert svgpolicy.clean(plot) is plot
+    for unseen in (b'<?xml-stylesheet type="text/xsl" href="x.xsl"?>', b"<!DOCTYPE svg>"):
+        out = svgpolicy.clean(unseen + plot.split(b"\n", 1)[1])
+        assert out is not None and unseen not in out and b'<path d="M 0 0 L 1 1"' in out

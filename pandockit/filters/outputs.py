@@ -297,7 +297,7 @@ def _svg_publishable(bundle: dict) -> bool:
     if "image/svg+xml" not in bundle:
         return True
     data = decode("image/svg+xml", bundle["image/svg+xml"])
-    return data is not None and svgpolicy.clean(data) is not None
+    return data is not None and svgpolicy.is_svg(data)
 
 
 def _has_static(bundle: dict) -> bool:
