@@ -173,7 +173,8 @@ def _finished(
                     if isinstance(body, PandockitError):
                         raise body
                     done.post = finish(docs[i], body)
-                    done.media = resolve(done.planned.notebook.node, done.post.media)
+                    done.media = resolve(
+                        done.planned.notebook.node, done.post.media, done.post.clean_media)
                 except Exception as exc:  # likewise
                     done.error = about(done.planned.path, exc)
         yield done

@@ -38,7 +38,7 @@ def jekyll_post(doc: pf.Doc) -> pf.Doc:
     doc = run_pipeline(doc)
     warn_future(doc)
     post = render(doc)
-    media = resolve(notebook.node, post.media)
+    media = resolve(notebook.node, post.media, post.clean_media)
     write_media(context.site_of(doc), get_option(doc, "assets-dir"), post.stem, media)
     return pf.Doc(pf.RawBlock(post.text.rstrip("\n"), format="markdown"))
 

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 import panflute as pf
 
+from pandockit import svgpolicy
 from pandockit.context import multiline_text, notebook_of
 from pandockit.keys import LOCAL_KEY
 from pandockit.mimedata import (  # named here too: media.decode etc. are this module's words
@@ -208,8 +209,37 @@ def _read_file(name: str, path: str) -> bytes | None:
         return None
 
 
-def resolve(node: dict, media: dict[str, str]) -> dict[str, bytes]:
-    """File name -> bytes for each entry of a post's media map; missing ones are warned of."""
+#: File types written as they are with ``html: sanitize`` or ``drop``: images, PDF, audio and
+#: video, none of which a browser runs as a page of the site (an SVG is cleaned first).
+INERT = frozenset({
+    "png", "jpg", "jpeg", "gif", "webp", "bmp", "avif", "ico", "tif", "tiff", "pdf",
+    "mp3", "wav", "ogg", "oga", "m4a", "flac", "mp4", "m4v", "webm", "ogv", "mov",
+})
+
+
+def publishable(name: str, raw: bytes, clean: bool) -> bytes | None:
+    """The bytes to write for the asset ``name``: as they are, or with ``clean`` (``html:
+    sanitize``/``drop``) an SVG without what runs (:mod:`pandockit.svgpolicy`) and nothing
+    for a type a browser would open as a page of the site (HTML from a ``data:text/html``
+    image, a local ``.html`` file), with a warning."""
+    if not clean:
+        return raw
+    ext = PurePosixPath(name).suffix.lower().lstrip(".")
+    if ext == "svg":
+        cleaned = svgpolicy.clean(raw)
+        if cleaned is None:
+            log.warning("image %s: not a well-formed SVG; not published (html: sanitize/drop)",
+                        name)
+        return cleaned
+    if ext not in INERT:
+        log.warning("image %s: a .%s file is not published with html: sanitize/drop", name, ext)
+        return None
+    return raw
+
+
+def resolve(node: dict, media: dict[str, str], clean: bool = False) -> dict[str, bytes]:
+    """File name -> bytes for each entry of a post's media map; missing ones are warned of.
+    ``clean`` (``html: sanitize``/``drop``): each passed through :func:`publishable`."""
     images: dict[str, bytes] | None = None
     out: dict[str, bytes] = {}
     for name, source in media.items():
@@ -226,5 +256,7 @@ def resolve(node: dict, media: dict[str, str]) -> dict[str, bytes]:
         if raw is None:
             log.warning("image %s: its data was not found", name)
             continue
-        out[name] = raw
+        kept = publishable(name, raw, clean)
+        if kept is not None:
+            out[name] = kept
     return out

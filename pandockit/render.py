@@ -29,6 +29,9 @@ class Post:
     media: dict[str, str] = field(default_factory=dict)
     #: what the post's page needs from the site (:mod:`pandockit.page_needs`): ``math``...
     needs: dict[str, str | int] = field(default_factory=dict)
+    #: ``html: sanitize``/``drop``: media are cleaned before they are written
+    #: (:func:`pandockit.media.publishable`)
+    clean_media: bool = False
 
 
 def render(doc: pf.Doc) -> Post:
@@ -63,7 +66,8 @@ def finish(doc: pf.Doc, body: str) -> Post:
     else:
         body = liquid.protect(body)
     text = yamltext.front_matter(fm) + "\n" + body.rstrip("\n") + "\n"
-    return Post(stem=stem, text=text, media=media, needs=needs)
+    clean_media = get_option(doc, "html") != "keep"
+    return Post(stem=stem, text=text, media=media, needs=needs, clean_media=clean_media)
 
 
 def warn_future(doc: pf.Doc) -> None:

@@ -127,3 +127,31 @@ def test_filter_without_notebook_metadata_fails_in_one_line(tmp_path: Path) -> N
     assert proc.returncode != 0
     assert "pandockit-notebook" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_filter_route_cleans_svg_and_markdown_outputs_with_sanitize(tmp_path: Path) -> None:
+    """``pandockit-jekyll`` with ``html: sanitize`` in the site's _config.yml writes what
+    ``convert`` writes: the Markdown output sanitised, the SVG file cleaned."""
+    import nbformat
+    import nbformat.v4 as nbv
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9" onload="x()">'
+           '<script>x()</script><rect width="9" height="9"/></svg>')
+    md = '<script>x()</script><img src=x onerror="x()"><a href="javascript:x()">l</a>'
+    nb = tmp_path / "2021-05-06-safe.ipynb"
+    nbformat.write(nbv.new_notebook(cells=[
+        nbv.new_code_cell("a", outputs=[nbv.new_output("display_data", data={
+            "text/markdown": md, "text/plain": "m"})]),
+        nbv.new_code_cell("b", outputs=[nbv.new_output("display_data", data={
+            "image/svg+xml": svg, "text/plain": "s"})]),
+    ]), str(nb))
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "_config.yml").write_text("pandockit:\n  html: sanitize\n", encoding="utf-8")
+    run_pandoc(nb, site, tmp_path / "post.md", ["pandockit-jekyll"])
+    post = (tmp_path / "post.md").read_text(encoding="utf-8")
+    (written,) = (site / "assets").rglob("*.svg")
+    for text in (post, written.read_text(encoding="utf-8")):
+        assert "script" not in text and "onerror" not in text and "onload" not in text
+        assert "javascript:" not in text
+    assert '<rect width="9" height="9" />' in written.read_text(encoding="utf-8")

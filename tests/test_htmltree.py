@@ -202,6 +202,31 @@ def test_paragraph_inline_tags() -> None:
     assert para.content[6].content[0].text == "<br>"
 
 
+def _raw(text: str) -> pf.RawInline:
+    return pf.RawInline(text, format="html")
+
+
+def test_paragraph_script_style_template_plaintext_as_jupyterlab_shows_them(caplog) -> None:
+    """JupyterLab renders a markdown cell untrusted: its sanitiser removes a paragraph's
+    <script> and <style> with their text, and the <template> and <plaintext> tags."""
+    para = pf.Para(pf.Str("a"), _raw("<script>"), pf.Str("x=1"), _raw("</script>"),
+                   pf.Emph(_raw("<style>"), pf.Str("p{}"), _raw("</style>"), pf.Str("e")),
+                   _raw("<template>"), pf.Strong(pf.Str("t")), _raw("</template>"),
+                   _raw("<plaintext>"), pf.Str("rest"))
+    inline_html(para, 4)
+    assert pf.stringify(para).strip() == "aetrest"
+    assert not [r for r in para.content if isinstance(r, pf.RawInline) and r.text]
+    assert "cell 4: <script> with its text, <style> with its text, the <template> tags, " \
+        "the <plaintext> tags inside a paragraph left out" in caplog.text
+    # a script left open takes the rest of the paragraph; an external one stays as before
+    para = pf.Para(pf.Str("a"), _raw("<style>"), pf.Str("b"))
+    inline_html(para)
+    assert pf.stringify(para).strip() == "a"
+    para = pf.Para(_raw('<script src="gist.js">'), _raw("</script>"), pf.Str("b"))
+    inline_html(para)
+    assert para.content[0].text == '<script src="gist.js"></script>'
+
+
 _TAGS = ["div", "p", "b", "i", "span", "table", "tr", "td", "video", "image", "img", "br",
          "ul", "li", "a", "svg", "path", "script", "style", "textarea", "pre", "source"]
 _PIECES = st.one_of(

@@ -18,7 +18,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "pandockit.terminal", "pandockit.interactive", "pandockit.pandoc",
         "pandockit.jupyter_math", "pandockit.commonmark_html", "pandockit.htmltree",
         "pandockit.page_needs", "pandockit.texmath", "pandockit.jekyll_theme",
-        "pandockit.fastpages",
+        "pandockit.fastpages", "pandockit.svgpolicy", "pandockit.markdown_output",
     ]),
     ("context", ["pandockit.context"]),
     ("media and liquid", ["pandockit.media", "pandockit.liquid"]),

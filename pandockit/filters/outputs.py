@@ -15,8 +15,14 @@ falls back to pandoc's blocks when run without it. The choice, first match wins:
   is dropped (the page loads one MathJax for the post: ``pandockit.mathjax: 2`` is recorded
   for MathJax 2 or plotly.js 1.x, ``math`` when a plot has LaTeX), and an external script
   already loaded on the page (plotly.js, require.js) is loaded once;
-- ``text/markdown`` as Markdown; ``text/latex`` as the raw LaTeX block (the math filter writes
-  it); an image (SVG, PNG, JPEG, GIF; the images filter names it); ``text/plain`` last.
+- ``text/markdown`` as Markdown; one that may hold HTML (a tag; any, with ``html: sanitize``
+  or ``drop``) as the HTML Jupyter renders of it (:mod:`pandockit.markdown_output`), then
+  treated as a ``text/html`` output (sanitised, balanced; ``drop`` removes its raw HTML
+  first);
+- ``text/latex`` as the raw LaTeX block (the math filter writes it); an image (SVG, PNG,
+  JPEG, GIF; the images filter names it; with ``html: sanitize|drop`` an SVG that is not
+  well-formed XML gives way to another image of the bundle, see :mod:`pandockit.svgpolicy`);
+  ``text/plain`` last.
 
 Streams: consecutive chunks of one stream merged, ``\\r``/backspace rewrites applied, ANSI
 escapes removed. Errors: the traceback, ANSI escapes removed. Text outputs leave here as
@@ -29,10 +35,11 @@ Configured by ``pandockit.html``, ``pandockit.ansi`` (``strip``, or ``spans``: c
 from __future__ import annotations
 
 import logging
+import re
 
 import panflute as pf
 
-from pandockit import htmlpolicy, htmltree, interactive, terminal
+from pandockit import htmlpolicy, htmltree, interactive, markdown_output, svgpolicy, terminal
 from pandockit.context import multiline_text, notebook_cell, notebook_of
 from pandockit.filters.base import (
     CELLS,
@@ -44,6 +51,7 @@ from pandockit.filters.base import (
     option,
     run,
 )
+from pandockit.mimedata import decode
 from pandockit.page_needs import record
 
 NAME = "outputs"
@@ -62,6 +70,8 @@ IMAGES = (
     ("image/bmp", (".bmp",)),
 )
 RESULT_CLASSES = ("execute_result", "display_data")
+#: What may open raw HTML in Markdown: ``<`` before a letter, ``/``, ``!`` or ``?``.
+_TAG = re.compile(r"<[A-Za-z/!?]")
 
 
 def prepare(doc: pf.Doc) -> None:
@@ -69,10 +79,34 @@ def prepare(doc: pf.Doc) -> None:
     doc.pandockit_styles = set()  # style blocks already on the page
     node = notebook_of(doc)
     doc.pandockit_widgets = interactive.widget_state(node.node) if node else {}
+    doc.pandockit_markdown = []  # (block, Markdown) of text/markdown outputs made HTML
 
 
 def finalize(doc: pf.Doc) -> None:
+    markdown_html(doc)
     del doc.pandockit_loaded, doc.pandockit_styles, doc.pandockit_widgets
+    del doc.pandockit_markdown
+
+
+def markdown_html(doc: pf.Doc) -> None:
+    """The ``text/markdown`` outputs that hold HTML (any with ``html: sanitize|drop``) as HTML
+    blocks (:mod:`pandockit.markdown_output`: one pandoc read and write for them all), their
+    HTML then as a ``text/html`` output's; one with nothing left is left out."""
+    todo = doc.pandockit_markdown
+    if not todo:
+        return
+    mode = option(doc, "html")
+    texts = markdown_output.to_html([text for _, text in todo], mode == "drop")
+    for (block, _), text in zip(todo, texts):
+        if mode == "keep":
+            text = kept_html(text, doc)
+        else:
+            text = htmltree.balance(htmlpolicy.sanitize(text))
+        text = htmlpolicy.unscope_styles(text, doc.pandockit_styles)
+        if text.strip():
+            block.text = _html_block(text).text
+        elif block.parent is not None:
+            block.parent.content = [b for b in block.parent.content if b is not block]
 
 
 # --- reading the bundle ------------------------------------------------------------------
@@ -111,15 +145,17 @@ def ast_bundle(out: pf.Div) -> dict:
     return bundle
 
 
-def image_block(out: pf.Div, bundle: dict) -> pf.Block | None:
-    """pandoc's image block of the preferred image type the output has."""
+def image_block(out: pf.Div, bundle: dict, skip: str = "") -> pf.Block | None:
+    """pandoc's image block of the preferred image type the output has (not of the file
+    extension ``skip``)."""
     images = {}
     for block in out.content:
         if isinstance(block, (pf.Para, pf.Plain)):
             for item in block.content:
                 if isinstance(item, pf.Image):
                     ext = "." + item.url.rsplit(".", 1)[-1].lower() if "." in item.url else ""
-                    images.setdefault(ext, block)
+                    if ext != skip:
+                        images.setdefault(ext, block)
     for mime, exts in IMAGES:
         if bundle and mime not in bundle:
             continue
@@ -255,6 +291,15 @@ def kept_html(text: str, doc: pf.Doc) -> str:
     return text
 
 
+def _svg_publishable(bundle: dict) -> bool:
+    """False when the bundle's SVG cannot be cleaned for ``html: sanitize|drop`` (not
+    well-formed XML): another image of the bundle is shown instead."""
+    if "image/svg+xml" not in bundle:
+        return True
+    data = decode("image/svg+xml", bundle["image/svg+xml"])
+    return data is not None and svgpolicy.is_svg(data)
+
+
 def _has_static(bundle: dict) -> bool:
     return any(m in bundle for m in ("text/markdown", "text/latex", "text/plain")) or any(
         m in bundle for m, _ in IMAGES
@@ -278,10 +323,16 @@ def rich_output(out: pf.Div, raw: dict | None, cell: pf.Div, n: int, doc: pf.Doc
     if cell.attributes.get(ASIS) == "true" and "text/plain" in bundle:
         return [pf.RawBlock(multiline_text(bundle["text/plain"]), format="markdown")]
     if "text/markdown" in bundle:
-        return [pf.RawBlock(multiline_text(bundle["text/markdown"]), format="markdown")]
+        text = multiline_text(bundle["text/markdown"])
+        if mode == "keep" and not _TAG.search(text):
+            return [pf.RawBlock(text, format="markdown")]
+        block = pf.RawBlock("", format="html")  # written by markdown_html
+        doc.pandockit_markdown.append((block, text))
+        return [block]
     if "text/latex" in bundle:
         return [pf.RawBlock(multiline_text(bundle["text/latex"]), format="latex")]
-    image = image_block(out, bundle if raw else {})
+    skip = ".svg" if mode != "keep" and raw and not _svg_publishable(bundle) else ""
+    image = image_block(out, bundle if raw else {}, skip)
     if image is not None:
         return [image]
     if "text/plain" in bundle:

@@ -13,6 +13,11 @@ element, or print the stray end tag as text. So, per cell (:mod:`pandockit.htmlt
   it, as Jupyter shows it). Where that cannot be written for kramdown (Markdown inside a
   ``<b>`` or ``<a>``, or swallowed by an open ``<script>``), each block is balanced alone;
 - raw HTML blocks deeper in the cell (in a list, a quote) are balanced alone;
+- a paragraph's ``<script>`` and ``<style>`` (pandoc reads their text as the paragraph's) are
+  left out with their text, and its ``<template>`` and ``<plaintext>`` tags (not their
+  content), as JupyterLab shows a markdown cell: it renders it untrusted, always, and its
+  sanitiser removes those elements (script and style with their text). Kept as written, the
+  text would show on the page and ``<plaintext>`` would take the rest of the page as text;
 - a paragraph's inline tags: each start tag written as kramdown reads it (``<image>`` as
   ``<img>``, attributes quoted), an element left open closed where the paragraph ends (as
   kramdown would, with a warning), an end tag with no start tag before it in the paragraph
@@ -26,6 +31,7 @@ that filter has already written as Markdown).
 
 from __future__ import annotations
 
+import logging
 import re
 
 import panflute as pf
@@ -35,11 +41,19 @@ from pandockit.context import multiline_text, notebook_cell
 from pandockit.filters.base import CELLS, cell_index, is_cell, items_of, run, walk
 
 NAME = "html"
+log = logging.getLogger("pandockit")
 
 #: Block types whose items are inlines.
 _INLINE_HOLDERS = (pf.Para, pf.Plain, pf.Header)
 _DEEPER_TYPES = (*_INLINE_HOLDERS, pf.RawBlock)
 _END_TAG = re.compile(r"\A</([A-Za-z][^\s/>]*)\s*>\Z")
+#: Inline elements JupyterLab's sanitiser removes from a markdown cell with their text, and
+#: those whose tags alone it removes.
+_WITH_TEXT = ("script", "style")
+_TAG_ONLY = ("template", "plaintext")
+_UNSHOWN = re.compile(
+    r"\A<(/?)(" + "|".join(_WITH_TEXT + _TAG_ONLY) + r")(?:[\s/][^>]*)?>\Z", re.I | re.S
+)
 
 
 def _is_html(elem: pf.Element) -> bool:
@@ -123,12 +137,60 @@ def _raw_inlines(elem: pf.Element, found: list[pf.RawInline]) -> None:
             _raw_inlines(item, found)
 
 
-def inline_html(block: pf.Block) -> None:
+def _unshown_tag(item: pf.Inline) -> re.Match | None:
+    if type(item) is not pf.RawInline or item.format != "html":
+        return None
+    return _UNSHOWN.match(item.text.strip())
+
+
+def unshown(items: list[pf.Inline]) -> tuple[list[pf.Inline], list[str]]:
+    """``items`` (a paragraph's, or a span's) without what JupyterLab does not show of a
+    markdown cell: a ``<script>`` or ``<style>`` with the text up to its end tag (or the end of
+    ``items``; one with no text, ``<script src=..></script>``, stays, as before), the
+    ``<template>`` and ``<plaintext>`` tags; and the names of those left out."""
+    out: list[pf.Inline] = []
+    gone: list[str] = []
+    i = 0
+    while i < len(items):
+        item = items[i]
+        m = _unshown_tag(item)
+        i += 1
+        if m is None or (m.group(1) and m.group(2).lower() in _WITH_TEXT):
+            if type(item) in _SPANS:
+                inner, more = unshown(list(item.content))
+                if more:
+                    item.content = inner
+                    gone += more
+            out.append(item)  # a stray </script> is left to inline_html, which drops it
+            continue
+        name = m.group(2).lower()
+        if name in _WITH_TEXT:
+            close = next((j for j in range(i, len(items)) if (e := _unshown_tag(items[j]))
+                          and e.group(1) and e.group(2).lower() == name), len(items))
+            if close == i:  # nothing between the tags: an external script, kept
+                out.append(item)
+                continue
+            i = close + 1
+        gone.append(name)
+    return out, gone
+
+
+def inline_html(block: pf.Block, cell: int | None = None) -> None:
     """The raw inline HTML of a paragraph (or heading) as kramdown reads it like a browser."""
     found: list[pf.RawInline] = []
     _raw_inlines(block, found)
     if not found:
         return
+    if any(_UNSHOWN.match(raw.text.strip()) for raw in found):
+        kept, gone = unshown(list(block.content))
+        if gone:
+            block.content = kept
+            what = [f"<{n}> with its text" if n in _WITH_TEXT else f"the <{n}> tags"
+                    for n in dict.fromkeys(gone)]
+            log.warning("cell %s: %s inside a paragraph left out, as JupyterLab shows the "
+                        "cell", "?" if cell is None else cell, ", ".join(what))
+            found = []
+            _raw_inlines(block, found)
     opened: list[str] = []
     for raw in found:
         text = raw.text.strip()
@@ -152,11 +214,11 @@ def inline_html(block: pf.Block) -> None:
         block.content.append(pf.RawInline(f"</{name}>", format="html"))
 
 
-def _deeper(elem: pf.Element, doc: pf.Doc) -> None:
+def _deeper(elem: pf.Element, doc: pf.Doc, cell: int | None = None) -> None:
     if not isinstance(elem, _DEEPER_TYPES):
         return  # the cheap test first: nearly every element is a word or a space
     if isinstance(elem, _INLINE_HOLDERS):
-        inline_html(elem)
+        inline_html(elem, cell)
     elif isinstance(elem, pf.RawBlock) and elem.format == "html" and not is_cell(elem.parent):
         elem.text = htmltree.balance(elem.text, markdown_attr=True)
 
@@ -183,7 +245,8 @@ def action(elem: pf.Element, doc: pf.Doc) -> None:
     new = cell_blocks(blocks)
     if new is not blocks:
         elem.content = new
-    walk(elem, _deeper, doc)
+    index = cell_index(elem)
+    walk(elem, lambda e, d: _deeper(e, d, index), doc)
 
 
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
