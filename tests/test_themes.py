@@ -186,7 +186,7 @@ def test_build_warns_once_about_a_layout_the_site_and_its_theme_lack(tmp_path: P
     init(site, env)
     with (site / "_config.yml").open("a") as config:
         config.write("pandockit:\n  front-matter:\n    layout: post\n")
-    (site / "_notebooks").mkdir()
+    (site / "_notebooks").mkdir(exist_ok=True)
     for nb in NOTEBOOKS:
         shutil.copy(nb, site / "_notebooks" / nb.name)
     proc = pandockit("build", "--site", site, env=env)
