@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import panflute as pf
 
 from pandockit.filters import (
+    card,
     cell_index,
     cells,
     front_matter,
@@ -46,6 +47,9 @@ PIPELINE: tuple[Step, ...] = (
          "picks one representation per output while outputs are still Divs by cell"),
     Step(images.NAME, images.main,
          "names images by cell and output position, after hidden outputs are gone"),
+    Step(card.NAME, card.main,
+         "after visibility and outputs (hidden cells gone), before tex-math rewrites math: "
+         "reads the first prose paragraph with its math still TeX"),
     Step(tex_math.NAME, tex_math.main,
          "after outputs: text/latex results become math there and are written here"),
     Step(raw_html.NAME, raw_html.main,

@@ -22,6 +22,8 @@ if os.environ.get("CI") == "true":
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
 CORPUS = DATA / "corpus"
+#: A real fastpages blog (its _config.yml, _notebooks/ and published.tsv).
+FASTPAGES_SITE = DATA / "fastpages-site"
 EXAMPLES = ROOT / "examples" / "_notebooks"
 
 

@@ -109,7 +109,7 @@ def test_defaults_then_site_front_matter_keep_their_types(tmp_path: Path) -> Non
                                              "toc": True, "layout": "page"}}}
     fm, body, _ = post_of(nb, tmp_path / "site", config)
     assert fm == {"layout": "page", "author": "A", "comments": 3, "ratio": 1.5, "toc": True,
-                  "title": "a", "generator": "pandockit"}
+                  "title": "a", "generator": "pandockit", "excerpt": ""}  # "Text.": no prose
     assert body.strip() == "Text."
 
 
@@ -132,7 +132,7 @@ def test_jekyllnb_metadata(tmp_path: Path) -> None:
     nb = shutil.copy(CORPUS / "jekyllnb/hello-world.ipynb", tmp_path / "2020-01-01-hello.ipynb")
     fm, body, _ = post_of(Path(nb), tmp_path / "site")
     assert fm == {"layout": "notebook", "permalink": "/hello/world/", "title": "Hello World!",
-                  "generator": "pandockit"}
+                  "generator": "pandockit", "excerpt": ""}  # no prose: no first block shown
     assert "Hello World!" not in body.split("```")[0]
     assert body.lstrip().startswith("```python\nimport numpy as np")
 
@@ -280,6 +280,7 @@ def test_fastpages_first_cell(tmp_path: Path) -> None:
         "description": "A tutorial of fastpages for Jupyter notebooks.",
         "toc": True, "badges": True, "comments": True, "categories": ["jupyter"],
         "image": "images/chart-preview.png", "generator": "pandockit",
+        "excerpt": "<p>A tutorial of fastpages for Jupyter notebooks.</p>",
     }
     assert body.lstrip().startswith("# About")  # a heading that is not the title stays
     assert "> A tutorial of fastpages" not in body
