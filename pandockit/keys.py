@@ -24,6 +24,9 @@ DEFAULTS_KEY = "pandockit-front-matter-defaults"
 SET_KEY = "pandockit-front-matter-set"
 #: The verdicts on the local images markdown cells name (checked before the filters run).
 LOCAL_KEY = "pandockit-local-images"
+#: The verdicts on the site files the notebook names as its social image (``image:``): path ->
+#: whether the site has that file (checked before the filters run; the card step reads them).
+SITE_IMAGES_KEY = "pandockit-site-images"
 #: The filters already applied (a chain of single filters, then ``pandockit-jekyll``).
 DONE_KEY = "pandockit-done"
 #: Written by the front matter filter: the front matter (YAML text) and the post's file stem.

@@ -14,7 +14,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from browser import Browser, serve
@@ -36,6 +36,8 @@ POSTS_JSON = """---
 """
 
 SITE_DESCRIPTION = "Write an awesome description"
+#: The site's address: posts live under a baseurl, as on GitHub Pages' project sites.
+SITE_URL, BASEURL = "https://reader.example", "/blog"
 
 
 def _name(nb: Path) -> str:
@@ -63,7 +65,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     proc = pandockit("init", "--site", path)
     assert proc.returncode == 0, proc.stderr
     with (path / "_config.yml").open("a", encoding="utf-8") as config:
-        config.write("show_excerpts: true\nfeed:\n  posts_limit: 1000\n")
+        config.write(f"show_excerpts: true\nfeed:\n  posts_limit: 1000\nurl: {SITE_URL}\n"
+                     f"baseurl: {BASEURL}\n")
+    shutil.copytree(FASTPAGES_SITE / "images", path / "images")  # the blog's own pictures
     (path / "_notebooks").mkdir()
     for nb in NOTEBOOKS:
         shutil.copy(nb, path / "_notebooks" / _name(nb))
@@ -83,8 +87,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             built.posts[Path(rel).name] = post
     browser = Browser()
     built.browser = browser
-    with serve(path / "_site") as base:
-        built.base = base
+    root = path.parent / "served"  # the site under its baseurl
+    root.mkdir()
+    (root / BASEURL.strip("/")).symlink_to(path / "_site")
+    with serve(root) as base:
+        built.base = base + BASEURL
         yield built
     browser.close()
 
@@ -113,13 +120,13 @@ def _home_excerpts(site: Site) -> dict[str, str]:
     home = (site.path / "_site" / "index.html").read_text(encoding="utf-8")
     items = re.findall(r'<a class="post-link" href="([^"]*)">.*?</a>\s*</h3>(.*?)</li>', home,
                        re.S)
-    return {url: _text(excerpt) for url, excerpt in items}
+    return {url.removeprefix(BASEURL): _text(excerpt) for url, excerpt in items}
 
 
 def _feed_summaries(site: Site) -> dict[str, str]:
     atom = "{http://www.w3.org/2005/Atom}"
     root = ET.parse(site.path / "_site" / "feed.xml").getroot()
-    return {urlsplit(e.find(atom + "link").get("href")).path: _text(e.findtext(atom + "summary")
+    return {urlsplit(e.find(atom + "link").get("href")).path.removeprefix(BASEURL): _text(e.findtext(atom + "summary")
             or "") for e in root.findall(atom + "entry")}
 
 
@@ -164,3 +171,57 @@ def _notebook_front(name: str) -> str:
     source = first.get("source", "")
     text = "".join(source) if isinstance(source, list) else source
     return "description" if re.search(r"^>", text, re.M) or "description:" in text else ""
+
+
+# --- social image -----------------------------------------------------------------------------
+
+
+def _site_file(site: Site, url: str) -> Path | None:
+    """The file of the built site at the absolute ``url`` (None: not an URL of the site)."""
+    prefix = SITE_URL + BASEURL + "/"
+    if not url.startswith(prefix):
+        return None
+    return site.path / "_site" / unquote(urlsplit(url).path).removeprefix(BASEURL + "/")
+
+
+def _shown(site: Site, post_url: str, src: str) -> bool:
+    """Whether the picture ``src`` of the page at ``post_url`` shows: a web URL, or a file of
+    the built site (a broken link to a file the notebook's folder lacked shows nothing)."""
+    if re.match(r"https?://", src):
+        return True
+    url = urljoin(SITE_URL + BASEURL + post_url, src)
+    file = _site_file(site, url)
+    return file is not None and file.is_file()
+
+
+def test_every_post_that_shows_a_picture_has_an_og_image_that_resolves(site: Site) -> None:
+    shown = resolving = 0
+    for name, post in sorted(site.posts.items()):
+        page = site.html(post["url"])
+        if "<head" not in page:  # a layout the site lacks (jekyllnb's ``notebook``): no meta
+            continue
+        content = page.split('itemprop="articleBody"', 1)[-1]
+        og = _meta(page, "og:image")
+        pictures = [html.unescape(p) for p in re.findall(r'<img [^>]*src="([^"]+)"', content)]
+        raster = [p for p in pictures if not p.lower().endswith((".svg", ".pdf"))
+                  and _shown(site, post["url"], p)]
+        if not raster:
+            continue
+        shown += 1
+        assert og is not None, f"{name} shows a picture but has no og:image"
+        if og.startswith(SITE_URL):
+            file = _site_file(site, og)
+            assert file is not None and file.is_file(), (name, og)
+            resolving += 1
+        else:  # a picture on the web, as the post shows it
+            assert og in pictures, (name, og)
+    print(f"og:image: {resolving} resolving in the site, of {shown} posts showing a picture")
+    assert resolving > 0
+
+
+def test_a_notebooks_own_image_is_kept_when_the_site_has_it(site: Site) -> None:
+    name = "_notebooks--2022-04-18-Economist-style.ipynb"
+    og = _meta(site.html(site.posts[name]["url"]), "og:image")
+    assert og == f"{SITE_URL}{BASEURL}/images/Economist_stye;_30dayschartchallenge_day12.png"
+    file = _site_file(site, og)
+    assert file is not None and file.is_file()

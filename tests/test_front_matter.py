@@ -132,7 +132,8 @@ def test_jekyllnb_metadata(tmp_path: Path) -> None:
     nb = shutil.copy(CORPUS / "jekyllnb/hello-world.ipynb", tmp_path / "2020-01-01-hello.ipynb")
     fm, body, _ = post_of(Path(nb), tmp_path / "site")
     assert fm == {"layout": "notebook", "permalink": "/hello/world/", "title": "Hello World!",
-                  "generator": "pandockit", "excerpt": ""}  # no prose: no first block shown
+                  "generator": "pandockit", "excerpt": "",  # no prose: no first block shown
+                  "image": "/assets/nb_files/2020-01-01-hello/output_4_0.png"}  # its plot
     assert "Hello World!" not in body.split("```")[0]
     assert body.lstrip().startswith("```python\nimport numpy as np")
 
@@ -273,6 +274,8 @@ def test_yaml_aliases_stay_small(tmp_path: Path) -> None:
 
 def test_fastpages_first_cell(tmp_path: Path) -> None:
     nb = shutil.copy(CORPUS / "fastpages/2020-02-20-test.ipynb", tmp_path)
+    (tmp_path / "site" / "images").mkdir(parents=True)
+    (tmp_path / "site" / "images" / "chart-preview.png").write_bytes(b"png")  # its own image
     fm, body, post = post_of(Path(nb), tmp_path / "site")
     assert post.name == "2020-02-20-test.md"
     assert fm == {

@@ -17,22 +17,38 @@ page, in a feed reader or in a search result. So the front matter gets:
   ``show_excerpts``) shows it in place of the first block. A notebook's own ``excerpt`` is
   kept; a notebook without prose gets an empty one.
 
-Runs after visibility (hidden cells are gone) and outputs, before math is rewritten (a
-``Math`` element still holds its TeX). Reads top-level ``Para``/``Plain`` blocks of markdown
-cell Divs, touches none. Rewrites ``pandockit-front-matter`` (YAML text).
+- ``image`` (jekyll-seo-tag's ``og:image``, the picture of a shared link): the notebook's own
+  when the site has that file (``pandockit-site-images``, checked before the filters run) or
+  it is a URL; else the post's first picture (an output or a markdown cell's image; SVG and
+  PDF, which social sites do not show, skipped) as a path from the site root
+  (``/assets/nb_files/<post>/output_3_0.png``), which jekyll-seo-tag makes absolute with the
+  site's ``url`` and ``baseurl``. A notebook's own image that the site lacks is replaced by
+  the first picture, or left out when the post has none, with a warning.
+
+Runs after visibility (hidden cells are gone), outputs and images (pictures have their
+files), before math is rewritten (a ``Math`` element still holds its TeX). Reads top-level
+``Para``/``Plain`` blocks of markdown cell Divs and every ``Image`` and ``<img>``, touches
+none. Rewrites ``pandockit-front-matter`` (YAML text).
 """
 
 from __future__ import annotations
 
 import html
+import logging
+import posixpath
 import re
 from typing import Any
+from urllib.parse import unquote
 
 import panflute as pf
 
 from pandockit import yamltext
 from pandockit.filters.base import CELLS, is_cell, items_of, run
-from pandockit.keys import FRONT_MATTER_KEY
+from pandockit.keys import FRONT_MATTER_KEY, NOTEBOOK_KEY, SITE_IMAGES_KEY
+from pandockit.liquid import BASEURL_MARKER
+from pandockit.media import IMG_SRC
+
+log = logging.getLogger("pandockit")
 
 NAME = "card"
 
@@ -169,12 +185,74 @@ def summarize(fm: dict[str, Any], doc: pf.Doc) -> None:
         fm["excerpt"] = as_excerpt(text) if text else ""
 
 
+#: Pictures social sites show (og:image): not SVG, not PDF.
+_RASTER = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+_WEB = re.compile(r"\Ahttps?://", re.I)
+
+
+def _card_url(url: str) -> str | None:
+    """``url`` as an ``image`` value, None when it cannot be one: a picture of the post's
+    folder (behind the baseurl marker) as a path from the site root, or a web URL."""
+    if url.startswith(BASEURL_MARKER):
+        path = url[len(BASEURL_MARKER):]
+    elif _WEB.match(url):
+        path = url
+    else:
+        return None  # left as written by the images step: not a file of the site
+    ext = posixpath.splitext(unquote(path.split("?", 1)[0].split("#", 1)[0]))[1].lower()
+    return path if ext in _RASTER else None
+
+
+def _urls(elem: pf.Element) -> list[str]:
+    if isinstance(elem, pf.Image):
+        return [elem.url]
+    if isinstance(elem, (pf.RawInline, pf.RawBlock)) and elem.format == "html":
+        return [next(g for g in m.groups()[1:] if g is not None) for m in IMG_SRC.finditer(
+            elem.text)]
+    return []
+
+
+def first_picture(doc: pf.Doc) -> str | None:
+    """The post's first picture that can be its card's, as an ``image`` value."""
+    found: list[str] = []
+
+    def visit(elem: pf.Element, _doc: pf.Doc) -> None:
+        if found:
+            return
+        for url in _urls(elem):
+            card = _card_url(url)
+            if card is not None:
+                found.append(card)
+                return
+
+    doc.walk(visit)
+    return found[0] if found else None
+
+
+def choose_image(fm: dict[str, Any], doc: pf.Doc) -> None:
+    """Set ``fm['image']``: the notebook's own when the site has it, else the first picture."""
+    own = fm.get("image")
+    path = own.get("path") if isinstance(own, dict) else own
+    verdicts = doc.get_metadata(SITE_IMAGES_KEY, {}) or {}
+    if own is not None and not (isinstance(path, str) and verdicts.get(path) is False):
+        return  # a URL, a file the site has, or nothing checked it: the author's
+    picture = first_picture(doc)
+    name = str(doc.get_metadata(NOTEBOOK_KEY, "") or "post.ipynb")
+    if own is not None:
+        instead = f"the post's first picture ({picture}) used instead" if picture else "left out"
+        log.warning("%s: image %s is not a file of the site: %s", name, path, instead)
+        fm.pop("image")
+    if picture is not None:
+        fm["image"] = picture
+
+
 def prepare(doc: pf.Doc) -> None:
     text = doc.get_metadata(FRONT_MATTER_KEY, None)
     if not isinstance(text, str):
         return
     fm = yamltext.load(text)
     summarize(fm, doc)
+    choose_image(fm, doc)
     doc.metadata[FRONT_MATTER_KEY] = pf.MetaString(yamltext.dump(fm))
 
 
