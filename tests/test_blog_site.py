@@ -126,8 +126,11 @@ def _home_excerpts(site: Site) -> dict[str, str]:
 def _feed_summaries(site: Site) -> dict[str, str]:
     atom = "{http://www.w3.org/2005/Atom}"
     root = ET.parse(site.path / "_site" / "feed.xml").getroot()
-    return {urlsplit(e.find(atom + "link").get("href")).path.removeprefix(BASEURL): _text(e.findtext(atom + "summary")
-            or "") for e in root.findall(atom + "entry")}
+    found = {}
+    for entry in root.findall(atom + "entry"):
+        url = urlsplit(entry.find(atom + "link").get("href")).path.removeprefix(BASEURL)
+        found[url] = _text(entry.findtext(atom + "summary") or "")
+    return found
 
 
 def _meta(page: str, name: str) -> str | None:
