@@ -27,6 +27,9 @@ LOCAL_KEY = "pandockit-local-images"
 #: The verdicts on the site files the notebook names as its social image (``image:``): path ->
 #: whether the site has that file (checked before the filters run; the card step reads them).
 SITE_IMAGES_KEY = "pandockit-site-images"
+#: Post URLs of the site's other notebooks (path relative to this notebook's folder -> URL
+#: behind the baseurl marker), gathered before the filters run; the anchors step reads them.
+POST_URLS_KEY = "pandockit-post-urls"
 #: The filters already applied (a chain of single filters, then ``pandockit-jekyll``).
 DONE_KEY = "pandockit-done"
 #: Written by the front matter filter: the front matter (YAML text) and the post's file stem.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import panflute as pf
 
 from pandockit.filters import (
+    anchors,
     card,
     cell_index,
     cells,
@@ -50,6 +51,9 @@ PIPELINE: tuple[Step, ...] = (
     Step(card.NAME, card.main,
          "after visibility and outputs (hidden cells gone), before tex-math rewrites math: "
          "reads the first prose paragraph with its math still TeX"),
+    Step(anchors.NAME, anchors.main,
+         "after card (the summary is read without the anchors); before tex-math, which "
+         "rewrites a heading's math that Jupyter's id holds as TeX"),
     Step(tex_math.NAME, tex_math.main,
          "after outputs: text/latex results become math there and are written here"),
     Step(raw_html.NAME, raw_html.main,

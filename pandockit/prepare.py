@@ -24,6 +24,7 @@ from pandockit.keys import (
     NB_PATH_KEY,
     NOTEBOOK_KEY,
     OPTIONS_KEY,
+    POST_URLS_KEY,
     SET_KEY,
     SITE_IMAGES_KEY,
     SOURCE_DATE_KEY,
@@ -51,11 +52,13 @@ def prepare_doc(
     options: Options,
     site: Path | None = None,
     source_day: str | None = None,
+    post_urls: dict[str, str] | None = None,
 ) -> pf.Doc:
     """Give ``doc`` what the filters read: options, the notebook, its date (``source_day``,
-    computed when None), and the verdicts on the local images it names (checked here: the
+    computed when None), the verdicts on the local images it names (checked here: the
     images filter does no I/O) against ``site`` (default: the ``pandockit-site`` metadata,
-    else ``.``)."""
+    else ``.``), and the URLs of the posts of the notebooks it links to (``post_urls``,
+    gathered by :func:`pandockit.post_urls.gather`)."""
     doc.metadata[OPTIONS_KEY] = options.to_meta()
     if source_day is None:
         source_day = source_date(notebook.path, options)
@@ -68,6 +71,8 @@ def prepare_doc(
     if options["first-cell"] == "fastpages":
         doc.metadata[NB_PATH_KEY] = site_path(notebook.path, site)
     check_local_images(doc, notebook.path, site)
+    if post_urls:
+        doc.metadata[POST_URLS_KEY] = post_urls
     verdicts = check_site_images(notebook.node, options, site)
     if verdicts:
         doc.metadata[SITE_IMAGES_KEY] = verdicts

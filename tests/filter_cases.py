@@ -1,7 +1,8 @@
 """Per-filter sample/expected pairs (the lua-filters habit): tests/filters/<step>/<case>/.
 
 Each case holds ``input.ipynb`` (a small crafted notebook), an optional ``options.yml`` (as the
-CLI would take them) and ``expected.md``: the document after the pipeline has run up to and
+CLI would take them), an optional ``post-urls.yml`` (the URLs of the posts it links to) and
+``expected.md``: the document after the pipeline has run up to and
 including ``<step>``, as pandoc's Markdown writer writes it (cell and output Divs show as
 ``:::`` fences, so what a step leaves for the next one is visible), followed by the metadata
 the step itself set or changed (its ``pandockit-done`` record left out). Each step's folder has a
@@ -33,6 +34,9 @@ from pandockit.prepare import prepare_doc
 FILTERS = Path(__file__).parent / "filters"
 INPUT = "input.ipynb"
 EXPECTED = "expected.md"
+#: Optional: the post URLs of the notebooks the case links to, as gathered before the pipeline
+#: (:func:`pandockit.post_urls.gather`; baseurl marker as ``{baseurl}``).
+POST_URLS = "post-urls.yml"
 #: The day a case's post is dated (a case's file name holds none; its mtime would churn).
 SOURCE_DAY = "2024-01-02"
 
@@ -54,7 +58,9 @@ def run_to(case: Path) -> str:
         site = Path(tmp)
         options = resolve_options(site, options_of(case))
         notebook = read_notebook(case / INPUT, max_output_chars=options["max-output-chars"])
-        doc = prepare_doc(load_doc(notebook), notebook, options, site, SOURCE_DAY)
+        urls = case / POST_URLS
+        post_urls = yaml.safe_load(urls.read_text(encoding="utf-8")) if urls.is_file() else None
+        doc = prepare_doc(load_doc(notebook), notebook, options, site, SOURCE_DAY, post_urls)
         for each in PIPELINE:
             before = doc.get_metadata()
             doc = each.main(doc)

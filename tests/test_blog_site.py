@@ -228,3 +228,90 @@ def test_a_notebooks_own_image_is_kept_when_the_site_has_it(site: Site) -> None:
     assert og == f"{SITE_URL}{BASEURL}/images/Economist_stye;_30dayschartchallenge_day12.png"
     file = _site_file(site, og)
     assert file is not None and file.is_file()
+
+
+# --- heading anchors and in-page links --------------------------------------------------------
+
+#: Every in-page link of the post's body: its target, whether the page has that element, and
+#: whether the target names a heading of the post (its id, or its text as Jupyter makes an id).
+IN_PAGE_LINKS = """() => {
+  const heads = [...document.querySelectorAll('.post-content :is(h1,h2,h3,h4,h5,h6)')];
+  const named = new Set(heads.flatMap(h => [h.id, h.textContent.trim().replace(/ /g, '-')]));
+  return [...document.querySelectorAll('.post-content a[href^="#"]')].map(a => {
+    const id = decodeURIComponent(a.getAttribute('href').slice(1));
+    return [id, id === '' || document.getElementById(id) !== null, named.has(id)];
+  });
+}"""
+
+
+def _open(site: Site, url: str):
+    page = site.browser.context.new_page()
+    page.goto(site.base + url, wait_until="load")
+    return page
+
+
+def test_every_in_page_link_resolves(site: Site) -> None:
+    links = broken = 0
+    jupyter_style = 0
+    for name, post in sorted(site.posts.items()):
+        page = _open(site, post["url"])
+        try:
+            found = page.evaluate(IN_PAGE_LINKS)
+        finally:
+            page.close()
+        links += len(found)
+        jupyter_style += sum(1 for ident, _, _ in found if ident != ident.lower())
+        missing = [ident for ident, ok, heading in found if not ok and heading]
+        assert not missing, (name, missing)
+        # a target that is no heading of the post was broken in Jupyter too (the author's)
+        broken += sum(1 for _, ok, _ in found if not ok)
+    print(f"in-page links: {links - broken} of {links} resolve ({jupyter_style} Jupyter ids; "
+          f"{broken} name no heading of their post)")
+    assert jupyter_style > 0
+
+
+def test_a_link_to_another_notebook_leads_to_its_post_and_section(
+    site: Site, tmp_path: Path
+) -> None:
+    browser = site.browser  # one Chromium per module
+    site = new_site(tmp_path / "two", tmp_path)
+    assert pandockit("init", "--site", site).returncode == 0
+    with (site / "_config.yml").open("a", encoding="utf-8") as config:
+        config.write("baseurl: /b\npermalink: pretty\n")
+    notebooks = site / "_notebooks"
+    (notebooks / "sub").mkdir(parents=True)
+
+    def md(text: str) -> dict:
+        return {"cell_type": "markdown", "metadata": {}, "source": text}
+
+    def save(path: Path, *cells: str) -> None:
+        nb = {"cells": [md(c) for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        path.write_text(json.dumps(nb), encoding="utf-8")
+
+    save(notebooks / "2021-05-06-first.ipynb",
+         "# First\n> The first post.\n\n- categories: [Deep Learning, fun]",
+         "Read [the other's section](sub/2022-01-02-other%20one.ipynb#Second-Part) now.")
+    save(notebooks / "sub" / "2022-01-02-other one.ipynb", "# Other\n\nFiller text " * 40,
+         "## Second Part\n\n" + "More text. " * 300,
+         "Back to [the first](../2021-05-06-first.ipynb).")
+    proc = pandockit("build", "--site", site)
+    assert proc.returncode == 0, proc.stderr
+    jekyll_build(site)
+    root = tmp_path / "served"
+    root.mkdir()
+    (root / "b").symlink_to(site / "_site")
+    with serve(root) as base:
+        page = browser.context.new_page()
+        try:
+            page.goto(base + "/b/deep%20learning/fun/2021/05/06/first/", wait_until="load")
+            assert page.title().startswith("First")
+            page.click("text=the other's section")
+            page.wait_for_load_state("load")
+            assert page.url == base + "/b/2022/01/02/other-one/#Second-Part"
+            assert page.evaluate("document.getElementById('Second-Part') !== null")
+            assert page.evaluate("window.scrollY") > 0  # it went to the section
+            page.click("text=the first")
+            page.wait_for_load_state("load")
+            assert page.title().startswith("First")
+        finally:
+            page.close()

@@ -28,6 +28,7 @@ SINGLE_FILTERS = [
     "pandockit-outputs",
     "pandockit-images",
     "pandockit-card",
+    "pandockit-anchors",
     "pandockit-tex-math",
     "pandockit-html",
     "pandockit-cells",
@@ -105,7 +106,8 @@ def test_filters_folder_wrappers_match_cli(tmp_path: Path) -> None:
     text, _, _ = convert_case(case, tmp_path / "cli")
     folder = Path(__file__).resolve().parent.parent / "filters"
     wrappers = [str(folder / f"{name}.py") for name in (
-        "cell_index", "front_matter", "visibility", "outputs", "images", "card", "tex_math",
+        "cell_index", "front_matter", "visibility", "outputs", "images", "card", "anchors",
+        "tex_math",
         "raw_html", "cells", "jekyll",
     )]
     site = tmp_path / "wrappers"

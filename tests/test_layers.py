@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("the filters", ["pandockit.filters"]),
     ("the pipeline", ["pandockit.pipeline"]),
     ("render", ["pandockit.render", "pandockit.writer"]),
-    ("convert", ["pandockit.convert", "pandockit.jekyll_filter"]),
+    ("convert", ["pandockit.convert", "pandockit.jekyll_filter", "pandockit.post_urls"]),
     ("the site (pandockit init; build's MathJax check)", ["pandockit.site"]),
     ("build", [
         "pandockit.build", "pandockit.build.discover", "pandockit.build.workers",
