@@ -19,6 +19,7 @@ from pandockit.filters import (
     outputs,
     raw_html,
     tex_math,
+    top,
     visibility,
 )
 from pandockit.filters.base import done
@@ -58,6 +59,9 @@ PIPELINE: tuple[Step, ...] = (
          "after outputs: text/latex results become math there and are written here"),
     Step(raw_html.NAME, raw_html.main,
          "after math, which reads the markdown attribute this adds; before cells unwraps them"),
+    Step(top.NAME, top.main,
+         "after visibility (hidden cells' headings are gone) and html (its blocks are "
+         "pandockit's, not a cell's); puts badges and the TOC above the first cell"),
     Step(cells.NAME, cells.main,
          "last: unwraps the cell and output Divs every filter above relies on"),
 )

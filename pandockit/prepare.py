@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 import panflute as pf
 
-from pandockit import context, dates, pandoc, yamltext
+from pandockit import context, dates, pandoc, site_facts, yamltext
 from pandockit.config import Options, resolve_options
 from pandockit.keys import (
     DEFAULTS_KEY,
@@ -26,6 +26,7 @@ from pandockit.keys import (
     OPTIONS_KEY,
     POST_URLS_KEY,
     SET_KEY,
+    SITE_FACTS_KEY,
     SITE_IMAGES_KEY,
     SOURCE_DATE_KEY,
 )
@@ -73,6 +74,9 @@ def prepare_doc(
     check_local_images(doc, notebook.path, site)
     if post_urls:
         doc.metadata[POST_URLS_KEY] = post_urls
+    facts = dict(site_facts.facts(site.resolve()))
+    facts["path"] = site_facts.repository_path(notebook.path, site, facts.pop("git-top"))
+    doc.metadata[SITE_FACTS_KEY] = facts
     verdicts = check_site_images(notebook.node, options, site)
     if verdicts:
         doc.metadata[SITE_IMAGES_KEY] = verdicts

@@ -11,10 +11,11 @@ import html
 import json
 import re
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
 from browser import Browser, serve
@@ -38,6 +39,8 @@ POSTS_JSON = """---
 SITE_DESCRIPTION = "Write an awesome description"
 #: The site's address: posts live under a baseurl, as on GitHub Pages' project sites.
 SITE_URL, BASEURL = "https://reader.example", "/blog"
+#: The blog's repository (the site's git remote), which badges link to.
+REMOTE, REPOSITORY = "https://github.com/cast42/fastpages-blog", "cast42/fastpages-blog"
 
 
 def _name(nb: Path) -> str:
@@ -71,6 +74,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     (path / "_notebooks").mkdir()
     for nb in NOTEBOOKS:
         shutil.copy(nb, path / "_notebooks" / _name(nb))
+    # a clone of the blog's repository: badges link to it (its remote; branch from the posts)
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    subprocess.run(["git", "-C", str(path), "remote", "add", "origin", f"{REMOTE}.git"],
+                   check=True)
     proc = pandockit("build", "--site", path)
     assert proc.returncode == 0, proc.stderr
     (path / "posts.json").write_text(POSTS_JSON, encoding="utf-8")
@@ -315,3 +322,59 @@ def test_a_link_to_another_notebook_leads_to_its_post_and_section(
             assert page.title().startswith("First")
         finally:
             page.close()
+
+
+# --- TOC and badges ---------------------------------------------------------------------------
+
+#: The TOC's links (text, target found) and the badges' links (text, href) of a post page.
+TOP = """() => ({
+  toc: [...document.querySelectorAll('.post-content #markdown-toc a')].map(a => [
+    a.textContent, document.getElementById(decodeURIComponent(a.hash.slice(1))) !== null]),
+  tocs: document.querySelectorAll('#markdown-toc').length,
+  badges: [...document.querySelectorAll('.post-content .pandockit-badges a')].map(a => [
+    a.textContent, a.href]),
+  headings: document.querySelectorAll('.post-content :is(h1,h2,h3,h4,h5,h6)').length,
+})"""
+
+
+def _asks(post: dict, key: str) -> bool:
+    return post["front"].get(key) is True
+
+
+def test_every_post_that_asks_for_a_toc_or_badges_shows_them_with_links_that_resolve(
+    site: Site,
+) -> None:
+    tocs = badges = asked_toc = asked_badges = 0
+    for name, post in sorted(site.posts.items()):
+        page = _open(site, post["url"])
+        try:
+            top = page.evaluate(TOP)
+        finally:
+            page.close()
+        assert top["tocs"] <= 1, name  # never twice
+        if _asks(post, "toc") and top["headings"]:
+            asked_toc += 1
+            assert top["toc"], f"{name} asks for a TOC and shows none"
+            assert all(found for _, found in top["toc"]), (name, top["toc"])
+            assert len(top["toc"]) == top["headings"], name  # every heading, once
+            tocs += 1
+        elif not _asks(post, "toc"):
+            assert top["tocs"] == 0, name
+        if _asks(post, "badges"):
+            asked_badges += 1
+            branch = post["front"].get("branch", "HEAD")
+            path = "_notebooks/" + quote(name)
+            binder = f"{branch}?labpath={quote(path, safe='')}"
+            assert top["badges"] == [
+                ["View on GitHub", f"https://github.com/{REPOSITORY}/blob/{branch}/{path}"],
+                ["Open in Colab",
+                 f"https://colab.research.google.com/github/{REPOSITORY}/blob/{branch}/{path}"],
+                ["Launch Binder", f"https://mybinder.org/v2/gh/{REPOSITORY}/{binder}"],
+            ], name
+            assert (site.path / unquote(path)).is_file()  # the notebook the links open
+            badges += 1
+        else:
+            assert top["badges"] == [], name
+    print(f"TOC shown on {tocs} of {asked_toc} posts asking for one (with headings); "
+          f"badges on {badges} of {asked_badges}")
+    assert tocs == asked_toc > 0 and badges == asked_badges > 0

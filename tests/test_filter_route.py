@@ -31,6 +31,7 @@ SINGLE_FILTERS = [
     "pandockit-anchors",
     "pandockit-tex-math",
     "pandockit-html",
+    "pandockit-top",
     "pandockit-cells",
 ]
 
@@ -108,7 +109,7 @@ def test_filters_folder_wrappers_match_cli(tmp_path: Path) -> None:
     wrappers = [str(folder / f"{name}.py") for name in (
         "cell_index", "front_matter", "visibility", "outputs", "images", "card", "anchors",
         "tex_math",
-        "raw_html", "cells", "jekyll",
+        "raw_html", "top", "cells", "jekyll",
     )]
     site = tmp_path / "wrappers"
     site.mkdir()

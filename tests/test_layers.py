@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ]),
     ("context", ["pandockit.context"]),
     ("media and liquid", ["pandockit.media", "pandockit.liquid"]),
-    ("preparation", ["pandockit.prepare"]),
+    ("preparation", ["pandockit.prepare", "pandockit.site_facts"]),
     ("the filters", ["pandockit.filters"]),
     ("the pipeline", ["pandockit.pipeline"]),
     ("render", ["pandockit.render", "pandockit.writer"]),
