@@ -378,3 +378,47 @@ def test_every_post_that_asks_for_a_toc_or_badges_shows_them_with_links_that_res
     print(f"TOC shown on {tocs} of {asked_toc} posts asking for one (with headings); "
           f"badges on {badges} of {asked_badges}")
     assert tocs == asked_toc > 0 and badges == asked_badges > 0
+
+
+# --- copy buttons -----------------------------------------------------------------------------
+
+#: Before the page's scripts: record what is written to the clipboard (the page still copies).
+RECORD_CLIPBOARD = """(() => {
+  window.__copied = [];
+  const clipboard = navigator.clipboard;
+  const write = clipboard.writeText.bind(clipboard);
+  clipboard.writeText = text => { window.__copied.push(text); return write(text).catch(() => {}); };
+})()"""
+
+
+def _code_sources(nb: Path) -> set[str]:
+    cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+    out = set()
+    for cell in cells:
+        source = cell.get("source", "")
+        out.add("".join(source) if isinstance(source, list) else source)
+    return out
+
+
+def test_a_copy_button_copies_the_cells_exact_source_by_keyboard(site: Site) -> None:
+    name = "_notebooks--2020-11-01-rt-be-region.ipynb"
+    nb = next(nb for nb in NOTEBOOKS if _name(nb) == name)
+    sources = _code_sources(nb)
+    page = site.browser.context.new_page()
+    page.add_init_script(RECORD_CLIPBOARD)
+    try:
+        page.goto(site.base + site.posts[name]["url"], wait_until="load")
+        buttons = page.locator("div.highlighter-rouge button.pandockit-copy")
+        count = buttons.count()
+        assert count > 3
+        assert page.locator(".pandockit-output button.pandockit-copy").count() == 0
+        for i in range(count):
+            buttons.nth(i).focus()  # Tab reaches a <button>; Enter presses it
+            page.keyboard.press("Enter")
+        copied = page.evaluate("window.__copied")
+        assert len(copied) == count
+        assert all(text in sources for text in copied), [t for t in copied if t not in sources]
+        assert any("\n" in text for text in copied)  # whole cells, line breaks kept
+        assert buttons.nth(0).text_content() == "Copied"
+    finally:
+        page.close()

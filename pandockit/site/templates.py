@@ -16,6 +16,8 @@ MATHJAX3_URL = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"
 MATHJAX2_URL = "https://cdn.jsdelivr.net/npm/mathjax@2.7.9/MathJax.js?config=TeX-AMS-MML_SVG"
 
 HEAD_INCLUDE = "pandockit-head.html"
+#: The copy buttons' script, a block of its own at the end of the head include.
+COPY_BUTTONS = "copy-buttons.html"
 STYLESHEET = "assets/css/pandockit.css"
 
 
@@ -25,7 +27,7 @@ def _data(name: str) -> str:
 
 def head_include(mathjax_url: str = MATHJAX3_URL, mathjax2_url: str = MATHJAX2_URL) -> str:
     """``_includes/pandockit-head.html`` with the MathJax URLs given."""
-    text = _data(HEAD_INCLUDE)
+    text = _data(HEAD_INCLUDE) + _data(COPY_BUTTONS)
     return text.replace("@MATHJAX3_URL@", mathjax_url).replace("@MATHJAX2_URL@", mathjax2_url)
 
 
