@@ -88,9 +88,28 @@ def branch(config: dict[str, Any], site: Path) -> str:
     return head.split("/", 1)[1] if "/" in head else "HEAD"
 
 
-@functools.lru_cache(maxsize=8)
+def _stamp(site: Path) -> tuple:
+    """What the facts are read from, by modification time: a change (``--watch`` editing
+    ``_config.yml``, a new layout, a new remote) reads them again."""
+    paths = [site / "_config.yml", site / "_layouts", site / ".git" / "config"]
+    if (site / "_layouts").is_dir():
+        paths += sorted((site / "_layouts").glob("*.html"))
+    out = []
+    for path in paths:
+        try:
+            out.append((str(path), path.stat().st_mtime_ns))
+        except OSError:
+            out.append((str(path), None))
+    return tuple(out)
+
+
 def facts(site: Path) -> dict[str, Any]:
-    """The facts of the site at ``site`` (read once per process and site)."""
+    """The facts of the site at ``site`` (read again only when its files change)."""
+    return _facts(site, _stamp(site))
+
+
+@functools.lru_cache(maxsize=8)
+def _facts(site: Path, _stamp: tuple) -> dict[str, Any]:
     try:
         config = read_site_config(site)
     except PandockitError:
