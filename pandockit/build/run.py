@@ -27,6 +27,7 @@ from pandockit.build.discover import (
     local_deps,
     options_text,
     site_file,
+    site_text,
     up_to_date,
 )
 from pandockit.build.report import Reporter, Summary
@@ -99,7 +100,7 @@ class _Build:
                     log.warning("%s", exc)
 
     def plan(self, notebooks: list[Path]) -> list[Task]:
-        opts = options_text(self.options)
+        opts = options_text(self.options) + site_text(self.site)
         tasks = []
         for path in notebooks:
             rel = mf.relative(self.site, path)
