@@ -65,8 +65,10 @@ def split_post(text: str) -> tuple[dict, str]:
 
 
 def headings(body: str) -> str:
-    """``body`` without the anchors that give headings their Jupyter ids (tests/filters/anchors)."""
-    return re.sub(r'<div id="[^"]*" class="pandockit-anchor"></div>\n\n', "", body)
+    """``body`` without the anchors that give headings their Jupyter ids (tests/filters/anchors)
+    and the TOC above them (tests/filters/top)."""
+    body = re.sub(r'<div id="[^"]*" class="pandockit-anchor"></div>\n\n', "", body)
+    return body.replace("* TOC\n{:toc}\n", "", 1)
 
 
 def post_of(path: Path, site: Path, config: dict | None = None, metadata: dict | None = None):

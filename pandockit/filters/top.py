@@ -62,11 +62,11 @@ def badge_links(repo: str, branch: str, path: str, fm: dict[str, Any]) -> list[t
     return [(label, url) for hide, label, url in links if fm.get(hide) is not True]
 
 
-def badges_block(links: list[tuple[str, str]]) -> pf.RawBlock:
+def badges_html(links: list[tuple[str, str]]) -> str:
     items = " \u00b7 ".join(
         f'<a class="pandockit-badge" href="{html.escape(url)}">{label}</a>' for label, url in links
     )
-    return pf.RawBlock(f'<p class="pandockit-badges">{items}</p>', format="html")
+    return f'<p class="pandockit-badges">{items}</p>'
 
 
 def _has_headings(doc: pf.Doc) -> bool:
@@ -80,22 +80,23 @@ def _has_headings(doc: pf.Doc) -> bool:
     return bool(found)
 
 
-def top_blocks(doc: pf.Doc, fm: dict[str, Any], facts: dict[str, Any]) -> list[pf.Block]:
+def top_parts(doc: pf.Doc, fm: dict[str, Any], facts: dict[str, Any]) -> list[str]:
+    """The Markdown of what goes above the post: badges, TOC (either may be left out)."""
     layout = str(fm.get("layout", ""))
-    blocks: list[pf.Block] = []
+    blocks: list[str] = []
     if _asked(fm, "badges", doc) and layout not in (facts.get("badges-layouts") or []):
         repo, path = str(facts.get("repository") or ""), str(facts.get("path") or "")
         branch = str(fm.get("branch") or facts.get("branch") or "HEAD")
         links = badge_links(repo, branch, path, fm) if repo and path else []
         if links:
-            blocks.append(badges_block(links))
+            blocks.append(badges_html(links))
         elif not repo:
             name = str(doc.get_metadata(NOTEBOOK_KEY, "") or "post.ipynb")
             log.warning("%s: badges left out: the site names no GitHub repository (set "
                         "'repository: OWNER/NAME' in _config.yml)", name)
     if (_asked(fm, "toc", doc) and layout not in (facts.get("toc-layouts") or [])
             and _has_headings(doc)):
-        blocks.append(pf.RawBlock(TOC, format="markdown"))
+        blocks.append(TOC)
     return blocks
 
 
@@ -103,9 +104,9 @@ def prepare(doc: pf.Doc) -> None:
     text = doc.get_metadata(FRONT_MATTER_KEY, None)
     fm = yamltext.load(text) if isinstance(text, str) else {}
     facts = doc.get_metadata(SITE_FACTS_KEY, {}) or {}
-    blocks = top_blocks(doc, fm if isinstance(fm, dict) else {}, facts)
-    if blocks:
-        doc.content[0:0] = blocks
+    parts = top_parts(doc, fm if isinstance(fm, dict) else {}, facts)
+    if parts:  # one raw block: a blank line between the parts and after them, for kramdown
+        doc.content.insert(0, pf.RawBlock("\n\n".join(parts) + "\n", format="markdown"))
 
 
 def action(elem: pf.Element, doc: pf.Doc) -> None:
