@@ -419,6 +419,10 @@ def test_a_copy_button_copies_the_cells_exact_source_by_keyboard(site: Site) -> 
         assert len(copied) == count
         assert all(text in sources for text in copied), [t for t in copied if t not in sources]
         assert any("\n" in text for text in copied)  # whole cells, line breaks kept
-        assert buttons.nth(0).text_content() == "Copied"
+        buttons.nth(0).focus()
+        page.keyboard.press("Space")  # a <button>: Space presses it too; the label says so
+        page.wait_for_function(
+            "document.querySelector('button.pandockit-copy').textContent === 'Copied'")
+        assert len(page.evaluate("window.__copied")) == count + 1
     finally:
         page.close()
