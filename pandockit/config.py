@@ -71,6 +71,16 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
         "fastpages' Markdown notes: '> Note: text' (also Tip, Warning, Important) as styled "
         "boxes, '> youtube: URL' and '> twitter: URL' as embeds",
     ),
+    "toc": (
+        False,
+        "a table of contents at the top of every post (a post's own 'toc: false' wins), as "
+        "'toc: true' in a post's front matter gives it",
+    ),
+    "badges": (
+        False,
+        "'View on GitHub', 'Open in Colab' and 'Launch Binder' links at the top of every post "
+        "(a post's own 'badges: false' wins), as 'badges: true' in its front matter gives them",
+    ),
     "jobs": (0, "notebooks 'pandockit build' converts at once (0: one per core)"),
     "clean": (False, "'pandockit build' removes the posts of notebooks that are gone"),
     "install": (

@@ -20,7 +20,7 @@ from typing import TypeVar
 import panflute as pf
 from panflute.elements import from_json
 
-from pandockit import naming, pandoc
+from pandockit import naming, pandoc, post_urls
 from pandockit.config import Options
 from pandockit.errors import PandockitError, about
 from pandockit.filters import front_matter
@@ -54,7 +54,8 @@ def filtered(
     """``doc`` (pandoc's read of ``notebook``) through the whole pipeline, ready to render."""
 
     def work() -> pf.Doc:
-        done = run_pipeline(prepare_doc(doc, notebook, options, site, source_day))
+        urls = post_urls.gather(notebook, options, site)
+        done = run_pipeline(prepare_doc(doc, notebook, options, site, source_day, urls))
         warn_future(done)
         return done
 

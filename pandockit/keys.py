@@ -29,6 +29,15 @@ LAYOUT_KEY = "pandockit-layout"
 MATH_SWITCH_KEY = "pandockit-math-switch"
 #: The verdicts on the local images markdown cells name (checked before the filters run).
 LOCAL_KEY = "pandockit-local-images"
+#: The verdicts on the site files the notebook names as its social image (``image:``): path ->
+#: whether the site has that file (checked before the filters run; the card step reads them).
+SITE_IMAGES_KEY = "pandockit-site-images"
+#: Post URLs of the site's other notebooks (path relative to this notebook's folder -> URL
+#: behind the baseurl marker), gathered before the filters run; the anchors step reads them.
+POST_URLS_KEY = "pandockit-post-urls"
+#: What the site says about the top of its posts (:func:`pandockit.site_facts.facts`: layouts
+#: that render their own TOC or badges, repository, branch) and the notebook's repository path.
+SITE_FACTS_KEY = "pandockit-site-facts"
 #: The filters already applied (a chain of single filters, then ``pandockit-jekyll``).
 DONE_KEY = "pandockit-done"
 #: Written by the front matter filter: the front matter (YAML text) and the post's file stem.

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import panflute as pf
 
 from pandockit.filters import (
+    anchors,
+    card,
     cell_index,
     cells,
     front_matter,
@@ -17,6 +19,7 @@ from pandockit.filters import (
     outputs,
     raw_html,
     tex_math,
+    top,
     visibility,
 )
 from pandockit.filters.base import done
@@ -46,10 +49,19 @@ PIPELINE: tuple[Step, ...] = (
          "picks one representation per output while outputs are still Divs by cell"),
     Step(images.NAME, images.main,
          "names images by cell and output position, after hidden outputs are gone"),
+    Step(card.NAME, card.main,
+         "after visibility and outputs (hidden cells gone), before tex-math rewrites math: "
+         "reads the first prose paragraph with its math still TeX"),
+    Step(anchors.NAME, anchors.main,
+         "after card (the summary is read without the anchors); before tex-math, which "
+         "rewrites a heading's math that Jupyter's id holds as TeX"),
     Step(tex_math.NAME, tex_math.main,
          "after outputs: text/latex results become math there and are written here"),
     Step(raw_html.NAME, raw_html.main,
          "after math, which reads the markdown attribute this adds; before cells unwraps them"),
+    Step(top.NAME, top.main,
+         "after visibility (hidden cells' headings are gone) and html (its blocks are "
+         "pandockit's, not a cell's); puts badges and the TOC above the first cell"),
     Step(cells.NAME, cells.main,
          "last: unwraps the cell and output Divs every filter above relies on"),
 )

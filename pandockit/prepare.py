@@ -1,5 +1,6 @@
 """Give a document what the filters read before they run: options, the notebook, its date, the
-verdicts on its local images, and a reader for cells the front matter filter rewrites.
+verdicts on its local images and on the site files it names as its social image, and a reader
+for cells the front matter filter rewrites.
 
 The I/O the filters may not do happens here (the notebook's file, local image files, git for
 a date, pandoc for a rewritten cell), in process (:func:`prepare_doc`, called by
@@ -10,11 +11,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import panflute as pf
 
-from pandockit import context, dates, pandoc, yamltext
+from pandockit import context, dates, pandoc, site_facts, yamltext
 from pandockit.config import Options, post_site, resolve_options
 from pandockit.keys import (
     DEFAULTS_KEY,
@@ -23,7 +26,10 @@ from pandockit.keys import (
     NB_PATH_KEY,
     NOTEBOOK_KEY,
     OPTIONS_KEY,
+    POST_URLS_KEY,
     SET_KEY,
+    SITE_FACTS_KEY,
+    SITE_IMAGES_KEY,
     SOURCE_DATE_KEY,
 )
 from pandockit.media import check_local_images
@@ -49,11 +55,13 @@ def prepare_doc(
     options: Options,
     site: Path | None = None,
     source_day: str | None = None,
+    post_urls: dict[str, str] | None = None,
 ) -> pf.Doc:
     """Give ``doc`` what the filters read: options, the notebook, its date (``source_day``,
-    computed when None), and the verdicts on the local images it names (checked here: the
+    computed when None), the verdicts on the local images it names (checked here: the
     images filter does no I/O) against ``site`` (default: the ``pandockit-site`` metadata,
-    else ``.``)."""
+    else ``.``), and the URLs of the posts of the notebooks it links to (``post_urls``,
+    gathered by :func:`pandockit.post_urls.gather`)."""
     doc.metadata[OPTIONS_KEY] = options.to_meta()
     if source_day is None:
         source_day = source_date(notebook.path, options)
@@ -69,7 +77,57 @@ def prepare_doc(
     if options["first-cell"] == "fastpages":
         doc.metadata[NB_PATH_KEY] = site_path(notebook.path, site)
     check_local_images(doc, notebook.path, site)
+    if post_urls:
+        doc.metadata[POST_URLS_KEY] = post_urls
+    facts = dict(site_facts.facts(site.resolve()))
+    facts["path"] = site_facts.repository_path(notebook.path, site, facts.pop("git-top"))
+    doc.metadata[SITE_FACTS_KEY] = facts
+    verdicts = check_site_images(notebook.node, options, site)
+    if verdicts:
+        doc.metadata[SITE_IMAGES_KEY] = verdicts
     return doc
+
+
+#: A ``image: PATH`` line of a front matter block or a fastpages first cell (``- image:``).
+_IMAGE_LINE = re.compile(r"^[ \t]*(?:[-*][ \t]+)?image[ \t]*:[ \t]*(.+?)[ \t]*$", re.M)
+_REMOTE = re.compile(r"\A(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+
+
+def image_candidates(node: dict, options: Options) -> set[str]:
+    """Every value the notebook (its metadata, its text cells' ``image:`` lines) or the
+    options may give as the post's ``image``: site paths, not URLs."""
+    found: list = [options["front-matter"].get("image"), options["metadata"].get("image")]
+    meta = node.get("metadata") or {}
+    found += [m.get("image") for m in (meta.get(k) for k in ("jekyll", "front-matter",
+              "front_matter")) if isinstance(m, dict)]
+    for cell in node.get("cells", []):
+        if isinstance(cell, dict) and cell.get("cell_type") in ("markdown", "raw"):
+            text = context.multiline_text(cell.get("source"))
+            if "image" in text:
+                found += [yamltext_value(m) for m in _IMAGE_LINE.findall(text)]
+    values = {v.get("path") if isinstance(v, dict) else v for v in found}
+    return {v for v in values if isinstance(v, str) and v.strip() and not _REMOTE.match(v)}
+
+
+def yamltext_value(text: str) -> str:
+    """A ``key: value`` line's value with its quotes taken off."""
+    text = text.strip()
+    return text[1:-1] if len(text) >= 2 and text[0] in "\"'" and text[-1] == text[0] else text
+
+
+def check_site_images(node: dict, options: Options, site: Path) -> dict[str, bool]:
+    """Whether the site holds each file the notebook names as its image (a path from the site
+    root, as jekyll-seo-tag reads it; ``%XX`` read as the character it stands for)."""
+    root = site.resolve()
+    verdicts = {}
+    for value in sorted(image_candidates(node, options)):
+        rel = value.split("#", 1)[0].split("?", 1)[0].lstrip("/")
+        try:
+            verdicts[value] = any((root / p).resolve().is_relative_to(root)
+                                  and (root / p).is_file() for p in {rel, unquote(rel)})
+        except (OSError, ValueError, RuntimeError):
+            verdicts[value] = False
+    return verdicts
 
 
 def site_path(path: Path, site: Path) -> str:

@@ -22,6 +22,8 @@ if os.environ.get("CI") == "true":
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = corpus.CORPUS  # the real notebooks, outside the repository (tests/corpus.py)
+#: A real fastpages blog (its _config.yml, _notebooks/ and published.tsv).
+FASTPAGES_SITE = corpus.FASTPAGES_SITE
 EXAMPLES = ROOT / "examples" / "_notebooks"
 
 

@@ -1,11 +1,13 @@
 """Per-filter sample/expected pairs (the lua-filters habit): tests/filters/<step>/<case>/.
 
 Each case holds ``input.ipynb`` (a small crafted notebook), an optional ``options.yml`` (as the
-CLI would take them) and ``expected.md``: the document after the pipeline has run up to and
-including ``<step>``, as pandoc's Markdown writer writes it (cell and output Divs show as
-``:::`` fences, so what a step leaves for the next one is visible), followed by the metadata
-the step itself set or changed (its ``pandockit-done`` record left out). Each step's folder has a
-``README.md`` saying what its cases show.
+CLI would take them), an optional ``post-urls.yml`` (the URLs of the posts it links to), an
+optional ``site/`` folder (files of its site: ``_config.yml``, ``_layouts/``; the notebook is
+then converted from the site's ``_notebooks/``) and ``expected.md``: the document after the
+pipeline has run up to and including ``<step>``, as pandoc's Markdown writer writes it (cell
+and output Divs show as ``:::`` fences, so what a step leaves for the next one is visible),
+followed by the metadata the step itself set or changed (its ``pandockit-done`` record left
+out). Each step's folder has a ``README.md`` saying what its cases show.
 
 Shared by tests/test_filter_cases.py and ``make goldens`` (tests/regen_goldens.py), which
 regenerates the expected files on purpose; a missing expected file fails the test.
@@ -14,6 +16,7 @@ regenerates the expected files on purpose; a missing expected file fails the tes
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -33,6 +36,12 @@ from pandockit.prepare import prepare_doc
 FILTERS = Path(__file__).parent / "filters"
 INPUT = "input.ipynb"
 EXPECTED = "expected.md"
+#: Optional: the post URLs of the notebooks the case links to, as gathered before the pipeline
+#: (:func:`pandockit.post_urls.gather`; baseurl marker as ``{baseurl}``).
+POST_URLS = "post-urls.yml"
+#: Optional: files of the site the case's notebook is converted in (``_config.yml``,
+#: ``_layouts/``), copied into the case's otherwise empty site.
+SITE = "site"
 #: The day a case's post is dated (a case's file name holds none; its mtime would churn).
 SOURCE_DAY = "2024-01-02"
 
@@ -52,9 +61,16 @@ def run_to(case: Path) -> str:
     step = case.parent.name
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp)
+        source = case / INPUT
+        if (case / SITE).is_dir():  # the notebook in the site's _notebooks/, as a blog has it
+            shutil.copytree(case / SITE, site, dirs_exist_ok=True)
+            (site / "_notebooks").mkdir(exist_ok=True)
+            source = Path(shutil.copy(source, site / "_notebooks" / INPUT))
         options = resolve_options(site, options_of(case))
-        notebook = read_notebook(case / INPUT, max_output_chars=options["max-output-chars"])
-        doc = prepare_doc(load_doc(notebook), notebook, options, site, SOURCE_DAY)
+        notebook = read_notebook(source, max_output_chars=options["max-output-chars"])
+        urls = case / POST_URLS
+        post_urls = yaml.safe_load(urls.read_text(encoding="utf-8")) if urls.is_file() else None
+        doc = prepare_doc(load_doc(notebook), notebook, options, site, SOURCE_DAY, post_urls)
         for each in PIPELINE:
             before = doc.get_metadata()
             doc = each.main(doc)

@@ -205,6 +205,16 @@ def test_site_config_change_rebuilds(site: JekyllSite) -> None:
     assert bld_options(site)["baseurl"] == "/blog"
 
 
+def test_a_new_repository_rebuilds_the_posts_whose_badges_link_to_it(site: JekyllSite) -> None:
+    run(site)
+    cfg = site.path / "_config.yml"
+    cfg.write_text(cfg.read_text() + "repository: octo/notes\n")
+    summary, _ = run(site)
+    assert len(summary.converted) == 3
+    summary, _ = run(site)
+    assert summary.converted == []
+
+
 def test_deleted_post_is_rebuilt(site: JekyllSite) -> None:
     run(site)
     (site.path / f"assets/nb_files/{TENSOR}/output_1_0.png").unlink()

@@ -27,8 +27,11 @@ SINGLE_FILTERS = [
     "pandockit-notes",
     "pandockit-outputs",
     "pandockit-images",
+    "pandockit-card",
+    "pandockit-anchors",
     "pandockit-tex-math",
     "pandockit-html",
+    "pandockit-top",
     "pandockit-cells",
 ]
 
@@ -104,8 +107,9 @@ def test_filters_folder_wrappers_match_cli(tmp_path: Path) -> None:
     text, _, _ = convert_case(case, tmp_path / "cli")
     folder = Path(__file__).resolve().parent.parent / "filters"
     wrappers = [str(folder / f"{name}.py") for name in (
-        "cell_index", "front_matter", "visibility", "outputs", "images", "tex_math",
-        "raw_html", "cells", "jekyll",
+        "cell_index", "front_matter", "visibility", "outputs", "images", "card", "anchors",
+        "tex_math",
+        "raw_html", "top", "cells", "jekyll",
     )]
     site = tmp_path / "wrappers"
     site.mkdir()

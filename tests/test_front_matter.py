@@ -65,6 +65,13 @@ def split_post(text: str) -> tuple[dict, str]:
     return yaml.safe_load(match.group(1)), match.group(2)
 
 
+def headings(body: str) -> str:
+    """``body`` without the anchors that give headings their Jupyter ids (tests/filters/anchors)
+    and the TOC above them (tests/filters/top)."""
+    body = re.sub(r'<div id="[^"]*" class="pandockit-anchor"></div>\n\n', "", body)
+    return body.replace("* TOC\n{:toc}\n", "", 1)
+
+
 def post_of(path: Path, site: Path, config: dict | None = None, metadata: dict | None = None):
     """Convert ``path`` into ``site``: (front matter, body, post path)."""
     if config is not None:
@@ -110,7 +117,7 @@ def test_defaults_then_site_front_matter_keep_their_types(tmp_path: Path) -> Non
                                              "toc": True, "layout": "page"}}}
     fm, body, _ = post_of(nb, tmp_path / "site", config)
     assert fm == {"layout": "page", "author": "A", "comments": 3, "ratio": 1.5, "toc": True,
-                  "title": "a", "generator": "pandockit"}
+                  "title": "a", "generator": "pandockit", "excerpt": ""}  # "Text.": no prose
     assert body.strip() == "Text."
 
 
@@ -134,7 +141,8 @@ def test_jekyllnb_metadata(tmp_path: Path) -> None:
     nb = corpus.copy(CORPUS / "jekyllnb/hello-world.ipynb", tmp_path / "2020-01-01-hello.ipynb")
     fm, body, _ = post_of(Path(nb), tmp_path / "site")
     assert fm == {"layout": "notebook", "permalink": "/hello/world/", "title": "Hello World!",
-                  "generator": "pandockit"}
+                  "generator": "pandockit", "excerpt": "",  # no prose: no first block shown
+                  "image": "/assets/nb_files/2020-01-01-hello/output_4_0.png"}  # its plot
     assert "Hello World!" not in body.split("```")[0]
     assert body.lstrip().startswith("```python\nimport numpy as np")
 
@@ -185,7 +193,8 @@ def test_yaml_block_after_a_heading_line(tmp_path: Path) -> None:
     fm, body, _ = post_of(save(tmp_path / "b", "2020-01-01-x.ipynb", notebook(md(cell))),
                           tmp_path / "s2")
     assert fm["title"] == "Other"
-    assert body.strip() == "# Tensor Products\n\nBody text."
+    anchor = '<div id="Tensor-Products" class="pandockit-anchor"></div>'  # Jupyter's heading id
+    assert body.strip() == anchor + "\n\n# Tensor Products\n\nBody text."
 
 
 def test_yaml_block_closed_by_dots_and_after_a_code_cell(tmp_path: Path) -> None:
@@ -220,7 +229,7 @@ def test_quarto_markdown_yaml_with_nested_values(tmp_path: Path) -> None:
     for key, value in expected.items():
         assert fm[key] == value, key
     assert post.name == "2022-05-11-manuscript_index.md".replace("_", "-")  # its own date
-    assert "orcid" not in body and body.lstrip().startswith("## Introduction")
+    assert "orcid" not in body and headings(body).lstrip().startswith("## Introduction")
 
 
 def test_a_block_that_is_not_a_mapping_stays_in_the_body(tmp_path: Path) -> None:
@@ -278,6 +287,8 @@ def test_yaml_aliases_stay_small(tmp_path: Path) -> None:
 @corpus.mark
 def test_fastpages_first_cell(tmp_path: Path) -> None:
     nb = corpus.copy(CORPUS / "fastpages/2020-02-20-test.ipynb", tmp_path)
+    (tmp_path / "site" / "images").mkdir(parents=True)
+    (tmp_path / "site" / "images" / "chart-preview.png").write_bytes(b"png")  # its own image
     fm, body, post = post_of(Path(nb), tmp_path / "site")
     assert post.name == "2020-02-20-test.md"
     assert fm == {
@@ -285,8 +296,9 @@ def test_fastpages_first_cell(tmp_path: Path) -> None:
         "description": "A tutorial of fastpages for Jupyter notebooks.",
         "toc": True, "badges": True, "comments": True, "categories": ["jupyter"],
         "image": "images/chart-preview.png", "generator": "pandockit",
+        "excerpt": "<p>A tutorial of fastpages for Jupyter notebooks.</p>",
     }
-    assert body.lstrip().startswith("# About")  # a heading that is not the title stays
+    assert headings(body).lstrip().startswith("# About")  # a heading not the title stays
     assert "> A tutorial of fastpages" not in body
 
 
@@ -317,7 +329,7 @@ def test_a_title_line_alone_is_the_title_heading_not_fastpages(tmp_path: Path) -
     node = notebook(md("# Cell title"), md("Body."), jekyll={"title": "Metadata title"})
     fm, body, _ = post_of(save(tmp_path, "2020-01-01-x.ipynb", node), tmp_path / "site")
     assert fm["title"] == "Metadata title"
-    assert body.strip() == "# Cell title\n\nBody."
+    assert headings(body).strip() == "# Cell title\n\nBody."
 
 
 # --- 5: -M on the command line, and the precedence of all sources --------------------------

@@ -22,11 +22,11 @@ LAYERS: list[tuple[str, list[str]]] = [
     ]),
     ("context", ["pandockit.context"]),
     ("media and liquid", ["pandockit.media", "pandockit.liquid"]),
-    ("preparation", ["pandockit.prepare"]),
+    ("preparation", ["pandockit.prepare", "pandockit.site_facts"]),
     ("the filters", ["pandockit.filters"]),
     ("the pipeline", ["pandockit.pipeline"]),
     ("render", ["pandockit.render", "pandockit.writer"]),
-    ("convert", ["pandockit.convert", "pandockit.jekyll_filter"]),
+    ("convert", ["pandockit.convert", "pandockit.jekyll_filter", "pandockit.post_urls"]),
     ("the site (pandockit init; build's MathJax check)", ["pandockit.site"]),
     ("build", [
         "pandockit.build", "pandockit.build.discover", "pandockit.build.workers",

@@ -2,7 +2,8 @@
 changed.
 
 The key is a SHA-256 of the notebook's bytes, its path in the site, the options that shape a
-post and pandockit's version (never modification times, which checkouts reset). A notebook is
+post, what the site says about the top of its posts (its repository, its layouts' own TOC and
+badges) and pandockit's version (never modification times, which checkouts reset). A notebook is
 up to date when the manifest records that key and every file its conversion wrote is still
 there, and the local images it copied are unchanged. Imports nothing heavy: this is the path of
 a build with nothing to do.
@@ -15,7 +16,7 @@ import json
 import os
 from pathlib import Path
 
-from pandockit import __version__
+from pandockit import __version__, site_facts
 from pandockit import manifest as mf
 from pandockit.config import Options
 from pandockit.writer import written_media
@@ -44,6 +45,14 @@ def options_text(options: Options) -> str:
     """The options that shape a post, as canonical text (part of the incremental key)."""
     values = {k: v for k, v in options.values.items() if k not in BUILD_KEYS}
     return json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+
+
+def site_text(site: Path) -> str:
+    """What the site says about the top of its posts (:func:`pandockit.site_facts.facts`:
+    layouts that render a TOC or badges, repository, branch) as canonical text (part of the
+    incremental key: a new ``repository:`` rebuilds the posts whose badges link to it)."""
+    facts = {k: v for k, v in site_facts.facts(site).items() if k != "git-top"}
+    return json.dumps(facts, sort_keys=True, ensure_ascii=False)
 
 
 def build_key(data: bytes, rel: str, opts: str) -> str:

@@ -30,6 +30,7 @@ from pandockit.build.discover import (
     local_deps,
     options_text,
     site_file,
+    site_text,
     up_to_date,
 )
 from pandockit.build.report import Reporter, Summary
@@ -107,7 +108,9 @@ class _Build:
                     log.warning("%s", exc)
 
     def plan(self, notebooks: list[Path]) -> list[Task]:
-        opts = options_text(self.options)  # the key: what the site gives posts is not in it
+        # the key: the options and the site facts posts read (repository, layouts that render a
+        # TOC or badges); the layout the site gives posts is not in it
+        opts = options_text(self.options) + site_text(self.site)
         tasks = []
         for path in notebooks:
             rel = mf.relative(self.site, path)

@@ -16,6 +16,8 @@ MATHJAX3_URL = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"
 MATHJAX2_URL = "https://cdn.jsdelivr.net/npm/mathjax@2.7.9/MathJax.js?config=TeX-AMS-MML_SVG"
 
 HEAD_INCLUDE = "pandockit-head.html"
+#: The copy buttons' script, a block of its own at the end of the head include.
+COPY_BUTTONS = "copy-buttons.html"
 STYLESHEET = "assets/css/pandockit.css"
 
 
@@ -36,10 +38,11 @@ def head_include(
     text = _data(HEAD_INCLUDE)
     if theme_math is not None:
         cut = text.index(_MATHJAX_PART)
-        return text[:cut] + (
+        text = text[:cut] + (
             "{%- comment -%} No MathJax here: the theme loads its own (" + theme_math + "), "
             "turned on for posts with math. {%- endcomment -%}\n"
         )
+    text += _data(COPY_BUTTONS)
     return text.replace("@MATHJAX3_URL@", mathjax_url).replace("@MATHJAX2_URL@", mathjax2_url)
 
 

@@ -36,6 +36,14 @@ export const codeText = text => text.replace(/^(?:[ \t]*\n)+/, '').replace(/\s+$
 
 const attr = (node, name) => (node.attrs || []).find(a => a.name === name)?.value;
 
+/**
+ * What pandockit puts above a post that the notebook has no cell for (its top step: kramdown's
+ * TOC of the post's headings, the GitHub/Colab/Binder badges): not compared with Jupyter.
+ */
+const isTop = node =>
+  attr(node, 'id') === 'markdown-toc' ||
+  (attr(node, 'class') || '').split(/\s+/).includes('pandockit-badges');
+
 class Reader {
   constructor(texConfig, src) {
     this.tex = texConfig;
@@ -114,7 +122,7 @@ class Reader {
       this.items.push(['widget', 'plotly']); // drawn by plotly.js from the script after it
       return;
     }
-    if (HIDDEN.has(name)) {
+    if (HIDDEN.has(name) || isTop(node)) {
       this.endString();
       return;
     }

@@ -1,0 +1,9 @@
+#!/usr/bin/env python3
+"""pandoc filter: the post's description and excerpt as plain prose (its social card).
+
+Thin wrapper of `pandockit.filters.card`."""
+import _checkout  # noqa: F401  (finds pandockit in a checkout)
+
+from pandockit.filters.card import main
+
+main()
