@@ -357,6 +357,35 @@ def _prefetch(argv: list[str]) -> None:
         pandoc.prefetch(notebooks[0])
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: a command stops as on Ctrl-C (a build keeps what it finished), exit 143."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _on_sigterm() -> object:
+    """SIGTERM (``kill``, a CI runner's cancel) stops a command as Ctrl-C does; return the
+    handler it replaced."""
+    import signal  # start-up time: cheap, but only a command that runs needs it
+
+    try:
+        return signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:  # not the main thread (main() called from a thread): leave it
+        return None
+
+
+def _restore_sigterm(before: object) -> None:
+    import signal  # start-up time, as above
+
+    if before is not None:
+        try:
+            signal.signal(signal.SIGTERM, before)
+        except ValueError:
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
     _prefetch(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -365,8 +394,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     _setup_logging(getattr(args, "verbose", 0) - getattr(args, "quiet", 0))
+    before = _on_sigterm()
     try:
         return args.func(args)
+    except Terminated:
+        log.error("terminated")
+        return 128 + 15
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130
@@ -377,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
 
             traceback.print_exc()
         return EXIT_FAILED
+    finally:
+        _restore_sigterm(before)
 
 
 def run() -> None:

@@ -27,7 +27,7 @@ from pandockit import __version__, fastpages
 from pandockit.config import resolve_options
 from pandockit.errors import PandockitError
 from pandockit.site import edits, templates, theme
-from pandockit.site.files import Change, Outcome, apply, decide, load_record
+from pandockit.site.files import Change, Outcome, apply, decide, load_record, read_text
 
 CONFIG_NAMES = ("_config.yml", "_config.yaml")
 EXAMPLE = "pandockit-example.ipynb"
@@ -73,10 +73,8 @@ def config_file(site: Path) -> Path:
 
 
 def _text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8") if path.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PandockitError(path, f"cannot be read ({exc})") from exc
+    """A site file's text, every byte as it is (CRLF, a byte-order mark); "" when none."""
+    return read_text(path) or ""
 
 
 def _head_changes(site: Path, config: dict) -> tuple[list[Change], list[str]]:
@@ -107,7 +105,7 @@ def _head_changes(site: Path, config: dict) -> tuple[list[Change], list[str]]:
 
 def _config_change(path: Path, site: Path) -> tuple[list[Change], list[str]]:
     text = _text(path)
-    new, why, todo = text, [], []
+    new, why, todo, hand = text, [], [], []
     additions = [(lambda t: edits.config_exclude(t, "*.ipynb"),
                   "notebook sources are not published ('*.ipynb' excluded)")]
     options = fastpages.site_options(site) if fastpages.detect(site) else {}
@@ -124,8 +122,10 @@ def _config_change(path: Path, site: Path) -> tuple[list[Change], list[str]]:
         if result is not None:
             new = result
             why.append(because)
+            hand.append(because)
     rel = path.name
-    return ([Change(rel, new, "; ".join(why), own=False)] if new != text else []), todo
+    change = Change(rel, new, "; ".join(why), own=False, hand="by hand: " + "; ".join(hand))
+    return ([change] if new != text else []), todo
 
 
 def _example(site: Path, notebooks_dir: str, today: dt.date) -> list[Change]:
@@ -167,8 +167,8 @@ def plan(
     path = config_file(site)
     try:
         config = edits.load_config(_text(path))
-    except edits.ByHand as exc:
-        raise PandockitError(path, str(exc)) from exc
+    except edits.ByHand:  # Jekyll may read it still: its edits become to-do lines
+        config = {}
     changes = [
         Change(f"_includes/{templates.HEAD_INCLUDE}",
                templates.head_include(opts.mathjax_url, opts.mathjax2_url),
@@ -182,7 +182,7 @@ def plan(
     new = edits.gitignore(_text(ignore), ".pandockit/")
     if new is not None:
         changes.append(Change(".gitignore", new, "pandockit's build state is not committed",
-                              own=False))
+                              own=False, hand="add the line .pandockit/ by hand"))
     config_changes, config_todo = _config_change(path, site)
     changes += config_changes
     todo += config_todo
