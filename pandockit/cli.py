@@ -269,6 +269,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
             log.error("%s", about(nb, exc))
             status = EXIT_FAILED
     clashes = collisions(((p.path, p.stem) for p in planned), options["posts-dir"])
+    clashes += shadowing(planned, args.site, options["posts-dir"])
     for exc in clashes:
         log.error("%s", exc)
     if clashes:
@@ -276,6 +277,26 @@ def cmd_convert(args: argparse.Namespace) -> int:
     for ok in _converted(planned, args, options):
         status = status if ok else EXIT_FAILED
     return status
+
+
+def shadowing(planned: list, site: Path, posts_dir: str) -> list:
+    """One error for each planned post that would shadow a post of the same date and name
+    pandockit did not write (``2020-01-02-x.markdown``): found before anything is written."""
+    from pandockit.errors import PandockitError
+    from pandockit.writer import post_path, shadowed
+
+    found = []
+    for plan in planned:
+        target = post_path(site, posts_dir, plan.stem)
+        others = shadowed(target)
+        if others:
+            names = ", ".join(str(p) for p in others)
+            found.append(PandockitError(
+                plan.path,
+                f"its post {target} would shadow {names}, a post not written by pandockit with "
+                "the same date and name (Jekyll would publish only one of them); rename one",
+            ))
+    return found
 
 
 def _converted(planned: list, args: argparse.Namespace, options) -> Iterator[bool]:

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pandockit import __version__, fastpages
+from pandockit import __version__, fastpages, yamltext
 from pandockit.config import resolve_options
 from pandockit.errors import PandockitError
 from pandockit.site import edits, templates, theme
@@ -123,6 +123,9 @@ def _config_change(path: Path, site: Path) -> tuple[list[Change], list[str]]:
             new = result
             why.append(because)
             hand.append(because)
+    if text.startswith(edits.BOM):  # measured: Jekyll 4.3 on Ruby 3.1 (Psych 4, libyaml)
+        todo.append(f"in {path.name}, remove the byte-order mark it starts with: Jekyll reads "
+                    "only the first key of a file that has one")
     rel = path.name
     change = Change(rel, new, "; ".join(why), own=False, hand="by hand: " + "; ".join(hand))
     return ([change] if new != text else []), todo
@@ -167,8 +170,10 @@ def plan(
     path = config_file(site)
     try:
         config = edits.load_config(_text(path))
-    except edits.ByHand:  # Jekyll may read it still: its edits become to-do lines
-        config = {}
+    except edits.ByHand as exc:
+        if yamltext.parses_as_jekyll():  # libyaml refuses it: so does Jekyll
+            raise PandockitError(path, str(exc)) from exc
+        config = {}  # Jekyll may read what PyYAML's own parser refuses: edits become to-dos
     changes = [
         Change(f"_includes/{templates.HEAD_INCLUDE}",
                templates.head_include(opts.mathjax_url, opts.mathjax2_url),
