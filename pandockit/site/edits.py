@@ -63,7 +63,8 @@ def load_config(text: str) -> dict[str, Any]:
     Psych, which Jekyll reads it with: a tab before a comment is fine there, not in PyYAML's
     own parser). ByHand when it cannot be read (nothing is then edited)."""
     try:
-        data = yamltext.safe_load(text.lstrip(BOM)) if text.strip() else {}
+        body = text.lstrip(BOM)
+        data = yamltext.safe_load(body) if body.strip() else {}
     except (yaml.YAMLError, RecursionError) as exc:
         raise ByHand(f"it is not valid YAML ({' '.join(str(exc).split())})") from exc
     if data is None:
@@ -122,7 +123,13 @@ def config_block(text: str, key: str, values: dict[str, Any]) -> str | None:
 
 
 def _checked(old: str, new: str, key: str, value: Any) -> str:
-    before, after = load_config(old), load_config(new)
+    before = load_config(old)
+    try:
+        after = load_config(new)
+    except ByHand:
+        raise ByHand(
+            f"set '{key}' to {value!r} (an automatic edit would not read back as YAML)"
+        ) from None
     expected = dict(before)
     expected[key] = value
     if after != expected:
