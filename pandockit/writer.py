@@ -146,6 +146,7 @@ def write_media(
     manifest lists what pandockit wrote; no other file is ever touched). With no media, the
     folder goes too once it is empty."""
     folder = asset_folder(site, assets_dir, stem)
+    check_inside(site, folder)
     for name in media:
         if not _plain_name(name):
             raise PandockitError(folder / name, "refusing a media file name with a folder in it")

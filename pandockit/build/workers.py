@@ -4,6 +4,7 @@ notebooks; each notebook's log lines are captured and handed back with its answe
 pandoc is the slow part, so notebooks are rendered in parallel; the answers come back in the
 order of the tasks (whatever finishes first), so the build that writes them is byte-identical
 to ``-j 1``. A worker never writes into the site, and never raises: a failure is its answer.
+Workers die with the build, and a stopped build ends them at once (:class:`Rendering`).
 """
 
 from __future__ import annotations
