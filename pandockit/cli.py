@@ -283,12 +283,13 @@ def shadowing(planned: list, site: Path, posts_dir: str) -> list:
     """One error for each planned post that would shadow a post of the same date and name
     pandockit did not write (``2020-01-02-x.markdown``): found before anything is written."""
     from pandockit.errors import PandockitError
-    from pandockit.writer import post_path, shadowed
+    from pandockit.writer import PostNames, post_path
 
     found = []
+    names = PostNames(site / posts_dir)
     for plan in planned:
         target = post_path(site, posts_dir, plan.stem)
-        others = shadowed(target)
+        others = names.shadowed(target)
         if others:
             names = ", ".join(str(p) for p in others)
             found.append(PandockitError(
@@ -303,15 +304,16 @@ def _converted(planned: list, args: argparse.Namespace, options) -> Iterator[boo
     """Convert and write each planned notebook, printing its post; yield whether each worked."""
     from pandockit.convert import render_posts
     from pandockit.errors import PandockitError, about
-    from pandockit.writer import write_post
+    from pandockit.writer import PostNames, write_post
 
+    names = PostNames(args.site / options["posts-dir"])
     for done in render_posts(planned, options, args.site):
         try:
             if done.error is not None:
                 raise done.error
             target = write_post(
                 args.site, options["posts-dir"], options["assets-dir"], done.post, done.media,
-                force=args.force,
+                force=args.force, posts=names,
             )
         except PandockitError as exc:
             log.error("%s", about(done.planned.path, exc))

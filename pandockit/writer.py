@@ -231,10 +231,10 @@ def is_pandockit_post(path: Path) -> bool:
     return isinstance(data, dict) and data.get(GENERATOR_KEY) == GENERATOR
 
 
-def check_overwrite(target: Path, force: bool = False) -> None:
+def check_overwrite(target: Path, force: bool = False, posts: PostNames | None = None) -> None:
     """Raise PandockitError when writing ``target`` would replace a file pandockit did not
-    write (unless ``force``), or shadow a post of the same date and name (:func:`shadowed`:
-    whatever ``force`` says)."""
+    write (unless ``force``), or shadow a post of the same date and name (whatever ``force``
+    says; ``posts``: the index of ``target``'s folder to look in, else a new one)."""
     if target.exists() or target.is_symlink():
         if target.is_dir():
             raise PandockitError(target, "is a folder; refusing to replace it with a post")
@@ -245,7 +245,7 @@ def check_overwrite(target: Path, force: bool = False) -> None:
                 f"'{GENERATOR_KEY}: {GENERATOR}'); not overwritten: move it away (or use "
                 "'pandockit convert --force')",
             )
-    others = shadowed(target)
+    others = (posts or PostNames(target.parent)).shadowed(target)
     if others:
         names = ", ".join(str(p) for p in others)
         raise PandockitError(
@@ -269,26 +269,45 @@ def _post_key(name: str) -> tuple[int, int, int, str] | None:
     return int(year), int(month), int(day), unicodedata.normalize("NFC", slug)
 
 
+class PostNames:
+    """The files of a posts folder (its subfolders too, which Jekyll reads) by the date and
+    name Jekyll gives them: one walk of the folder, when first asked, then a look-up a post
+    (a build or ``convert`` makes one for all its posts)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._by_key: dict[tuple[int, int, int, str], list[Path]] | None = None
+
+    def _index(self) -> dict[tuple[int, int, int, str], list[Path]]:
+        if self._by_key is None:
+            self._by_key = {}
+            for root, dirs, files in os.walk(self.folder):
+                dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+                for name in sorted(files):
+                    if name.startswith((".", "_", "#")) or name.endswith("~"):  # Jekyll skips
+                        continue
+                    key = _post_key(name)
+                    if key is not None:
+                        self._by_key.setdefault(key, []).append(Path(root) / name)
+        return self._by_key
+
+    def shadowed(self, target: Path) -> list[Path]:
+        """The files Jekyll would read as a post of ``target``'s date and name,
+        ``2020-1-2-x.markdown`` beside ``2020-01-02-x.md``, that pandockit did not write:
+        Jekyll reports a conflict and publishes one of them at the URL both get."""
+        key = _post_key(target.name)
+        if key is None:
+            return []
+        return [
+            path
+            for path in self._index().get(key, [])
+            if path != target and path.is_file() and not is_pandockit_post(path)
+        ]
+
+
 def shadowed(target: Path) -> list[Path]:
-    """The other files of ``target``'s posts folder (its subfolders too, which Jekyll reads)
-    that Jekyll would read as a post of the same date and name, ``2020-1-2-x.markdown``
-    beside ``2020-01-02-x.md``, and that pandockit did not write: Jekyll reports a conflict
-    and publishes one of them at the URL both get."""
-    key = _post_key(target.name)
-    if key is None:
-        return []
-    found = []
-    for root, dirs, files in os.walk(target.parent):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-        for name in sorted(files):
-            path = Path(root) / name
-            if name.startswith((".", "_", "#")) or name.endswith("~"):  # Jekyll skips those
-                continue
-            if _post_key(name) != key or path == target:
-                continue
-            if not is_pandockit_post(path):
-                found.append(path)
-    return found
+    """:meth:`PostNames.shadowed`, looked up in ``target``'s folder afresh."""
+    return PostNames(target.parent).shadowed(target)
 
 
 def write_post(
@@ -299,15 +318,17 @@ def write_post(
     media: dict[str, bytes],
     *,
     force: bool = False,
+    posts: PostNames | None = None,
 ) -> Path:
     """Write ``post`` and its ``media`` (name -> bytes) into ``site``; return the post's path.
     A post file pandockit did not write is left alone (PandockitError) unless ``force``, and
-    so is a post of the same date and name; then nothing is written. Nothing is written
-    outside the site: a posts or asset folder leading out of it (a symlink) is refused."""
+    so is a post of the same date and name (``posts``: the posts folder's index, see
+    :class:`PostNames`); then nothing is written. Nothing is written outside the site: a posts
+    or asset folder leading out of it (a symlink) is refused."""
     target = post_path(site, posts_dir, post.stem)
     check_inside(site, target.parent)
     check_inside(site, asset_folder(site, assets_dir, post.stem))
-    check_overwrite(target, force)
+    check_overwrite(target, force, posts)
     # Old images go only once the new post is in place: a failed write (disk full) leaves
     # the old post whole and every image it shows.
     write_media(site, assets_dir, post.stem, media, prune=False)

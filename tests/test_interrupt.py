@@ -131,6 +131,17 @@ def start_build(site: Path, env: dict[str, str], *args: str) -> subprocess.Popen
     )
 
 
+def stop(proc: subprocess.Popen) -> None:
+    """Kill ``proc`` if it still runs, reap it, close its pipes (without reading them: workers
+    it left behind could hold them open for ever)."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
+
+
 def build(site: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "pandockit", "build", "--site", str(site), *args],
@@ -149,8 +160,7 @@ def test_a_killed_build_takes_its_workers_and_pandoc_along(tmp_path: Path, fake)
         workers_of = children(proc.pid)
         assert len(workers_of) == 2
     finally:
-        proc.kill()
-        proc.communicate()
+        stop(proc)
     left = workers_of + hanging(marks)
     wait_until(lambda: all(gone(p) for p in left), timeout=30, what="workers and pandoc gone")
     after = build(site, "--no-wait")
@@ -171,9 +181,7 @@ def test_sigterm_stops_a_build_as_ctrl_c_does(tmp_path: Path, fake) -> None:
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=60)  # not the ten minutes of the hanging pandoc
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+        stop(proc)
     assert proc.returncode == 143
     assert "pandockit: error: terminated" in err and "Traceback" not in err
     left = workers_of + hanging(marks)
@@ -193,9 +201,7 @@ def test_ctrl_c_stops_at_once_and_keeps_the_finished_posts(tmp_path: Path, fake)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+        stop(proc)
     assert first.startswith("converted _notebooks/a.ipynb")
     assert proc.returncode == 130 and "pandockit: error: interrupted" in err
     wait_until(lambda: all(gone(p) for p in hanging(marks)), timeout=30, what="pandoc gone")

@@ -36,6 +36,7 @@ from pandockit.errors import PandockitError
 from pandockit.lock import site_lock
 from pandockit.naming import PostClaims
 from pandockit.writer import (
+    PostNames,
     asset_folder,
     check_inside,
     check_overwrite,
@@ -81,6 +82,7 @@ class _Build:
         self.assets = site / str(options["assets-dir"])
         check_inside(site, self.posts)  # a symlink leading out: nothing is written there
         check_inside(site, self.assets)
+        self.post_names = PostNames(self.posts)  # the posts a new one must not shadow
         if not settings.dry_run:
             self._sweep()
         self._migrate()
@@ -204,10 +206,12 @@ class _Build:
         images = f" (+{count} image{'s' if count > 1 else ''})" if count else ""
         try:
             if self.settings.dry_run:
-                check_overwrite(post_path(site, opts["posts-dir"], result.post.stem))
+                target = post_path(site, opts["posts-dir"], result.post.stem)
+                check_overwrite(target, posts=self.post_names)
             else:
                 write_post(  # never --force: a build replaces only its own posts
-                    site, opts["posts-dir"], opts["assets-dir"], result.post, result.media
+                    site, opts["posts-dir"], opts["assets-dir"], result.post, result.media,
+                    posts=self.post_names,
                 )
         except PandockitError as exc:
             self._fail(result.rel, str(exc))
