@@ -291,10 +291,10 @@ def shadowing(planned: list, site: Path, posts_dir: str) -> list:
         target = post_path(site, posts_dir, plan.stem)
         others = names.shadowed(target)
         if others:
-            names = ", ".join(str(p) for p in others)
+            which = ", ".join(str(p) for p in others)
             found.append(PandockitError(
                 plan.path,
-                f"its post {target} would shadow {names}, a post not written by pandockit with "
+                f"its post {target} would shadow {which}, a post not written by pandockit with "
                 "the same date and name (Jekyll would publish only one of them); rename one",
             ))
     return found

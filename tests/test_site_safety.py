@@ -221,6 +221,21 @@ def test_a_post_shadowing_a_handwritten_one_is_refused(tmp_path: Path, mine: str
     assert done.returncode == 1 and not (site / "_posts/2020-01-02-hello.md").exists()
 
 
+def test_convert_reports_every_shadowing_post_and_writes_nothing(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {f"2020-01-0{i}-x.ipynb": notebook("# X") for i in (1, 2)}
+                     | {"2020-01-03-y.ipynb": notebook("# Y")})
+    (site / "_posts").mkdir()
+    for i in (1, 2):
+        (site / "_posts" / f"2020-1-{i}-x.html").write_text("---\n---\nmine\n")
+    done = cli("convert", "--site", str(site), *sorted(map(str, site.glob("_notebooks/*"))))
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert len(lines) == 2 and all("would shadow" in x for x in lines)
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == [
+        "2020-1-1-x.html", "2020-1-2-x.html"
+    ]
+
+
 @pytest.mark.skipif(not jekyll_available(), reason="needs jekyll")
 def test_jekyll_still_shows_the_users_post(tmp_path: Path) -> None:
     """The consumer: after the build, Jekyll builds the user's post without a "Conflict"."""
