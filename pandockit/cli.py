@@ -281,6 +281,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
             log.error("%s", about(nb, exc))
             status = EXIT_FAILED
     clashes = collisions(((p.path, p.stem) for p in planned), options["posts-dir"])
+    clashes += shadowing(planned, args.site, options["posts-dir"])
     for exc in clashes:
         log.error("%s", exc)
     if clashes:
@@ -290,6 +291,27 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return status
 
 
+def shadowing(planned: list, site: Path, posts_dir: str) -> list:
+    """One error for each planned post that would shadow a post of the same date and name
+    pandockit did not write (``2020-01-02-x.markdown``): found before anything is written."""
+    from pandockit.errors import PandockitError
+    from pandockit.writer import PostNames, post_path
+
+    found = []
+    names = PostNames(site / posts_dir)
+    for plan in planned:
+        target = post_path(site, posts_dir, plan.stem)
+        others = names.shadowed(target)
+        if others:
+            which = ", ".join(str(p) for p in others)
+            found.append(PandockitError(
+                plan.path,
+                f"its post {target} would shadow {which}, a post not written by pandockit with "
+                "the same date and name (Jekyll would publish only one of them); rename one",
+            ))
+    return found
+
+
 def _converted(
     planned: list, args: argparse.Namespace, options, *, quiet: bool = False
 ) -> Iterator[bool]:
@@ -297,15 +319,16 @@ def _converted(
     only); yield whether each worked."""
     from pandockit.convert import render_posts
     from pandockit.errors import PandockitError, about
-    from pandockit.writer import write_post
+    from pandockit.writer import PostNames, write_post
 
+    names = PostNames(args.site / options["posts-dir"])
     for done in render_posts(planned, options, args.site):
         try:
             if done.error is not None:
                 raise done.error
             target = write_post(
                 args.site, options["posts-dir"], options["assets-dir"], done.post, done.media,
-                force=args.force,
+                force=args.force, posts=names,
             )
         except PandockitError as exc:
             log.error("%s", about(done.planned.path, exc))
@@ -411,6 +434,35 @@ def _prefetch(argv: list[str]) -> None:
         pandoc.prefetch(notebooks[0])
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: a command stops as on Ctrl-C (a build keeps what it finished), exit 143."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _on_sigterm() -> object:
+    """SIGTERM (``kill``, a CI runner's cancel) stops a command as Ctrl-C does; return the
+    handler it replaced."""
+    import signal  # start-up time: cheap, but only a command that runs needs it
+
+    try:
+        return signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:  # not the main thread (main() called from a thread): leave it
+        return None
+
+
+def _restore_sigterm(before: object) -> None:
+    import signal  # start-up time, as above
+
+    if before is not None:
+        try:
+            signal.signal(signal.SIGTERM, before)
+        except ValueError:
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
     if words[:1] == ["pandoc"]:  # every argument is pandoc's, --help and --version too
@@ -423,8 +475,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     _setup_logging(getattr(args, "verbose", 0) - getattr(args, "quiet", 0))
+    before = _on_sigterm()
     try:
         return args.func(args)
+    except Terminated:
+        log.error("terminated")
+        return 128 + 15
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130
@@ -435,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
 
             traceback.print_exc()
         return EXIT_FAILED
+    finally:
+        _restore_sigterm(before)
 
 
 def run() -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import difflib
 import logging
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -207,6 +208,21 @@ CHOICES = {
 }
 
 
+#: Options naming a folder of the site that pandockit writes into: they must stay in the site.
+SITE_FOLDERS = ("posts-dir", "assets-dir")
+
+
+def _site_folder(value: str) -> bool:
+    """Whether ``value`` names a folder inside the site: relative, no ``..``, not the site
+    itself (symlinks leading out are refused where the folder is written:
+    :func:`pandockit.writer.check_inside`)."""
+    text = value.replace("\\", "/")
+    if not text.strip() or "\0" in text or re.match(r"[A-Za-z]:", text):
+        return False
+    path = PurePosixPath(text)
+    return not path.is_absolute() and ".." not in path.parts and bool(path.parts)
+
+
 def _set(opts: Options, key: str, value: Any, source: str, where: Path | None) -> None:
     default = DEFAULTS[key][0]
     if key == "baseurl":
@@ -229,6 +245,10 @@ def _set(opts: Options, key: str, value: Any, source: str, where: Path | None) -
         if key in CHOICES and value not in CHOICES[key]:
             allowed = ", ".join(CHOICES[key])
             raise PandockitError(where, f"option '{key}' must be one of {allowed}, not {value!r}")
+        if key in SITE_FOLDERS and not _site_folder(value):
+            raise PandockitError(
+                where, f"option '{key}' must be a folder inside the site, not {value!r}"
+            )
     opts.values[key] = value
     opts.sources[key] = source
 

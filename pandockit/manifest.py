@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pandockit.errors import PandockitError
 
@@ -99,11 +100,39 @@ def load(site: Path) -> Manifest:
         if data.get("format") not in READS or not isinstance(notebooks, dict):
             raise ValueError("unknown format")
         entries = {str(nb): _entry(e, data["format"]) for nb, e in notebooks.items()}
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise PandockitError(
-            path, "build manifest is damaged; delete it and run 'pandockit build --force'"
-        ) from None
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        raise PandockitError(path, f"build manifest is damaged; {START_AFRESH}") from None
+    for nb, entry in entries.items():
+        for what, rel in _paths(entry):
+            if not in_site(rel):
+                raise PandockitError(
+                    path,
+                    f"the {what} of {nb!r} ({rel!r}) leads out of the site; {START_AFRESH}",
+                )
     return Manifest(path, entries)
+
+
+#: What to do about a manifest that cannot be used.
+START_AFRESH = "delete it and run 'pandockit build --force'"
+
+
+def _paths(entry: Entry) -> list[tuple[str, str]]:
+    """The site paths an entry names, each with what it is."""
+    paths = [("post", entry.post)]
+    if entry.assets:
+        paths.append(("asset folder", entry.assets))
+    paths += [("image", m) for m in entry.legacy_media or []]
+    return paths
+
+
+def in_site(rel: str) -> bool:
+    """Whether ``rel``, a path the manifest records, names a file of the site: relative, in
+    POSIX form, and never through ``..`` (a manifest comes with the site's files, so it may
+    come from anyone: :mod:`pandockit.build.run` deletes only what it may)."""
+    if not rel or "\\" in rel or "\0" in rel or re.match(r"[A-Za-z]:", rel):
+        return False
+    parts = PurePosixPath(rel).parts
+    return not PurePosixPath(rel).is_absolute() and ".." not in parts and bool(parts)
 
 
 def _entry(e: dict, format: int) -> Entry:

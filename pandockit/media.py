@@ -90,15 +90,31 @@ def img_srcs(html_text: str) -> list[str]:
 # --------------------------------------------------------------------------- local files
 
 
+def notebook_folder(notebook: Path) -> Path:
+    """The folder a notebook's relative image URLs are read from: the folder it is named in
+    (symlinks of the folders resolved), as Jupyter shows them. A notebook that is a symlink
+    is not followed to its target: its images are those beside the link, as Jupyter (which
+    serves the notebook from where it was opened) shows them, never those beside a target
+    somewhere else."""
+    return Path(os.path.realpath(os.path.dirname(os.path.abspath(notebook))))
+
+
 def confinement_root(notebook: Path, site: Path | None) -> Path:
-    """The folder local images may come from: the site if the notebook lives inside it,
-    else the notebook's own folder (both with symlinks resolved)."""
-    nb_dir = Path(os.path.realpath(notebook)).parent
+    """The folder local images may come from: the site if the notebook is named inside it
+    (even through a folder that is a symlink leading out: then nothing qualifies), else the
+    notebook's own folder (:func:`notebook_folder`; symlinks resolved)."""
+    nb_dir = notebook_folder(notebook)
     if site is not None:
         root = Path(os.path.realpath(site))
-        if nb_dir == root or root in nb_dir.parents:
+        named = Path(os.path.abspath(notebook)).parent
+        site_named = Path(os.path.abspath(site))
+        if _within(nb_dir, root) or _within(named, site_named):
             return root
     return nb_dir
+
+
+def _within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
 
 
 def check_local(url: str, notebook: Path, root: Path) -> dict[str, str]:
@@ -106,7 +122,7 @@ def check_local(url: str, notebook: Path, root: Path) -> dict[str, str]:
     (``outside``: ``..`` leaves ``root``; ``symlink``: resolves outside it; ``hidden``: a
     dot-file or dot-folder, never published; ``missing``; ``unreadable``; ``not-a-file``)."""
     rel = local_path(url)
-    nb_dir = Path(os.path.realpath(notebook)).parent
+    nb_dir = notebook_folder(notebook)
     lexical = Path(os.path.normpath(nb_dir / rel))
     if not _inside(lexical, root):
         return {"status": "outside"}

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,28 +27,101 @@ if TYPE_CHECKING:  # render imports panflute; a build with nothing to convert mu
     from pandockit.render import Post
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` all at once (the old file stays whole on any failure).
+#: The temp files of :func:`atomic_write`, ``.<name>.pandockit-<pid>-<random>.tmp``: a dot-file
+#: (Jekyll never publishes it), named by the process writing it, so that the next build removes
+#: one a killed process left (:func:`sweep_temp`) and never one a live process is writing.
+TEMP = re.compile(r"\A\..*\.pandockit-(\d+)-[A-Za-z0-9_]+\.tmp\Z", re.S)
+
+
+def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Replace ``path`` with ``data`` all at once (the old file stays whole on any failure,
+    an interruption included: the temp file goes too). The file gets ``mode``, else the mode
+    of the file it replaces, else 0o644.
 
     Not fsync'ed: a rename is atomic for every reader and against an interrupted or failing
     run, and what is written can always be written again from the notebook; an fsync per file
     cost 0.35 s of a 100-notebook build (700 files)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        if mode is None:
+            mode = _mode_of(path)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}.pandockit-{os.getpid()}-", suffix=".tmp", dir=path.parent
+        )
     except OSError as exc:
         raise PandockitError(path, f"cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # an interruption (Ctrl-C, SIGTERM) too: no temp file left
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise PandockitError(path, f"cannot write: {exc.strerror or exc}") from None
+        if isinstance(exc, OSError):
+            raise PandockitError(path, f"cannot write: {exc.strerror or exc}") from None
+        raise
+
+
+def _mode_of(path: Path) -> int:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return 0o644
+    return stat.S_IMODE(st.st_mode) if stat.S_ISREG(st.st_mode) else 0o644
+
+
+def sweep_temp(folder: Path) -> list[Path]:
+    """Remove the temp files of :func:`atomic_write` that a process now gone left in
+    ``folder`` (killed mid-write), and those of this process (not writing now: its writes
+    are over when it sweeps); return them. Nothing else is touched."""
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = TEMP.match(entry.name)
+        if not m or not entry.is_file(follow_symlinks=False):
+            continue
+        pid = int(m.group(1))
+        if pid != os.getpid() and process_alive(pid):
+            continue  # another process (pandockit convert) is writing it now
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (another user's counts)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists; anything else: assume it does
+        return True
+    return True
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies in it, symlinks resolved (a missing path's
+    existing part)."""
+    real, root = os.path.realpath(path), os.path.realpath(folder)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def check_inside(site: Path, folder: Path) -> None:
+    """Raise PandockitError when ``folder`` leads out of ``site`` (through a symlink, or a
+    path that leaves it): pandockit writes nothing outside the site."""
+    if not inside(folder, site):
+        raise PandockitError(folder, "leads out of the site; refusing to write there")
 
 
 def post_path(site: Path, posts_dir: str, stem: str) -> Path:
@@ -70,6 +146,7 @@ def write_media(
     manifest lists what pandockit wrote; no other file is ever touched). With no media, the
     folder goes too once it is empty."""
     folder = asset_folder(site, assets_dir, stem)
+    check_inside(site, folder)
     for name in media:
         if not _plain_name(name):
             raise PandockitError(folder / name, "refusing a media file name with a folder in it")
@@ -154,19 +231,83 @@ def is_pandockit_post(path: Path) -> bool:
     return isinstance(data, dict) and data.get(GENERATOR_KEY) == GENERATOR
 
 
-def check_overwrite(target: Path, force: bool = False) -> None:
+def check_overwrite(target: Path, force: bool = False, posts: PostNames | None = None) -> None:
     """Raise PandockitError when writing ``target`` would replace a file pandockit did not
-    write (unless ``force``)."""
-    if force or not (target.exists() or target.is_symlink()):
-        return
-    if target.is_dir():
-        raise PandockitError(target, "is a folder; refusing to replace it with a post")
-    if not is_pandockit_post(target):
+    write (unless ``force``), or shadow a post of the same date and name (whatever ``force``
+    says; ``posts``: the index of ``target``'s folder to look in, else a new one)."""
+    if target.exists() or target.is_symlink():
+        if target.is_dir():
+            raise PandockitError(target, "is a folder; refusing to replace it with a post")
+        if not force and not is_pandockit_post(target):
+            raise PandockitError(
+                target,
+                f"exists and was not written by pandockit (its front matter has no "
+                f"'{GENERATOR_KEY}: {GENERATOR}'); not overwritten: move it away (or use "
+                "'pandockit convert --force')",
+            )
+    others = (posts or PostNames(target.parent)).shadowed(target)
+    if others:
+        names = ", ".join(str(p) for p in others)
         raise PandockitError(
             target,
-            f"exists and was not written by pandockit (its front matter has no "
-            f"'{GENERATOR_KEY}: {GENERATOR}'); not overwritten: move it away or use --force",
+            f"would shadow {names}: a post not written by pandockit with the same date and "
+            "name (Jekyll would publish only one of the two, at one URL); not written: rename "
+            "one of them",
         )
+
+
+#: What Jekyll reads as a post in ``_posts`` (and its subfolders): ``Document``'s
+#: ``DATE_FILENAME_MATCHER``, its date and name (slug) then its last extension.
+POST_NAME = re.compile(r"(\d{2,4})-(\d{1,2})-(\d{1,2})-([^/]*)(\.[^./]+)", re.S)
+
+
+def _post_key(name: str) -> tuple[int, int, int, str] | None:
+    m = POST_NAME.fullmatch(name)
+    if m is None:
+        return None
+    year, month, day, slug = m.group(1, 2, 3, 4)
+    return int(year), int(month), int(day), unicodedata.normalize("NFC", slug)
+
+
+class PostNames:
+    """The files of a posts folder (its subfolders too, which Jekyll reads) by the date and
+    name Jekyll gives them: one walk of the folder, when first asked, then a look-up a post
+    (a build or ``convert`` makes one for all its posts)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._by_key: dict[tuple[int, int, int, str], list[Path]] | None = None
+
+    def _index(self) -> dict[tuple[int, int, int, str], list[Path]]:
+        if self._by_key is None:
+            self._by_key = {}
+            for root, dirs, files in os.walk(self.folder):
+                dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+                for name in sorted(files):
+                    if name.startswith((".", "_", "#")) or name.endswith("~"):  # Jekyll skips
+                        continue
+                    key = _post_key(name)
+                    if key is not None:
+                        self._by_key.setdefault(key, []).append(Path(root) / name)
+        return self._by_key
+
+    def shadowed(self, target: Path) -> list[Path]:
+        """The files Jekyll would read as a post of ``target``'s date and name,
+        ``2020-1-2-x.markdown`` beside ``2020-01-02-x.md``, that pandockit did not write:
+        Jekyll reports a conflict and publishes one of them at the URL both get."""
+        key = _post_key(target.name)
+        if key is None:
+            return []
+        return [
+            path
+            for path in self._index().get(key, [])
+            if path != target and path.is_file() and not is_pandockit_post(path)
+        ]
+
+
+def shadowed(target: Path) -> list[Path]:
+    """:meth:`PostNames.shadowed`, looked up in ``target``'s folder afresh."""
+    return PostNames(target.parent).shadowed(target)
 
 
 def write_post(
@@ -177,12 +318,17 @@ def write_post(
     media: dict[str, bytes],
     *,
     force: bool = False,
+    posts: PostNames | None = None,
 ) -> Path:
     """Write ``post`` and its ``media`` (name -> bytes) into ``site``; return the post's path.
-    A post file pandockit did not write is left alone (PandockitError) unless ``force``; then
-    nothing is written."""
+    A post file pandockit did not write is left alone (PandockitError) unless ``force``, and
+    so is a post of the same date and name (``posts``: the posts folder's index, see
+    :class:`PostNames`); then nothing is written. Nothing is written outside the site: a posts
+    or asset folder leading out of it (a symlink) is refused."""
     target = post_path(site, posts_dir, post.stem)
-    check_overwrite(target, force)
+    check_inside(site, target.parent)
+    check_inside(site, asset_folder(site, assets_dir, post.stem))
+    check_overwrite(target, force, posts)
     # Old images go only once the new post is in place: a failed write (disk full) leaves
     # the old post whole and every image it shows.
     write_media(site, assets_dir, post.stem, media, prune=False)

@@ -68,6 +68,12 @@ def dump(data: dict[str, Any]) -> str:
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def parses_as_jekyll() -> bool:
+    """Whether :func:`safe_load` parses as Jekyll does: with libyaml, the parser of Ruby's
+    Psych (PyYAML's own parser refuses some files Jekyll reads: a tab before a comment)."""
+    return _SafeLoader is not yaml.SafeLoader
+
+
 def safe_load(text: str) -> Any:
     """``yaml.safe_load(text)``, with libyaml when it is there."""
     return yaml.load(text, Loader=_SafeLoader)  # a safe loader, C or Python

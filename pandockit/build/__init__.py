@@ -15,7 +15,12 @@
   files of its last good conversion, and the others are written; the build's status is 1.
 - ``--clean`` removes the files recorded for notebooks that no longer exist; the files a
   notebook's previous conversion wrote and its new one does not (a renamed post, a dropped
-  image) are always removed. Nothing pandockit did not record is ever removed.
+  image) are always removed. Nothing pandockit did not record is ever removed, and of what the
+  manifest records (it may come with the site's files from anyone) only pandockit's posts in
+  the posts folder and the listed images of a post folder in the assets folder.
+- Stopped (Ctrl-C, SIGTERM), a build ends its workers at once and keeps what they finished;
+  killed, it takes its workers along (:class:`pandockit.build.workers.Rendering`); the next
+  build removes the temp files a killed one left (:func:`pandockit.writer.sweep_temp`).
 - Progress and the summary line: :mod:`pandockit.build.report`.
 - The path of a build with nothing to do imports neither panflute nor nbformat and starts no
   pandoc: it reads and hashes the notebooks, reads each post folder's list of images and

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 from pandockit import __version__, site_facts
@@ -79,10 +80,19 @@ def up_to_date(site: Path, entry: mf.Entry | None, key: str) -> bool:
 
 
 def sha256_of(path: str) -> str | None:
+    """The SHA-256 of a regular file (None for anything else: the manifest names the file,
+    and a device or a pipe named there must not make a build read for ever)."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO: no waiting
     except OSError:
         return None
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            return hashlib.sha256(fh.read()).hexdigest()
+        except OSError:
+            return None
 
 
 def local_deps(post_media: dict[str, str], media: dict[str, bytes]) -> dict[str, str]:

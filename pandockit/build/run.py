@@ -41,10 +41,15 @@ from pandockit.jekyll_theme import FRONT
 from pandockit.lock import site_lock
 from pandockit.naming import PostClaims
 from pandockit.writer import (
+    PostNames,
     asset_folder,
+    check_inside,
     check_overwrite,
+    inside,
+    is_pandockit_post,
     post_path,
     record_media,
+    sweep_temp,
     write_post,
     written_media,
 )
@@ -82,7 +87,45 @@ class _Build:
         self.manifest = mf.load(site)
         self.claims = PostClaims()  # post (site path) -> notebook writing it this build
         self.changed = False
+        self.posts = site / str(options["posts-dir"])
+        self.assets = site / str(options["assets-dir"])
+        check_inside(site, self.posts)  # a symlink leading out: nothing is written there
+        check_inside(site, self.assets)
+        self.post_names = PostNames(self.posts)  # the posts a new one must not shadow
+        if not settings.dry_run:
+            self._sweep()
         self._migrate()
+
+    def _sweep(self) -> None:
+        """Remove the temp files a killed build or convert left (in the folders builds write)."""
+        folders = [self.posts, self.assets, self.site / mf.STATE_DIR]
+        try:
+            folders += sorted(p for p in self.assets.iterdir() if p.is_dir())
+        except OSError:
+            pass
+        for folder in folders:
+            for path in sweep_temp(folder):
+                self.report.say(f"removed {mf.relative(self.site, path)} (left by a killed run)")
+
+    def refusal(self, path: Path, kind: str) -> str | None:
+        """Why file ``path`` (a ``post``, or an ``image`` of an asset folder) named by the
+        manifest must not be removed; None when it may. A build removes only posts of the
+        posts folder whose front matter says ``generator: pandockit``, and images in a folder
+        of the assets folder (listed there by the writer): the manifest may come from anyone."""
+        if kind == "post":
+            if not inside(path.parent, self.posts):
+                return f"it is outside the posts folder ({self.options['posts-dir']})"
+            if not is_pandockit_post(path):
+                return "it was not written by pandockit (no 'generator: pandockit')"
+            return None
+        return self.folder_refusal(path.parent)
+
+    def folder_refusal(self, folder: Path) -> str | None:
+        """Why asset folder ``folder`` is not one whose images a build may remove (None: it
+        is one): it must be a folder of the assets folder (symlinks resolved)."""
+        if not inside(folder, self.assets) or inside(self.assets, folder):
+            return f"it is outside the assets folder ({self.options['assets-dir']})"
+        return None
 
     def _migrate(self) -> None:
         """A manifest of format 1 also listed each post's images: the writer's list in the
@@ -95,6 +138,8 @@ class _Build:
             if self.settings.dry_run or not entry.assets:
                 continue
             folder = site_file(self.site, entry.assets)
+            if self.folder_refusal(folder) is not None:
+                continue
             listed = written_media(folder)
             names = listed | {
                 Path(rel).name
@@ -149,14 +194,25 @@ class _Build:
         self.report.say(f"rebuilding: {names}")
 
     def run(self, tasks: list[Task], jobs: int) -> None:
-        with self.report.progress([t.rel for t in tasks]):
-            for result in rendered(tasks, jobs):
-                for level, message in result.logs:
-                    log.log(level, "%s", naming(message, result.rel))
-                if result.error is not None:
-                    self._fail(result.rel, result.error)
-                else:
-                    self._apply(result)
+        """Render ``tasks`` and apply each answer in order. Interrupted (Ctrl-C, SIGTERM), it
+        ends the workers at once and still applies the answers they had finished."""
+        with self.report.progress([t.rel for t in tasks]), rendered(tasks, jobs) as answers:
+            try:
+                for result in answers:
+                    self._take(result)
+            except KeyboardInterrupt:
+                answers.stop()
+                for result in answers.finished():
+                    self._take(result)
+                raise
+
+    def _take(self, result: Rendered) -> None:
+        for level, message in result.logs:
+            log.log(level, "%s", naming(message, result.rel))
+        if result.error is not None:
+            self._fail(result.rel, result.error)
+        else:
+            self._apply(result)
 
     def _fail(self, rel: str, reason: str) -> None:
         self.summary.failed.append((rel, reason))
@@ -164,7 +220,7 @@ class _Build:
         self.report.skip()
 
     def _apply(self, result: Rendered) -> None:
-        opts, site, force = self.options, self.site, self.settings.force
+        opts, site = self.options, self.site
         post_rel = mf.relative(site, post_path(site, opts["posts-dir"], result.post.stem))
         folder = asset_folder(site, opts["assets-dir"], result.post.stem)
         assets_rel = mf.relative(site, folder)
@@ -176,11 +232,12 @@ class _Build:
         images = f" (+{count} image{'s' if count > 1 else ''})" if count else ""
         try:
             if self.settings.dry_run:
-                check_overwrite(post_path(site, opts["posts-dir"], result.post.stem), force)
+                target = post_path(site, opts["posts-dir"], result.post.stem)
+                check_overwrite(target, posts=self.post_names)
             else:
-                write_post(
+                write_post(  # never --force: a build replaces only its own posts
                     site, opts["posts-dir"], opts["assets-dir"], result.post, result.media,
-                    force=force,
+                    posts=self.post_names,
                 )
         except PandockitError as exc:
             self._fail(result.rel, str(exc))
@@ -238,6 +295,10 @@ class _Build:
         if assets and assets not in {e.assets for e in others}:
             folder = site_file(self.site, assets)
             names = sorted(written_media(folder) - (keep or set()))
+            why = self.folder_refusal(folder) if names else None
+            if why is not None:
+                log.warning("%s: its images are not removed: %s", folder, why)
+                names = []
             files += [mf.relative(self.site, folder / name) for name in names]
             if not names:
                 folder = None  # nothing of it to remove
@@ -246,6 +307,10 @@ class _Build:
         for file in files:
             path = site_file(self.site, file)
             if not path.exists():
+                continue
+            why = self.refusal(path, "post" if file == post else "image")
+            if why is not None:
+                log.warning("%s: not removed: %s", path, why)
                 continue
             self.summary.removed.append(file)
             if self.settings.dry_run:
@@ -257,7 +322,7 @@ class _Build:
                 log.warning("%s: cannot remove: %s", path, exc.strerror or exc)
                 continue
             self.report.say(f"removed {file}")
-        if folder is not None and not self.settings.dry_run:
+        if folder is not None and not self.settings.dry_run and not self.folder_refusal(folder):
             _forget_media(folder, self.site)
 
 

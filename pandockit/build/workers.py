@@ -4,11 +4,18 @@ notebooks; each notebook's log lines are captured and handed back with its answe
 pandoc is the slow part, so notebooks are rendered in parallel; the answers come back in the
 order of the tasks (whatever finishes first), so the build that writes them is byte-identical
 to ``-j 1``. A worker never writes into the site, and never raises: a failure is its answer.
+Workers die with the build, and a stopped build ends them at once (:class:`Rendering`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -118,12 +125,6 @@ def _render_chunk(tasks: list[Task]) -> list[Rendered]:
     return list(render_tasks(tasks, batch=len(tasks)))  # the other workers keep the cores busy
 
 
-def _ignore_sigint() -> None:
-    import signal  # start-up time: only worker processes need it
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops workers
-
-
 #: Most notebooks a worker process is given at a time (one pandoc read and one write for all).
 CHUNK = 32
 
@@ -135,29 +136,167 @@ def chunk_size(tasks: int, jobs: int) -> int:
     return max(1, min(CHUNK, -(-tasks // (2 * jobs))))
 
 
-def rendered(tasks: list[Task], jobs: int) -> Iterator[Rendered]:
-    """Render ``tasks``, yielding answers in the order of ``tasks`` (whatever finishes first)."""
-    if jobs <= 1 or len(tasks) <= 1:
-        yield from render_tasks(tasks)
-        return
-    # start-up time: the pool, the converter and pandoc only when there is work for them
-    import concurrent.futures as cf
+def rendered(tasks: list[Task], jobs: int) -> Rendering:
+    """Render ``tasks``: iterate the answer for answers in the order of ``tasks`` (whatever
+    finishes first); use it as a context manager, which ends its worker processes."""
+    return Rendering(tasks, jobs)
 
-    import pandockit.convert  # noqa: F401  (imported once here, inherited by forked workers)
-    from pandockit import pandoc  # start-up time, as above
 
-    pandoc.has_server()  # asked once here too (a pandoc run), not once in each worker
+class Rendering:
+    """The answers of a build's notebooks, in the order of its tasks, from this process
+    (``jobs`` 1) or a pool of worker processes.
 
-    size = chunk_size(len(tasks), jobs)
-    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-    pool = cf.ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_ignore_sigint)
-    try:
-        futures = [pool.submit(_render_chunk, chunk) for chunk in chunks]
-        for chunk, future in zip(chunks, futures):
+    Each worker is the leader of a process group of its own (its pandoc processes are in it),
+    so :meth:`stop` ends a worker and its pandoc at once, and a terminal's Ctrl-C reaches only
+    the build, which stops them. A worker dies with the build, however the build ends: on
+    Linux the kernel sends it SIGTERM when the build dies (``PR_SET_PDEATHSIG``), elsewhere it
+    looks for its parent every second; either way it kills its group.
+    """
+
+    def __init__(self, tasks: list[Task], jobs: int) -> None:
+        self._queue: deque[Rendered] = deque()
+        self._chunks: list[list[Task]] = []
+        self._futures: list[Any] = []
+        self._next = 0  # the first chunk whose answers were not queued yet
+        self._pool: Any = None
+        self._in_process: Iterator[Rendered] | None = None
+        if jobs <= 1 or len(tasks) <= 1:
+            self._in_process = render_tasks(tasks)
+            return
+        # start-up time: the pool, the converter and pandoc only when there is work for them
+        import concurrent.futures as cf
+        import multiprocessing
+
+        import pandockit.convert  # noqa: F401  (imported once here, inherited by forked workers)
+        from pandockit import pandoc  # start-up time, as above
+
+        pandoc.has_server()  # asked once here too (a pandoc run), not once in each worker
+
+        size = chunk_size(len(tasks), jobs)
+        self._chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+        # fork, where there is one, in every Python version: the workers inherit the imports
+        # above, and their parent is this process (which _worker_start checks)
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self._pool = cf.ProcessPoolExecutor(
+            max_workers=min(jobs, len(self._chunks)),
+            mp_context=context,
+            initializer=_worker_start,
+            initargs=(os.getpid(),),
+        )
+        self._futures = [self._pool.submit(_render_chunk, chunk) for chunk in self._chunks]
+
+    def __enter__(self) -> Rendering:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is not None:
+            self.stop()
+        elif self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __iter__(self) -> Rendering:
+        return self
+
+    def __next__(self) -> Rendered:
+        if self._in_process is not None:
+            return next(self._in_process)
+        while not self._queue:
+            if self._next >= len(self._futures):
+                raise StopIteration
+            chunk, future = self._chunks[self._next], self._futures[self._next]
             try:
-                yield from future.result()
+                answers = future.result()
             except Exception as exc:  # a worker died (killed, out of memory)
-                for task in chunk:
-                    yield Rendered(task.rel, task.key, error=f"{task.path}: worker failed ({exc})")
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+                answers = _failed(chunk, exc)
+            self._next += 1
+            self._queue.extend(answers)
+        return self._queue.popleft()
+
+    def finished(self) -> Iterator[Rendered]:
+        """The answers already rendered that were not handed out (after :meth:`stop`: what the
+        workers finished before it), without waiting; a chunk not finished is left out (the
+        next build converts its notebooks)."""
+        while self._queue or self._next < len(self._futures):
+            if not self._queue:
+                future = self._futures[self._next]
+                self._next += 1
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    self._queue.extend(future.result())
+                continue
+            yield self._queue.popleft()
+
+    def stop(self) -> None:
+        """End the workers and their pandoc processes now (the answers they finished stay)."""
+        if self._in_process is not None:
+            self._in_process.close()
+        if self._pool is None:
+            return
+        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+            _kill_group(process)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _failed(chunk: list[Task], exc: BaseException) -> list[Rendered]:
+    return [Rendered(t.rel, t.key, error=f"{t.path}: worker failed ({exc})") for t in chunk]
+
+
+def _kill_group(process: Any) -> None:
+    """Kill a worker and its pandoc processes (its group: it leads one once started)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+        return
+    except (AttributeError, OSError):  # no process groups, or the worker has none yet
+        pass
+    try:
+        process.kill()
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+#: ``prctl`` option: the signal the kernel sends a process when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
+
+
+def _worker_start(parent: int) -> None:
+    """Set a worker process up: Ctrl-C is the build's to handle; a group of its own; death
+    with its parent (``parent``, the build's pid)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops workers
+    signal.signal(signal.SIGTERM, _die)
+    try:
+        os.setpgid(0, 0)
+    except (AttributeError, OSError):
+        pass
+    if not _die_with_parent():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the build died before the kernel was asked to tell us
+        _die(signal.SIGTERM, None)
+
+
+def _die_with_parent() -> bool:
+    """Ask the kernel for SIGTERM when the parent dies (Linux); whether it will."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes  # start-up time: only worker processes need it
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    _die(signal.SIGTERM, None)
+
+
+def _die(signum: int, frame: object) -> None:
+    """End this worker and its pandoc processes (its group), now."""
+    try:
+        if os.getpgid(0) == os.getpid():
+            os.killpg(0, signal.SIGKILL)  # this process too
+    except (AttributeError, OSError):
+        pass
+    os._exit(128 + signum)

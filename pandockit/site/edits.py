@@ -8,7 +8,9 @@ what was there plus the addition, else the function says what to add by hand.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -20,23 +22,50 @@ class ByHand(Exception):
     """The edit cannot be made safely; the message says what to add by hand."""
 
 
+BOM = "\ufeff"
+
+
+def newline(text: str) -> str:
+    """The line break ``text`` uses most: ``\r\n`` or ``\n`` (what an addition is written
+    with, so a CRLF file stays CRLF)."""
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf and crlf >= text.count("\n") - crlf else "\n"
+
+
+def keeping_bom(edit: Callable[..., str | None]) -> Callable[..., str | None]:
+    """``edit`` made on the text after a byte-order mark, which the result keeps."""
+
+    @functools.wraps(edit)
+    def wrapped(text: str, *args: Any) -> str | None:
+        bom = BOM if text.startswith(BOM) else ""
+        new = edit(text[len(bom) :], *args)
+        return None if new is None else bom + new
+
+    return wrapped
+
+
 def _with_newline(text: str) -> str:
-    return text if not text or text.endswith("\n") else text + "\n"
+    return text if not text or text.endswith("\n") else text + newline(text)
 
 
+@keeping_bom
 def gitignore(text: str, line: str) -> str | None:
     """``.gitignore`` with ``line`` (``.pandockit/``), unless a line already ignores it."""
     bare = line.strip("/")
     for existing in text.splitlines():
         if existing.strip().strip("/") in (bare, f"/{bare}".strip("/")):
             return None
-    return _with_newline(text) + line + "\n"
+    return _with_newline(text) + line + newline(text)
 
 
 def load_config(text: str) -> dict[str, Any]:
+    """``_config.yml``'s mapping, read by libyaml when PyYAML has it (the parser of Ruby's
+    Psych, which Jekyll reads it with: a tab before a comment is fine there, not in PyYAML's
+    own parser). ByHand when it cannot be read (nothing is then edited)."""
     try:
-        data = yaml.safe_load(text) if text.strip() else {}
-    except yaml.YAMLError as exc:
+        body = text.lstrip(BOM)
+        data = yamltext.safe_load(body) if body.strip() else {}
+    except (yaml.YAMLError, RecursionError) as exc:
         raise ByHand(f"it is not valid YAML ({' '.join(str(exc).split())})") from exc
     if data is None:
         return {}
@@ -45,28 +74,33 @@ def load_config(text: str) -> dict[str, Any]:
     return data
 
 
+@keeping_bom
 def config_exclude(text: str, pattern: str) -> str | None:
     """``_config.yml`` with ``pattern`` in Jekyll's ``exclude`` list."""
     data = load_config(text)
     current = data.get("exclude")
+    nl = newline(text)
     if current is None and "exclude" not in data:
-        new = _with_newline(text) + "exclude:\n" + f"  - {yamltext.dump_scalar(pattern)}\n"
+        new = _with_newline(text) + f"exclude:{nl}  - {yamltext.dump_scalar(pattern)}{nl}"
         return _checked(text, new, "exclude", [pattern])
     if not isinstance(current, list):
         raise ByHand(f"add {pattern!r} to its 'exclude' list")
     if pattern in current:
         return None
-    m = re.search(r"^exclude[ \t]*:[ \t]*(?:#.*)?\n((?:[ \t]*(?:#.*)?\n|[ \t]+-.*\n)*)", text, re.M)
+    m = re.search(
+        r"^exclude[ \t]*:[ \t]*(?:#.*)?\r?\n((?:[ \t]*(?:#.*)?\r?\n|[ \t]+-.*\n)*)", text, re.M
+    )
     items = re.findall(r"^([ \t]+)-", m.group(1), re.M) if m else []
     if not m or not items:
         raise ByHand(f"add {pattern!r} to its 'exclude' list")
     block = m.group(1)
     last = max(i.end() for i in re.finditer(r"^[ \t]+-.*\n", block, re.M))
     at = m.start(1) + last
-    new = text[:at] + f"{items[0]}- {yamltext.dump_scalar(pattern)}\n" + text[at:]
+    new = text[:at] + f"{items[0]}- {yamltext.dump_scalar(pattern)}{nl}" + text[at:]
     return _checked(text, new, "exclude", [*current, pattern])
 
 
+@keeping_bom
 def config_block(text: str, key: str, values: dict[str, Any]) -> str | None:
     """``_config.yml`` with ``values`` under ``key`` (``pandockit:``), added as a new block.
 
@@ -75,7 +109,7 @@ def config_block(text: str, key: str, values: dict[str, Any]) -> str | None:
     """
     data = load_config(text)
     if key not in data:
-        block = yamltext.dump({key: values})
+        block = yamltext.dump({key: values}).replace("\n", newline(text))
         new = _with_newline(text) + block
         return _checked(text, new, key, values)
     current = data.get(key)
@@ -89,7 +123,13 @@ def config_block(text: str, key: str, values: dict[str, Any]) -> str | None:
 
 
 def _checked(old: str, new: str, key: str, value: Any) -> str:
-    before, after = load_config(old), load_config(new)
+    before = load_config(old)
+    try:
+        after = load_config(new)
+    except ByHand:
+        raise ByHand(
+            f"set '{key}' to {value!r} (an automatic edit would not read back as YAML)"
+        ) from None
     expected = dict(before)
     expected[key] = value
     if after != expected:

@@ -4,17 +4,22 @@ A file pandockit wrote is pandockit's until the user edits it: ``.pandockit/init
 records the SHA-256 of what was written, so a later ``init`` updates an untouched file and
 leaves an edited one alone. A file pandockit did not write is the user's: it is never
 replaced without ``--force``, and what to do by hand is said instead.
+
+A user's file that ``init`` adds to keeps every byte it had (CRLF line breaks, a byte-order
+mark) and its mode; a symlink is written through (its target edited, the link kept) when the
+target is in the site, and left alone, with what to do by hand, when it leads out of it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from pandockit.errors import PandockitError
-from pandockit.writer import atomic_write
+from pandockit.writer import atomic_write, inside
 
 RECORD = Path(".pandockit") / "init.json"
 
@@ -71,19 +76,52 @@ def load_record(site: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
+def read_text(path: Path) -> str | None:
+    """The text of a site file exactly as it is: line breaks as they are (CRLF stays CRLF),
+    a byte-order mark kept (as U+FEFF); through a symlink; None when there is none."""
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PandockitError(path, f"cannot be read ({exc})") from exc
+
+
+def _lines(text: str) -> str:
+    """``text`` with its line breaks made ``\n`` (how pandockit's own files are compared:
+    a checkout may give them CRLF)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def target(site: Path, rel: str) -> Path:
+    """Where a change of site file ``rel`` is written: the file, or the file a symlink there
+    leads to (its target is edited, the link stays)."""
+    path = site / rel
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def decide(site: Path, change: Change, record: dict[str, str], force: bool) -> Outcome:
     """What becomes of ``change``: nothing, a write, or a note left to the user."""
     path = site / change.rel
-    try:
-        current = path.read_text(encoding="utf-8") if path.exists() else None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PandockitError(path, f"cannot be read ({exc})") from exc
+    if path.is_dir():
+        raise PandockitError(path, "is a folder; pandockit wants to write a file there")
+    current = read_text(path)
+    if current is None and not path.is_symlink():
+        return Outcome(change.rel, "write", f": {change.why}")
+    if current is not None and (current if not change.own else _lines(current)) == change.text:
+        return Outcome(change.rel, "same", "")
+    real = target(site, change.rel)
+    if not inside(real, site):  # a symlink leading out of the site: never written through
+        hand = change.hand or "make the change by hand"
+        return Outcome(
+            change.rel, "leave", f" as it is (a link to {real}, outside the site): {hand}"
+        )
     if current is None:
         return Outcome(change.rel, "write", f": {change.why}")
-    if current == change.text:
-        return Outcome(change.rel, "same", "")
     if not change.own:
         return Outcome(change.rel, "change", f": {change.why}")
+    current = _lines(current)
     if record.get(change.rel) == _sha(current):
         return Outcome(change.rel, "update", f": {change.why}")
     if force:
@@ -97,10 +135,10 @@ def apply(site: Path, changes: list[tuple[Change, Outcome]], record: dict[str, s
     for change, outcome in changes:
         if not outcome.writes:
             continue
-        path = site / change.rel
+        path = target(site, change.rel)  # through a symlink (decide: one in the site)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, change.text.encode("utf-8"))
+            atomic_write(path, change.text.encode("utf-8"))  # the file's mode kept
         except OSError as exc:
             raise PandockitError(path, f"cannot be written ({exc.strerror or exc})") from exc
         if change.own:

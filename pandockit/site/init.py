@@ -29,11 +29,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pandockit import fastpages, jekyll_theme
+from pandockit import fastpages, jekyll_theme, yamltext
 from pandockit.config import resolve_options
 from pandockit.errors import PandockitError
 from pandockit.site import edits, templates, theme, workflow
-from pandockit.site.files import Change, Outcome, apply, decide, load_record
+from pandockit.site.files import Change, Outcome, apply, decide, load_record, read_text
 
 CONFIG_NAMES = ("_config.yml", "_config.yaml")
 EXAMPLE = "pandockit-example.ipynb"
@@ -85,10 +85,8 @@ def config_file(site: Path) -> Path:
 
 
 def _text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8") if path.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PandockitError(path, f"cannot be read ({exc})") from exc
+    """A site file's text, every byte as it is (CRLF, a byte-order mark); "" when none."""
+    return read_text(path) or ""
 
 
 def _posts_dir(config: dict) -> str:
@@ -187,7 +185,7 @@ def _config_change(
     path: Path, site: Path, theme_options: dict | None = None
 ) -> tuple[list[Change], list[str]]:
     text = _text(path)
-    new, why, todo = text, [], []
+    new, why, todo, hand = text, [], [], []
     additions = [(lambda t: edits.config_exclude(t, "*.ipynb"),
                   "notebook sources are not published ('*.ipynb' excluded)")]
     options = fastpages.site_options(site) if fastpages.detect(site) else {}
@@ -207,8 +205,13 @@ def _config_change(
         if result is not None:
             new = result
             why.append(because)
+            hand.append(because)
+    if text.startswith(edits.BOM):  # measured: Jekyll 4.3 on Ruby 3.1 (Psych 4, libyaml)
+        todo.append(f"in {path.name}, remove the byte-order mark it starts with: Jekyll reads "
+                    "only the first key of a file that has one")
     rel = path.name
-    return ([Change(rel, new, "; ".join(why), own=False)] if new != text else []), todo
+    change = Change(rel, new, "; ".join(why), own=False, hand="by hand: " + "; ".join(hand))
+    return ([change] if new != text else []), todo
 
 
 def _example(site: Path, notebooks_dir: str, today: dt.date) -> list[Change]:
@@ -229,7 +232,9 @@ def plan(
     try:
         config = edits.load_config(_text(path))
     except edits.ByHand as exc:
-        raise PandockitError(path, str(exc)) from exc
+        if yamltext.parses_as_jekyll():  # libyaml refuses it: so does Jekyll
+            raise PandockitError(path, str(exc)) from exc
+        config = {}  # Jekyll may read what PyYAML's own parser refuses: edits become to-dos
     found = _find_theme(site, config)
     notes = [f"posts get the layout {found.posts.why}"]
     style = "dollars" if _theme_options(found, config) else _math_style(config)
@@ -252,7 +257,7 @@ def plan(
     new = edits.gitignore(_text(ignore), ".pandockit/")
     if new is not None:
         changes.append(Change(".gitignore", new, "pandockit's build state is not committed",
-                              own=False))
+                              own=False, hand="add the line .pandockit/ by hand"))
     config_changes, config_todo = _config_change(path, site, _theme_options(found, config))
     changes += config_changes
     todo += config_todo
