@@ -20,7 +20,7 @@ from jekyll_site import JekyllSite, jekyll_available
 
 from pandockit import build as bld
 from pandockit import manifest
-from pandockit.build.discover import build_key, options_text, sha256_of
+from pandockit.build.discover import build_key, options_text, sha256_of, site_text
 from pandockit.config import resolve_options
 from pandockit.errors import PandockitError
 
@@ -171,7 +171,7 @@ def test_files_named_in_the_manifest_are_hashed_only_when_regular(tmp_path: Path
     run(site)
     entry = manifest.load(site).entries["_notebooks/a.ipynb"]
     key = build_key((site / "_notebooks/a.ipynb").read_bytes(), "_notebooks/a.ipynb",
-                    options_text(resolve_options(site)))
+                    options_text(resolve_options(site)) + site_text(site))
     assert entry.key == key
     write_manifest(site, {"_notebooks/a.ipynb": {
         "key": key, "post": entry.post, "assets": "", "deps": {"/dev/zero": "0", str(fifo): "0"},

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pandockit import fastpages, jekyll_theme, yamltext
-from pandockit.config import resolve_options
+from pandockit.config import default_options, resolve_options
 from pandockit.errors import PandockitError
 from pandockit.site import edits, templates, theme, workflow
 from pandockit.site.files import Change, Outcome, apply, decide, load_record, read_text
@@ -290,7 +290,11 @@ def _math_style(config: dict) -> str:
 
 def notebooks_folder(site: Path) -> str | None:
     """The notebook folder (site path) when it is missing and inside the site, else None."""
-    rel = str(resolve_options(site)["notebooks-dir"]).strip("/")
+    try:
+        options = resolve_options(site)
+    except PandockitError:  # a _config.yml only Jekyll's parser reads: the default folder
+        options = default_options()
+    rel = str(options["notebooks-dir"]).strip("/")
     folder = site / rel
     try:
         folder.resolve().relative_to(site.resolve())
