@@ -69,6 +69,11 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
         "fastpages' Markdown notes: '> Note: text' (also Tip, Warning, Important) as styled "
         "boxes, '> youtube: URL' and '> twitter: URL' as embeds",
     ),
+    "self-host": (
+        False,
+        "serve MathJax and the libraries of interactive outputs from the site itself "
+        "(assets/pandockit/lib), not from CDNs: no page makes a request outside the site",
+    ),
     "jobs": (0, "notebooks 'pandockit build' converts at once (0: one per core)"),
     "clean": (False, "'pandockit build' removes the posts of notebooks that are gone"),
 }

@@ -10,7 +10,9 @@ What it does to a site, each step said in one line (``--dry-run``: said, not don
   layouts is told the one line to paste;
 - ``.pandockit/`` into ``.gitignore``, ``*.ipynb`` into ``_config.yml``'s ``exclude``;
 - on a fastpages blog (it has ``_action_files/``), the ``pandockit:`` options that convert as
-  fastpages did; with ``--example`` a starter notebook, with ``--github-pages`` the workflow.
+  fastpages did; with ``--example`` a starter notebook, with ``--github-pages`` the workflow;
+- with ``--self-host``, ``self-host: true`` under ``pandockit:`` and MathJax loaded from the
+  site's own copy (which ``pandockit build`` puts there: :mod:`pandockit.selfhost`).
 
 A second run changes nothing and says so; no file of the user's is replaced without
 ``--force`` (:mod:`pandockit.site.files`).
@@ -23,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pandockit import __version__, fastpages
+from pandockit import __version__, fastpages, libraries
 from pandockit.config import resolve_options
 from pandockit.errors import PandockitError
 from pandockit.site import edits, templates, theme
@@ -44,6 +46,7 @@ class InitOptions:
     mathjax2_url: str = templates.MATHJAX2_URL
     example: bool = False
     github_pages: bool = False
+    self_host: bool = False
     force: bool = False
     dry_run: bool = False
 
@@ -105,7 +108,8 @@ def _head_changes(site: Path, config: dict) -> tuple[list[Change], list[str]]:
     return [Change(head.source.rel, new, why, hand=f"add {line} inside its <head>")], []
 
 
-def _config_change(path: Path, site: Path) -> tuple[list[Change], list[str]]:
+def _config_change(path: Path, site: Path, self_host: bool = False
+                   ) -> tuple[list[Change], list[str]]:
     text = _text(path)
     new, why, todo = text, [], []
     additions = [(lambda t: edits.config_exclude(t, "*.ipynb"),
@@ -115,6 +119,9 @@ def _config_change(path: Path, site: Path) -> tuple[list[Change], list[str]]:
         additions.append((lambda t: edits.config_block(t, "pandockit", options),
                           "a fastpages blog: notebooks converted as fastpages did "
                           "(pandockit: options)"))
+    if self_host:
+        additions.append((lambda t: edits.config_block(t, "pandockit", {"self-host": True}),
+                          "libraries served by the site itself (pandockit: self-host: true)"))
     for edit, because in additions:
         try:
             result = edit(new)
@@ -169,9 +176,12 @@ def plan(
         config = edits.load_config(_text(path))
     except edits.ByHand as exc:
         raise PandockitError(path, str(exc)) from exc
+    mathjax_urls = (opts.mathjax_url, opts.mathjax2_url)
+    if opts.self_host:
+        mathjax_urls = tuple(_site_copy(url) for url in mathjax_urls)
     changes = [
         Change(f"_includes/{templates.HEAD_INCLUDE}",
-               templates.head_include(opts.mathjax_url, opts.mathjax2_url),
+               templates.head_include(*mathjax_urls),
                "MathJax on pages with math, the stylesheet on notebook posts"),
         Change(templates.STYLESHEET, templates.stylesheet(),
                "styles for outputs, stderr, tracebacks, toggles and wide tables"),
@@ -183,7 +193,7 @@ def plan(
     if new is not None:
         changes.append(Change(".gitignore", new, "pandockit's build state is not committed",
                               own=False))
-    config_changes, config_todo = _config_change(path, site)
+    config_changes, config_todo = _config_change(path, site, opts.self_host)
     changes += config_changes
     todo += config_todo
     if opts.example:
@@ -195,6 +205,16 @@ def plan(
         if not (site / WORKFLOW).exists():
             todo.append(PAGES_SETTING)
     return changes, todo
+
+
+def _site_copy(url: str) -> str:
+    """The head include's URL of the site's own copy of the library at ``url`` (Liquid that
+    adds the baseurl), or ``url`` when no pinned library stands for it."""
+    local = libraries.resolver("")(url)
+    if local == url:
+        return url
+    path, _, query = local.partition("?")
+    return "{{ " + f'"{path}" | relative_url' + " }}" + (f"?{query}" if query else "")
 
 
 def init(site: Path, opts: InitOptions) -> Report:
