@@ -99,6 +99,7 @@ _SCHEMA_MAJOR = re.compile(r"vega-lite/v(\d+)")
 #: Altair's HTML output: a script that loads vega, vega-lite and vega-embed itself
 #: (``paths``) unless ``vegaEmbed`` is already defined.
 _ALTAIR_PATH = re.compile(r'"vega-lite"\s*:\s*"[^"]*?vega-lite@(\d+)')
+_ALTAIR_ASKS = re.compile(r'maybeLoadScript\("(vega|vega-lite|vega-embed)", "([^"]+)"\)')
 
 
 def vega_libraries(lite_major: int | None, loaded: set[str],
@@ -142,7 +143,15 @@ def altair_loaders(text: str, loaded: set[str], src: Callable[[str], str] = _sam
     if "vegaEmbed" not in text:
         return None
     m = _ALTAIR_PATH.search(text) or _SCHEMA_MAJOR.search(text)
-    return vega_libraries(int(m.group(1)), loaded, src) if m else None
+    if not m:
+        return None
+    out = vega_libraries(int(m.group(1)), loaded, src)
+    # Altair 4.17+ loads each library unless VEGA_DEBUG says that version is on the page.
+    asked = {f"{lib.replace('-', '')}_version": v for lib, v in _ALTAIR_ASKS.findall(text)}
+    if asked:
+        out += (f"<script>var VEGA_DEBUG = Object.assign((typeof VEGA_DEBUG == \"undefined\") ? "
+                f"{{}} : VEGA_DEBUG, {script_json(asked)});</script>\n")
+    return out
 
 
 def _is_model(value: object) -> bool:
@@ -168,9 +177,10 @@ def widget_state(notebook: dict) -> dict:
 
 
 def has_widget_state(view: object, state: dict) -> bool:
-    """True when the widget ``view`` (widget-view JSON) has its model in the saved ``state``."""
+    """True when the widget ``view`` (widget-view JSON) has its model in the saved ``state``
+    (a model the html-manager can draw: one that names its class)."""
     model = view.get("model_id") if isinstance(view, dict) else None
-    return isinstance(model, str) and model in state.get("state", {})
+    return isinstance(model, str) and _is_model(state.get("state", {}).get(model))
 
 
 def _manager_version(state: dict) -> str:

@@ -49,7 +49,7 @@ def _local(url: str) -> Path | None:
         package = "vegalite4" if m.group(1) == "vega-lite" and m.group(2) == "4" else m.group(1)
         return NODE_MODULES / package / "build" / f"{m.group(1)}.min.js"
     m = re.match(r"https://(?:cdn\.jsdelivr\.net/npm|unpkg\.com)/@jupyter-widgets/html-manager@"
-                 r"\^?(\d+)[^/]*/dist/([^?]+)", url)
+                 r"(?:\^|%5E)?(\d+)[^/]*/dist/([^?]+)", url)
     if m:
         package = "widgets020" if m.group(1) == "0" else "@jupyter-widgets/html-manager"
         return NODE_MODULES / package / "dist" / m.group(2)
