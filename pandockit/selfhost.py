@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import logging
 import os
 import re
@@ -112,8 +113,15 @@ def extract(library: Library, data: bytes, dest: Path) -> int:
             content = _patched(library, name, tar.extractfile(member).read())
             target.write_bytes(content)
             size += len(content)
-    (dest / STAMP).write_text(library.integrity + "\n", encoding="utf-8")
+    (dest / STAMP).write_text(_stamp(library), encoding="utf-8")
     return size
+
+
+def _stamp(library: Library) -> str:
+    """What a copy records of its making: the tarball's integrity and the lock's file list and
+    patches (a copy made under another lock is made again)."""
+    made = json.dumps([library.files, library.patches], sort_keys=True).encode()
+    return f"{library.integrity} {hashlib.sha256(made).hexdigest()[:16]}\n"
 
 
 def _patched(library: Library, name: str, content: bytes) -> bytes:
@@ -129,7 +137,7 @@ def _patched(library: Library, name: str, content: bytes) -> bytes:
 
 def installed(folder: Path, library: Library) -> bool:
     stamp = folder / STAMP
-    return stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == library.integrity
+    return stamp.is_file() and stamp.read_text(encoding="utf-8") == _stamp(library)
 
 
 def install(site: Path, library: Library) -> None:

@@ -75,6 +75,9 @@ def _corpus() -> list[Path]:
             and INTERACTIVE.search(nb.read_text(encoding="utf-8"))]
 
 
+#: Pages with math: MathJax 3, and MathJax 2 (a Plotly 1.x figure with LaTeX labels).
+MATH = [CORPUS / "nbclassic" / "Typesetting_Equations.ipynb",
+        *sorted((Path(__file__).parent / "cases" / "plotly-mathjax").glob("*.ipynb"))]
 COLAB = "colab--Widget_List_colab_state.ipynb"
 MIXED = "mixed--2024-01-01-vega-lite-4-and-5.ipynb"
 
@@ -88,7 +91,7 @@ def _notebooks(tmp: Path) -> list[Path]:
     node["metadata"]["widgets"] = {WIDGET_STATE: state}  # as Colab saves it
     colab = tmp / COLAB
     colab.write_text(json.dumps(node), encoding="utf-8")
-    return [*found, colab, _mixed_vega_lite(tmp)]
+    return [*found, colab, _mixed_vega_lite(tmp), *MATH]
 
 
 def _mixed_vega_lite(tmp: Path) -> Path:
@@ -204,9 +207,10 @@ def test_self_hosted_site_holds_only_the_versions_its_posts_use(built: Built) ->
             built.path / "_includes" / "pandockit-head.html").read_text(encoding="utf-8")
         return
     folders = sorted(p.name for p in lib.iterdir())
-    assert folders == [  # no post of this site has math, none needs plotly.js 1.x
-        "html-manager@0.20.9", "plotly.js-dist-min@2.35.2", "vega-embed@6.29.0",
-        "vega-lite@4.17.0", "vega-lite@5.23.0", "vega@5.33.1"], folders
+    assert folders == [  # html-manager 1.x: no notebook here has ipywidgets 8's state
+        "html-manager@0.20.9", "mathjax@2.7.9", "mathjax@3.2.2", "plotly.js-dist-min@1.58.5",
+        "plotly.js-dist-min@2.35.2", "vega-embed@6.29.0", "vega-lite@4.17.0",
+        "vega-lite@5.23.0", "vega@5.33.1"], folders
     assert "stocks.csv" in built.stderr  # data a chart fetches at run time: warned of
     for post in (built.path / "_posts").glob("*.md"):
         text = post.read_text(encoding="utf-8")
@@ -239,3 +243,19 @@ def test_each_vega_lite_spec_is_compiled_by_its_major_version(built: Built) -> N
         page.close()
     assert versions == {"4": "4.17.0", "5": "5.23.0"}
     assert calls == ["4", "5", "4"]
+
+
+@pytest.mark.parametrize("nb", MATH, ids=_name)
+def test_math_is_typeset_by_the_mathjax_the_page_needs(built: Built, nb: Path) -> None:
+    file = built.pages[_name(nb)]
+    url = built.base + "/" + file.relative_to(built.path / "_site").as_posix()
+    result, page = built.browser.open(url, wait_ms=500)
+    page.close()
+    facts = result.facts
+    assert facts["version"], "MathJax did not load"
+    assert facts["formulas"] > 0 and facts["errors"] == 0
+    errors = [e for e in result.console_errors if not e.startswith("Failed to load resource")]
+    assert errors == [], errors
+    if not built.browser.cdn:
+        author = _author_urls(nb)
+        assert [u for u in result.outside if u not in author] == [], "requests outside the site"
