@@ -18,7 +18,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "pandockit.terminal", "pandockit.interactive", "pandockit.pandoc",
         "pandockit.jupyter_math", "pandockit.commonmark_html", "pandockit.htmltree",
         "pandockit.page_needs", "pandockit.texmath",
-        "pandockit.fastpages",
+        "pandockit.fastpages", "pandockit.libraries",
     ]),
     ("context", ["pandockit.context"]),
     ("media and liquid", ["pandockit.media", "pandockit.liquid"]),
@@ -27,7 +27,8 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("the pipeline", ["pandockit.pipeline"]),
     ("render", ["pandockit.render", "pandockit.writer"]),
     ("convert", ["pandockit.convert", "pandockit.jekyll_filter"]),
-    ("the site (pandockit init; build's MathJax check)", ["pandockit.site"]),
+    ("the site (pandockit init; build's MathJax check; self-hosted libraries)", [
+        "pandockit.site", "pandockit.selfhost"]),
     ("build", [
         "pandockit.build", "pandockit.build.discover", "pandockit.build.workers",
         "pandockit.build.report", "pandockit.build.run", "pandockit.manifest", "pandockit.lock",
