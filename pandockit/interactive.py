@@ -207,6 +207,21 @@ def widget(view: dict, state: dict, loaded: set[str], src: Callable[[str], str] 
     return out + f'<script type="{WIDGET_VIEW_MIME}">{script_json(clean)}</script>'
 
 
+#: Bokeh's MIME type for the script that draws a plot (beside ``application/javascript``).
+BOKEH_EXEC_MIME = "application/vnd.bokehjs_exec.v0+json"
+
+
+def after_bokeh_loads(code: str) -> str:
+    """A Bokeh plot's script, run once every library of ``output_notebook()``'s loader has
+    loaded (``_bokeh_is_loading`` counts them down). In Jupyter the loader's cell finished long
+    before; on a page the plot's script would find ``Bokeh`` but not yet bokeh-widgets, and a
+    plot with a widget would fail ("could not resolve type 'Slider'")."""
+    return (
+        "(function wait() {\n  if (window._bokeh_is_loading > 0) { setTimeout(wait, 20); return; }"
+        f"\n{code}\n}})();"
+    )
+
+
 def javascript(code: str, div_id: str) -> str:
     """An ``application/javascript`` output: run with ``element``, its output node, as
     JupyterLab gives it."""

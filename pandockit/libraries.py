@@ -3,9 +3,11 @@ npm package, and where a self-hosted site serves that file (no I/O but reading t
 
 The lock is ``pandockit/data/libraries.json``: each library an npm package at one version, the
 sha512 integrity of its registry tarball, the files of it a page loads and the CDN URLs
-(regular expressions) that stand for them. A self-hosted site (``self-host: true``) serves
-library ``L``'s file ``F`` at ``/assets/pandockit/lib/<package>@<version>/F``; fetching and
-copying the files is :mod:`pandockit.selfhost`'s.
+(regular expressions) that stand for them. bokehjs is pinned at every version an output may
+ask for (Bokeh's loader names its own), each a library of its own (``bokehjs@3.4.1``). A
+self-hosted site (``self-host: true``) serves file ``F`` of a library at
+``/assets/pandockit/lib/<package>@<version>/F``; fetching and copying the files is
+:mod:`pandockit.selfhost`'s.
 """
 
 from __future__ import annotations
@@ -53,11 +55,15 @@ def lock() -> dict[str, Library]:
     text = resources.files("pandockit").joinpath("data", "libraries.json").read_text("utf-8")
     out = {}
     for name, entry in json.loads(text)["libraries"].items():
-        urls = tuple((re.compile(p), f) for p, f in entry["urls"].items())
         patches = tuple((f, old, new) for f, pairs in entry.get("patches", {}).items()
                         for old, new in pairs)
-        out[name] = Library(name, entry["package"], entry["version"], entry["integrity"],
-                            tuple(entry["files"]), urls, patches)
+        versions = entry.get("versions") or {entry["version"]: entry["integrity"]}
+        for version, integrity in versions.items():
+            urls = tuple((re.compile(p.replace("{version}", re.escape(version))), f)
+                         for p, f in entry["urls"].items())
+            key = name if "version" in entry else f"{name}@{version}"
+            out[key] = Library(key, entry["package"], version, integrity,
+                               tuple(entry["files"]), urls, patches)
     return out
 
 
@@ -66,8 +72,9 @@ def find(url: str) -> tuple[Library, str] | None:
     bare = url.split("?", 1)[0].split("#", 1)[0]
     for library in lock().values():
         for pattern, file in library.urls:
-            if pattern.fullmatch(bare):
-                return library, file
+            m = pattern.fullmatch(bare)
+            if m:
+                return library, file.format(**m.groupdict(default=""))
     return None
 
 
@@ -110,13 +117,23 @@ _REQUESTED = re.compile(
 )
 
 
+#: A script on a CDN, named in a script's strings (a loader's list, such as Bokeh's
+#: ``js_urls``): requested as the page runs.
+_CDN_SCRIPT = re.compile(
+    r"https?://(?:cdn\.bokeh\.org|cdn\.jsdelivr\.net|unpkg\.com|cdn\.plot\.ly|"
+    r"cdnjs\.cloudflare\.com)/[^\s\"'<>?]*\.js\b"
+)
+
+
 def outside(text: str) -> list[tuple[str, str]]:
     """``(url, what)`` for each request ``text`` (an output's HTML) makes outside the site:
-    ``what`` is ``loads`` (a tag's source) or ``fetches`` (data, at run time)."""
+    ``what`` is ``loads`` (a tag's source, a CDN script) or ``fetches`` (data, at run time)."""
     found = {}
     for m in _REQUESTED.finditer(text):
         url = m.group("src") or m.group("url")
         found.setdefault(url, "loads" if m.group("src") else "fetches")
+    for m in _CDN_SCRIPT.finditer(text):
+        found.setdefault(m.group(0), "loads")
     return list(found.items())
 
 

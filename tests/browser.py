@@ -48,12 +48,31 @@ def _local(url: str) -> Path | None:
     if m:
         package = "vegalite4" if m.group(1) == "vega-lite" and m.group(2) == "4" else m.group(1)
         return NODE_MODULES / package / "build" / f"{m.group(1)}.min.js"
+    m = re.match(r"https://cdn\.bokeh\.org/bokeh/release/(bokeh(?:-[a-z]+)?)-([\d.]+)\.min\.js",
+                 url)
+    if m and m.group(2) == _bokeh_version():  # the bokeh wheel carries its own bokehjs
+        return _bokeh_static() / "js" / f"{m.group(1)}.min.js"
     m = re.match(r"https://(?:cdn\.jsdelivr\.net/npm|unpkg\.com)/@jupyter-widgets/html-manager@"
                  r"(?:\^|%5E)?(\d+)[^/]*/dist/([^?]+)", url)
     if m:
         package = "widgets020" if m.group(1) == "0" else "@jupyter-widgets/html-manager"
         return NODE_MODULES / package / "dist" / m.group(2)
     return None
+
+
+def _bokeh_version() -> str | None:
+    try:
+        from importlib.metadata import version
+
+        return version("bokeh")
+    except ImportError:
+        return None
+
+
+def _bokeh_static() -> Path:
+    import bokeh
+
+    return Path(bokeh.__file__).parent / "server" / "static"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

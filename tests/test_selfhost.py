@@ -83,6 +83,32 @@ def test_self_host_points_every_library_url_at_the_site(tmp_path: Path, caplog) 
     assert "output fetches https://example.org/data/cars.json from outside the site" in caplog.text
 
 
+BOKEH_LOADER = (
+    "(function(root) {\n  const js_urls = ["
+    '"https://cdn.bokeh.org/bokeh/release/bokeh-3.4.1.min.js", '
+    '"https://cdn.bokeh.org/bokeh/release/bokeh-widgets-3.4.1.min.js"];\n'
+    "  load_libs(css_urls, js_urls, function() {});\n}(window));"
+)
+
+
+def test_self_hosted_bokeh_loads_bokehjs_of_its_version_from_the_site(tmp_path: Path,
+                                                                      caplog) -> None:
+    old = BOKEH_LOADER.replace("3.4.1", "1.4.0")  # older than bokehjs on npm: not pinned
+    with caplog.at_level(logging.WARNING, logger="pandockit"):
+        body = post_of(tmp_path, [
+            display({"application/javascript": BOKEH_LOADER,
+                     "application/vnd.bokehjs_load.v0+json": ""}),
+            display({"application/javascript": old}),
+            display({"application/javascript": "embed_document(root);",
+                     "application/vnd.bokehjs_exec.v0+json": ""})], {"self-host": True})
+    local = "{{ site.baseurl }}/assets/pandockit/lib/bokehjs@3.4.1/build/js/"
+    assert f'"{local}bokeh.min.js", "{local}bokeh-widgets.min.js"' in body
+    assert "from outside the site" in caplog.text and "bokeh-1.4.0.min.js" in caplog.text
+    assert "bokeh-3.4.1" not in caplog.text
+    # a plot's script waits for the loader's libraries
+    assert "if (window._bokeh_is_loading > 0) { setTimeout(wait, 20); return; }" in body
+
+
 def test_self_hosted_widgets_find_their_fonts_on_the_site(tmp_path: Path) -> None:
     from test_outputs import WIDGET_META
 

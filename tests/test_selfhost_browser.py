@@ -15,6 +15,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,7 @@ MEASURE = """() => {
     if (/\\/vega@/.test(u)) return 'vega';
     if (/plotly/.test(u)) return 'plotly';
     if (/html-manager/.test(u)) return 'html-manager';
+    if ((m = /\\/(bokeh(?:-[a-z]+)?)(?:-[\\d.]+)?\\.min\\.js/.exec(u))) return m[1];
     if (/tex-mml-chtml|MathJax\\.js/.test(u)) return 'mathjax';
     return null; };
   const scripts = {};
@@ -47,7 +49,12 @@ MEASURE = """() => {
   const charts = [...document.querySelectorAll('.vega-embed-output, div[id^="altair-viz"]')];
   const views = document.querySelectorAll(
     'script[type="application/vnd.jupyter.widget-view+json"]');
+  const deep = n => { let c = 0; for (const e of n.querySelectorAll('*')) {
+    if (e.tagName === 'CANVAS') c++; if (e.shadowRoot) c += deep(e.shadowRoot); } return c; };
+  const roots = [...document.querySelectorAll('div[data-root-id]')];  // Bokeh's
   return {
+    bokeh: roots.length,
+    bokehDrawn: roots.filter(r => deep(r) > 0).length,
     charts: charts.length,
     chartsDrawn: charts.filter(c => c.querySelector('canvas, svg.marks')).length,
     plots: document.querySelectorAll('.plotly-graph-div').length,
@@ -79,6 +86,7 @@ def _corpus() -> list[Path]:
 MATH = [CORPUS / "nbclassic" / "Typesetting_Equations.ipynb",
         *sorted((Path(__file__).parent / "cases" / "plotly-mathjax").glob("*.ipynb"))]
 COLAB = "colab--Widget_List_colab_state.ipynb"
+BOKEH = "bokeh--2024-02-02-bokeh-plots.ipynb"
 MIXED = "mixed--2024-01-01-vega-lite-4-and-5.ipynb"
 
 
@@ -91,7 +99,7 @@ def _notebooks(tmp: Path) -> list[Path]:
     node["metadata"]["widgets"] = {WIDGET_STATE: state}  # as Colab saves it
     colab = tmp / COLAB
     colab.write_text(json.dumps(node), encoding="utf-8")
-    return [*found, colab, _mixed_vega_lite(tmp), *MATH]
+    return [*found, colab, _mixed_vega_lite(tmp), _bokeh_notebook(tmp / BOKEH), *MATH]
 
 
 def _mixed_vega_lite(tmp: Path) -> Path:
@@ -110,6 +118,45 @@ def _mixed_vega_lite(tmp: Path) -> Path:
                       "source": ["chart"], "outputs": [chart(major, version)]})
     node = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}
     path = tmp / MIXED
+    path.write_text(json.dumps(node), encoding="utf-8")
+    return path
+
+
+def _bokeh_notebook(path: Path) -> Path:
+    """A notebook of Bokeh outputs as Jupyter saves them, made by bokeh itself (the corpus has
+    none): ``output_notebook()``'s loader, a plot, and a plot with a widget (bokeh-widgets)."""
+    import bokeh.io.notebook as nbio
+    from bokeh.io import output_notebook, reset_output, show
+    from bokeh.layouts import column
+    from bokeh.models import Slider
+    from bokeh.plotting import figure
+
+    def line():
+        plot = figure(width=300, height=200)
+        plot.line([1, 2, 3], [3, 1, 2])
+        return plot
+
+    outputs: list = []
+    saved = nbio.publish_display_data  # what a kernel would send to Jupyter, kept instead
+    nbio.publish_display_data = lambda data, metadata=None, **kw: outputs.append(
+        {"output_type": "display_data", "data": data, "metadata": metadata or {}})
+    cells = []
+    try:
+        for source, run in (
+            ("output_notebook()", lambda: output_notebook(hide_banner=True)),
+            ("show(line())", lambda: show(line())),
+            ("show(column(slider, line()))",
+             lambda: show(column(Slider(start=0, end=10, value=3, title="s"), line()))),
+        ):
+            outputs.clear()
+            run()
+            cells.append({"cell_type": "code", "execution_count": len(cells) + 1,
+                          "metadata": {}, "source": [source], "outputs": list(outputs)})
+    finally:
+        nbio.publish_display_data = saved
+        reset_output()
+    node = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Bokeh"]}, *cells]}
     path.write_text(json.dumps(node), encoding="utf-8")
     return path
 
@@ -164,15 +211,15 @@ def built(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
 def _settled(page) -> dict:
     facts = page.evaluate(MEASURE)
     for _ in range(60):  # charts and widgets draw after the load event
-        if (facts["chartsDrawn"], facts["plotsDrawn"], facts["viewsDrawn"]) == (
-                facts["charts"], facts["plots"], facts["views"]):
+        drawn = [facts[k + "Drawn"] for k in ("charts", "plots", "views", "bokeh")]
+        if drawn == [facts[k] for k in ("charts", "plots", "views", "bokeh")]:
             break
         page.wait_for_timeout(250)
         facts = page.evaluate(MEASURE)
     return facts
 
 
-NAMES = [*(_name(nb) for nb in _corpus()), COLAB, MIXED]
+NAMES = [*(_name(nb) for nb in _corpus()), COLAB, MIXED, BOKEH]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -184,10 +231,12 @@ def test_interactive_outputs_draw_with_each_library_once(built: Built, name: str
         facts = _settled(page)
     finally:
         page.close()
-    assert facts["charts"] + facts["plots"] + facts["views"] > 0, "no interactive output"
+    assert facts["charts"] + facts["plots"] + facts["views"] + facts["bokeh"] > 0, (
+        "no interactive output")
     assert facts["chartsDrawn"] == facts["charts"], "a Vega/Altair chart was not drawn"
     assert facts["plotsDrawn"] == facts["plots"], "a Plotly figure was not drawn"
     assert facts["viewsDrawn"] == facts["views"], "a widget was not drawn"
+    assert facts["bokehDrawn"] == facts["bokeh"], "a Bokeh plot was not drawn"
     errors = [e for e in result.console_errors if not e.startswith("Failed to load resource")]
     assert errors == [], errors
     assert all(n == 1 for n in facts["scripts"].values()), facts["scripts"]
@@ -208,7 +257,8 @@ def test_self_hosted_site_holds_only_the_versions_its_posts_use(built: Built) ->
         return
     folders = sorted(p.name for p in lib.iterdir())
     assert folders == [  # html-manager 1.x: no notebook here has ipywidgets 8's state
-        "html-manager@0.20.9", "mathjax@2.7.9", "mathjax@3.2.2", "plotly.js-dist-min@1.58.5",
+        f"bokehjs@{metadata.version('bokeh')}", "html-manager@0.20.9", "mathjax@2.7.9",
+        "mathjax@3.2.2", "plotly.js-dist-min@1.58.5",
         "plotly.js-dist-min@2.35.2", "vega-embed@6.29.0", "vega-lite@4.17.0",
         "vega-lite@5.23.0", "vega@5.33.1"], folders
     assert "stocks.csv" in built.stderr  # data a chart fetches at run time: warned of

@@ -18,6 +18,7 @@ falls back to pandoc's blocks when run without it. The choice, first match wins:
   for MathJax 2 or plotly.js 1.x, ``math`` when a plot has LaTeX), and an external script
   already loaded on the page (plotly.js, require.js) is loaded once; Altair's HTML gets the
   page's one vega, vega-lite and vega-embed before it, so it loads none of its own;
+  a Bokeh plot's script runs once the libraries of Bokeh's loader have loaded;
 - ``text/markdown`` as Markdown; ``text/latex`` as the raw LaTeX block (the math filter writes
   it); an image (SVG, PNG, JPEG, GIF; the images filter names it); ``text/plain`` last.
 
@@ -253,6 +254,8 @@ def html_blocks(bundle: dict, cell: pf.Div, n: int, doc: pf.Doc) -> list[pf.Bloc
     if altair:
         parts.insert(0, altair.rstrip("\n"))
     if script.strip():
+        if interactive.BOKEH_EXEC_MIME in bundle:
+            script = interactive.after_bokeh_loads(script)
         parts.append(interactive.javascript(script, f"pandockit-{cell_index(cell)}-{n}-js"))
     return [_html_block(_self_hosted("\n".join(parts), cell, doc))]
 
