@@ -6,7 +6,9 @@ Each page: every Altair/Vega chart, Plotly figure and widget drawn; no JS error;
 executed once (one ``<script>`` per library, one per vega-lite major); self-hosted, no request
 outside the site but the images the author's own Markdown links to. The notebooks: every corpus
 notebook with an interactive output, the widget notebook with its state saved as Colab saves it
-(the models without the ``{"state": ...}`` wrapper), and a page mixing Vega-Lite 4 and 5.
+(the models without the ``{"state": ...}`` wrapper), a page mixing Vega-Lite 4 and 5, and
+notebooks of Bokeh plots and ipywidgets 8 widgets made by those packages (the corpus has
+none); and pages with math, typeset by MathJax 3 or 2.
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ MATH = [CORPUS / "nbclassic" / "Typesetting_Equations.ipynb",
         *sorted((Path(__file__).parent / "cases" / "plotly-mathjax").glob("*.ipynb"))]
 COLAB = "colab--Widget_List_colab_state.ipynb"
 BOKEH = "bokeh--2024-02-02-bokeh-plots.ipynb"
+WIDGETS8 = "ipywidgets8--2024-03-03-widgets-8.ipynb"
 MIXED = "mixed--2024-01-01-vega-lite-4-and-5.ipynb"
 
 
@@ -99,7 +102,8 @@ def _notebooks(tmp: Path) -> list[Path]:
     node["metadata"]["widgets"] = {WIDGET_STATE: state}  # as Colab saves it
     colab = tmp / COLAB
     colab.write_text(json.dumps(node), encoding="utf-8")
-    return [*found, colab, _mixed_vega_lite(tmp), _bokeh_notebook(tmp / BOKEH), *MATH]
+    return [*found, colab, _mixed_vega_lite(tmp), _bokeh_notebook(tmp / BOKEH),
+            _widgets8_notebook(tmp / WIDGETS8), *MATH]
 
 
 def _mixed_vega_lite(tmp: Path) -> Path:
@@ -157,6 +161,26 @@ def _bokeh_notebook(path: Path) -> Path:
         reset_output()
     node = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
         {"cell_type": "markdown", "metadata": {}, "source": ["# Bokeh"]}, *cells]}
+    path.write_text(json.dumps(node), encoding="utf-8")
+    return path
+
+
+def _widgets8_notebook(path: Path) -> Path:
+    """ipywidgets 8 widgets (``@jupyter-widgets/controls`` 2.0: html-manager 1.x) with their
+    state saved as Jupyter saves it, made by ipywidgets itself (the corpus has only 7.x)."""
+    import ipywidgets as w
+    from ipywidgets.embed import embed_data
+
+    views = [w.IntSlider(value=3, description="n"),
+             w.HBox([w.Button(description="go"), w.FloatProgress(value=0.5)]),
+             w.Dropdown(options=["a", "b"], value="b")]
+    data = embed_data(views=views)
+    cells = [{"cell_type": "code", "execution_count": i + 1, "metadata": {}, "source": ["w"],
+              "outputs": [{"output_type": "display_data", "metadata": {}, "data": {
+                  WIDGET_STATE.replace("state", "view"): spec, "text/plain": ["Widget"]}}]}
+             for i, spec in enumerate(data["view_specs"])]
+    node = {"nbformat": 4, "nbformat_minor": 5, "cells": cells,
+            "metadata": {"widgets": {WIDGET_STATE: data["manager_state"]}}}
     path.write_text(json.dumps(node), encoding="utf-8")
     return path
 
@@ -219,7 +243,7 @@ def _settled(page) -> dict:
     return facts
 
 
-NAMES = [*(_name(nb) for nb in _corpus()), COLAB, MIXED, BOKEH]
+NAMES = [*(_name(nb) for nb in _corpus()), COLAB, MIXED, BOKEH, WIDGETS8]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -256,8 +280,9 @@ def test_self_hosted_site_holds_only_the_versions_its_posts_use(built: Built) ->
             built.path / "_includes" / "pandockit-head.html").read_text(encoding="utf-8")
         return
     folders = sorted(p.name for p in lib.iterdir())
-    assert folders == [  # html-manager 1.x: no notebook here has ipywidgets 8's state
-        f"bokehjs@{metadata.version('bokeh')}", "html-manager@0.20.9", "mathjax@2.7.9",
+    assert folders == [
+        f"bokehjs@{metadata.version('bokeh')}", "html-manager@0.20.9", "html-manager@1.0.15",
+        "mathjax@2.7.9",
         "mathjax@3.2.2", "plotly.js-dist-min@1.58.5",
         "plotly.js-dist-min@2.35.2", "vega-embed@6.29.0", "vega-lite@4.17.0",
         "vega-lite@5.23.0", "vega@5.33.1"], folders
