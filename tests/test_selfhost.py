@@ -226,3 +226,8 @@ def test_init_self_host_loads_mathjax_from_the_site(tmp_path: Path,
     assert ('{{ "/assets/pandockit/lib/mathjax@2.7.9/MathJax.js" | relative_url }}'
             "?config=TeX-AMS-MML_SVG") in head
     assert "cdn.jsdelivr" not in head
+    # init again, without the flag: the site stays self-hosted, nothing changes
+    proc = pandockit("init", "--site", site)
+    assert proc.returncode == 0, proc.stderr
+    assert "nothing to change" in proc.stdout
+    assert (site / "_includes" / "pandockit-head.html").read_text(encoding="utf-8") == head

@@ -177,7 +177,7 @@ def plan(
     except edits.ByHand as exc:
         raise PandockitError(path, str(exc)) from exc
     mathjax_urls = (opts.mathjax_url, opts.mathjax2_url)
-    if opts.self_host:
+    if opts.self_host or resolve_options(site)["self-host"]:  # a self-hosted site stays so
         mathjax_urls = tuple(_site_copy(url) for url in mathjax_urls)
     changes = [
         Change(f"_includes/{templates.HEAD_INCLUDE}",
