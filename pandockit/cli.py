@@ -75,7 +75,11 @@ def _add_options(p: argparse.ArgumentParser) -> None:
         "--notes", action=argparse.BooleanOptionalAction, default=None, help=_help("notes")
     )
     p.add_argument("-q", "--quiet", action="count", default=0, help="print errors only")
-    p.add_argument("-v", "--verbose", action="count", default=0, help="print more")
+    p.add_argument(
+        "-v", "--verbose", action="count", default=0,
+        help="print more: -v also each change --watch sees and info messages; -vv also each "
+        "notebook that is up to date",
+    )
 
 
 def _jobs(text: str) -> int:
@@ -194,6 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
         "checksum, so that self-hosted sites build offline",
     )
     fetch.set_defaults(func=cmd_fetch_libs)
+    pan = sub.add_parser(
+        "pandoc", add_help=False,
+        help="run the pandoc pandockit bundles with ARGS (its stdin, stdout and exit status)",
+        description="Run the pandoc binary of pypandoc-binary, which pandockit converts with, "
+        "with every argument as given ('pandockit pandoc --help' is pandoc's help).",
+    )
+    pan.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS")
+    pan.set_defaults(func=cmd_pandoc)
     _add_init(sub)
     return parser
 
@@ -298,13 +310,16 @@ def cmd_convert(args: argparse.Namespace) -> int:
         log.error("%s", exc)
     if clashes:
         return EXIT_FAILED
-    for ok in _converted(planned, args, options):
+    for ok in _converted(planned, args, options, quiet=args.quiet > args.verbose):
         status = status if ok else EXIT_FAILED
     return status
 
 
-def _converted(planned: list, args: argparse.Namespace, options) -> Iterator[bool]:
-    """Convert and write each planned notebook, printing its post; yield whether each worked."""
+def _converted(
+    planned: list, args: argparse.Namespace, options, *, quiet: bool = False
+) -> Iterator[bool]:
+    """Convert and write each planned notebook, printing its post (not when ``quiet``: errors
+    only); yield whether each worked."""
     from pandockit.convert import render_posts
     from pandockit.errors import PandockitError, about
     from pandockit.writer import write_post
@@ -321,7 +336,8 @@ def _converted(planned: list, args: argparse.Namespace, options) -> Iterator[boo
             log.error("%s", about(done.planned.path, exc))
             yield False
             continue
-        print(target)
+        if not quiet:
+            print(target)
         yield True
 
 
@@ -343,10 +359,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.dry_run:
         log.error("--watch and --dry-run cannot be used together")
         return EXIT_USAGE
+    problem = build.site_problem(args.site)
+    if problem is not None:  # nothing to watch
+        log.error("%s: %s", args.site, problem)
+        return EXIT_USAGE
+    import dataclasses
+
     from pandockit.watch import watch
 
-    def rebuild() -> int:
-        return build.build_site(args.site, args.notebook_dir, cli, settings)
+    builds = []
+
+    def rebuild() -> int:  # the first build reports in full; each rebuild starts with a line
+        again = dataclasses.replace(settings, rebuild=bool(builds))
+        builds.append(build.build_site(args.site, args.notebook_dir, cli, again))
+        return builds[-1]
 
     folder = build.notebook_folder(args.site, args.notebook_dir, cli)
     return watch(args.site, folder, rebuild, quiet=settings.verbosity < 0)
@@ -372,6 +398,34 @@ def cmd_makefile(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_pandoc(args: argparse.Namespace) -> int:
+    return run_pandoc(args.args)
+
+
+def run_pandoc(argv: list[str]) -> int:
+    """``pandockit pandoc ARGS...``: become the bundled pandoc (``exec``: its stdin, stdout,
+    stderr, signals and exit status are the caller's); where exec is not possible (Windows),
+    run it and return its status."""
+    from pandockit.errors import PandockitError
+    from pandockit.pandoc import pandoc_path
+
+    try:
+        binary = pandoc_path()
+    except PandockitError as exc:
+        log.error("%s", exc)
+        return EXIT_FAILED
+    sys.stdout.flush()
+    if os.name == "posix":
+        try:
+            os.execv(binary, [binary, *argv])
+        except OSError as exc:
+            log.error("cannot run %s: %s", binary, exc.strerror or exc)
+            return EXIT_FAILED
+    import subprocess
+
+    return subprocess.run([binary, *argv], check=False).returncode
+
+
 def _prefetch(argv: list[str]) -> None:
     """``pandockit convert NB.ipynb``: start pandoc reading the notebook before anything else
     (argument parsing imports the options and YAML: 60 ms that pandoc spends reading)."""
@@ -383,7 +437,11 @@ def _prefetch(argv: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _prefetch(sys.argv[1:] if argv is None else argv)
+    words = sys.argv[1:] if argv is None else argv
+    if words[:1] == ["pandoc"]:  # every argument is pandoc's, --help and --version too
+        _setup_logging(0)
+        return run_pandoc(words[1:])
+    _prefetch(words)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

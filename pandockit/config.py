@@ -76,6 +76,11 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     ),
     "jobs": (0, "notebooks 'pandockit build' converts at once (0: one per core)"),
     "clean": (False, "'pandockit build' removes the posts of notebooks that are gone"),
+    "install": (
+        "",
+        "pip requirement the GitHub Pages workflow of 'pandockit init --github-pages' installs "
+        "pandockit with (default: where the pandockit running init was installed from)",
+    ),
 }
 
 #: Keys read from the top level of ``_config.yml`` (Jekyll's own), not from ``pandockit:``.

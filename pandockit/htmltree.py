@@ -217,6 +217,15 @@ class _Writer:
         if tag == "template":
             self.out.append(node.html or "")  # inert content, written by lexbor (balanced)
             return
+        if tag == "textarea" and namespace == "html":
+            # Its content is text (RCDATA); an element lexbor put there (an ``<a>`` it
+            # reopened) is written as the text a browser shows.
+            text = node.text(deep=True)
+            lead = "\n" if text.startswith("\n") else ""
+            self.out.append(
+                f"<textarea{self.attributes(node)}>{lead}{_escape_text(text)}</textarea>"
+            )
+            return
         if tag in AS_PRE:
             text = node.text(deep=True)
             self.out.append(f"<pre{self.attributes(node)}>\n{_escape_text(text)}</pre>")
@@ -225,8 +234,9 @@ class _Writer:
         self.out.append("")  # the start tag, written once the children show a slot or not
         self._open.append([tag, False])
         first = node.child
-        if tag in LEADING_NEWLINE and first is not None and first.tag == "-text" and (
-            (first.text_content or "").startswith("\n")
+        if (
+            tag in LEADING_NEWLINE and namespace == "html" and first is not None
+            and first.tag == "-text" and (first.text_content or "").startswith("\n")
         ):
             self.out.append("\n")
         outer = self._namespace

@@ -11,6 +11,7 @@ from hypothesis import settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import corpus  # noqa: E402
 from jekyll_site import JekyllSite  # noqa: E402
 
 # CI (CI=true) replays the same examples on every run, so a red CI is always reproducible; a
@@ -20,9 +21,28 @@ if os.environ.get("CI") == "true":
     settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).parent / "data"
-CORPUS = DATA / "corpus"
+CORPUS = corpus.CORPUS  # the real notebooks, outside the repository (tests/corpus.py)
 EXAMPLES = ROOT / "examples" / "_notebooks"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if corpus.REQUIRE and not corpus.available():
+        raise pytest.UsageError(f"{corpus.MISSING}; PANDOCKIT_REQUIRE_CORPUS is set")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects by marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test using the corpus site is marked ``corpus``; without the corpus, every test
+    marked ``corpus`` is skipped, named in its one-line reason (pytest's summary gives only
+    the file and line)."""
+    for item in items:
+        if "corpus_build" in getattr(item, "fixturenames", ()):
+            item.add_marker(corpus.mark)
+    if corpus.available():
+        return
+    for item in items:
+        if item.get_closest_marker("corpus"):
+            item.add_marker(pytest.mark.skip(reason=f"{item.name}: {corpus.MISSING}"))
 
 
 @pytest.fixture
@@ -61,12 +81,14 @@ class CorpusBuild:
 
 
 def corpus_notebooks() -> list[Path]:
-    return sorted(CORPUS.rglob("*.ipynb"))
+    """The corpus notebooks (none when the corpus is absent)."""
+    return corpus.notebooks()
 
 
 @pytest.fixture(scope="session")
 def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> CorpusBuild:
-    """The whole corpus as one Jekyll site (converted with default options, built once)."""
+    """The whole corpus as one Jekyll site (converted with default options, built once); a
+    test using it is marked ``corpus``."""
     from converting import convert
 
     from pandockit.config import resolve_options

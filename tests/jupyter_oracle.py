@@ -289,7 +289,7 @@ def page_items(raw: Iterable[list], site_url_path) -> list[Item]:
 
 @dataclass
 class Difference:
-    notebook: str  # path relative to the repository
+    notebook: str  # path relative to the repository (corpus/... for a corpus notebook)
     cell: int  # the notebook cell it is at (nearest Jupyter item for page-only items)
     op: str  # missing (in Jupyter, not on the page), extra (on the page only), changed
     jupyter: list[Item]

@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import corpus
 import pytest
 from jekyll_site import JekyllSite, img_srcs, math_in, text_of
 
@@ -22,7 +23,7 @@ from pandockit.errors import PandockitError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "_notebooks"
-CORPUS = ROOT / "tests" / "data" / "corpus"
+CORPUS = corpus.CORPUS
 TENSOR = "2022-07-24-Tensor-Products-and-Gradients"
 ALGEBRA = "2023-01-15-Linear-Algebra-Notes"
 
@@ -42,7 +43,7 @@ def new_site(path: Path, notebooks: list[Path] | None = None) -> JekyllSite:
     folder = site.path / "_notebooks"
     folder.mkdir()
     for nb in notebooks if notebooks is not None else sorted(EXAMPLES.glob("*.ipynb")):
-        shutil.copy(nb, folder / nb.name)
+        shutil.copyfile(nb, folder / nb.name)  # a corpus file's read-only mode not copied
     return site
 
 
@@ -358,6 +359,7 @@ def test_posts_differing_only_in_case_collide_in_a_build_as_in_convert(tmp_path:
     assert proc.returncode == 1 and "maps to the same post as" in proc.stderr
 
 
+@corpus.mark
 def test_parallel_output_is_byte_identical_to_sequential(tmp_path: Path) -> None:
     notebooks = sorted(EXAMPLES.glob("*.ipynb")) + [
         CORPUS / "fastpages/2020-02-21-introducing-fastpages.ipynb",
@@ -394,10 +396,11 @@ def test_second_build_waits_for_the_first(site: JekyllSite) -> None:
     assert len(summary.converted) == 3
 
 
+@corpus.mark
 def test_ctrl_c_stops_a_parallel_build_and_keeps_what_was_done(tmp_path: Path) -> None:
     import signal
 
-    site = new_site(tmp_path / "site", sorted(CORPUS.glob("*/*.ipynb")))
+    site = new_site(tmp_path / "site", corpus.notebooks())
     proc = subprocess.Popen(
         [sys.executable, "-m", "pandockit", "build", "-j", "2", "--site", str(site.path)],
         stdout=subprocess.PIPE,
@@ -416,7 +419,7 @@ def test_ctrl_c_stops_a_parallel_build_and_keeps_what_was_done(tmp_path: Path) -
     assert proc.returncode == 130
     assert "pandockit: error: interrupted" in err and "Traceback" not in err
     entries = manifest.load(site.path).entries
-    assert 1 <= len(entries) < len(list(CORPUS.glob("*/*.ipynb")))
+    assert 1 <= len(entries) < len(corpus.notebooks())
     assert all((site.path / e.post).is_file() for e in entries.values())
     summary, _ = run(site, jobs=2)  # the next build does only the rest
     assert set(summary.skipped) == set(entries)
@@ -437,21 +440,21 @@ class _Terminal(io.StringIO):
 def test_progress_bar_on_a_terminal_and_lines_otherwise() -> None:
     term = _Terminal()
     reporter = bld.Reporter(0, term)
-    with reporter.progress(3):
+    with reporter.progress(["nb0", "nb1", "nb2"]):
         for i in range(3):
             reporter.step(f"converted nb{i}")
     assert "3/3" in term.getvalue() and "converted nb2\n" in term.getvalue()
 
     plain = io.StringIO()
     reporter = bld.Reporter(0, plain)
-    with reporter.progress(3):
+    with reporter.progress(["nb0", "nb1", "nb2"]):
         for i in range(3):
             reporter.step(f"converted nb{i}")
     assert plain.getvalue() == "converted nb0\nconverted nb1\nconverted nb2\n"
 
     quiet = _Terminal()
     reporter = bld.Reporter(-1, quiet)
-    with reporter.progress(3):
+    with reporter.progress(["nb0", "nb1", "nb2"]):
         reporter.step("converted nb0")
         reporter.say("summary")
     assert quiet.getvalue() == ""
@@ -476,14 +479,46 @@ def test_cli_build_summary_and_exit_status(
 
 
 def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    assert cli.main(["build", "--site", str(tmp_path)]) == 2  # no _notebooks folder
-    assert "_notebooks: notebook folder not found" in capsys.readouterr().err
+    assert cli.main(["build", "--site", str(tmp_path)]) == 2  # no _config.yml
+    assert capsys.readouterr().err == (
+        f"pandockit: error: {tmp_path}: not a Jekyll site (no _config.yml): run 'jekyll new' "
+        "first\n")
+    assert cli.main(["build", "--watch", "--site", str(tmp_path)]) == 2  # nothing to watch
+    assert "not a Jekyll site" in capsys.readouterr().err
+    (tmp_path / "_config.yml").write_text("title: t\n")
     assert cli.main(["build", str(tmp_path / "nowhere"), "--site", str(tmp_path)]) == 2
+    assert "nowhere: notebook folder not found" in capsys.readouterr().err
     assert cli.main(["build", "--site", str(tmp_path / "nosite")]) == 2
     with pytest.raises(SystemExit) as exc:
         cli.main(["build", "-j", "-1"])
     assert exc.value.code == 2
     assert cli.main(["build", "--watch", "--dry-run", "--site", str(tmp_path)]) == 2
+
+
+def test_no_notebooks_yet_is_a_success(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """A new site (no _notebooks/), or one whose folder is empty, as in CI on a repository
+    without notebooks: one line, status 0, nothing written; -q says nothing."""
+    (tmp_path / "_config.yaml").write_text("title: t\n")
+    assert cli.main(["build", "--site", str(tmp_path)]) == 0
+    assert capsys.readouterr() == ("no notebooks yet: put .ipynb files in _notebooks/\n", "")
+    (tmp_path / "_notebooks").mkdir()
+    assert cli.main(["build", "--site", str(tmp_path), "--clean"]) == 0
+    assert capsys.readouterr() == ("no notebooks yet: put .ipynb files in _notebooks/\n", "")
+    assert cli.main(["build", "--site", str(tmp_path), "-q"]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".pandockit", "_config.yaml",
+                                                          "_notebooks"]
+
+
+def test_clean_removes_posts_when_the_last_notebook_and_its_folder_are_gone(
+    site: JekyllSite, capsys: pytest.CaptureFixture
+) -> None:
+    shutil.copy(EXAMPLES / f"{ALGEBRA}.ipynb", site.path / "_notebooks")
+    assert cli.main(["build", "--site", str(site.path), "-q"]) == 0
+    shutil.rmtree(site.path / "_notebooks")
+    assert cli.main(["build", "--site", str(site.path), "--clean"]) == 0
+    assert f"removed _posts/{ALGEBRA}.md" in capsys.readouterr().out
+    assert list((site.path / "_posts").iterdir()) == []
 
 
 def test_cli_notebook_dir_argument(site: JekyllSite, tmp_path: Path) -> None:
@@ -498,6 +533,7 @@ def test_cli_notebook_dir_argument(site: JekyllSite, tmp_path: Path) -> None:
 
 
 @pytest.mark.jekyll
+@corpus.mark
 def test_jekyll_builds_the_built_site(tmp_path: Path) -> None:
     site = new_site(
         tmp_path / "site",

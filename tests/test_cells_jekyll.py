@@ -6,10 +6,11 @@ import json
 import re
 from pathlib import Path
 
+import corpus
 import nbformat
 import nbformat.v4 as nbv
 import pytest
-from conftest import CORPUS
+from conftest import corpus_notebooks
 from converting import convert
 from jekyll_site import article, text_of
 
@@ -178,8 +179,9 @@ def expectations(node: dict) -> tuple[list[str], list[str]]:
     return [v for v in map(_norm, visible) if v], [h for h in map(_norm, hidden) if h]
 
 
+@corpus.mark
 def test_corpus_visible_verbatim_hidden_absent(site) -> None:
-    notebooks = sorted(CORPUS.rglob("*.ipynb"))
+    notebooks = corpus_notebooks()
     options = resolve_options(site.path)
     posts = {nb: convert(nb, site.path, options).post for nb in notebooks}
     site.build()

@@ -101,3 +101,37 @@ def test_one_bad_notebook_does_not_stop_the_others(tmp_path: Path) -> None:
     proc = run("convert", str(bad), str(SEED), "--site", str(tmp_path / "site"))
     assert proc.returncode == 1
     assert (tmp_path / "site/_posts/2022-07-24-Tensor-Products-and-Gradients.md").is_file()
+
+
+# -- pandockit pandoc: the bundled binary, its stdin, stdout, stderr and status ---------------
+
+
+@pytest.mark.parametrize("args", [
+    ["-f", "markdown", "-t", "html", "--mathjax"],
+    ["--version"],
+    ["--help"],  # pandoc's help, not pandockit's
+    ["--no-such-option"],
+    ["-f", "markdown", "-t", "no-such-format"],
+    ["missing-file.md"],
+], ids=["stdin-to-stdout", "version", "help", "bad-option", "bad-format", "missing-file"])
+def test_pandockit_pandoc_is_the_bundled_pandoc(args: list[str], tmp_path: Path) -> None:
+    stdin = b"# Title\n\nSome $x^2$ and *emphasis*.\n"
+    ours = subprocess.run([str(PANDOCKIT), "pandoc", *args], input=stdin, capture_output=True,
+                          cwd=tmp_path)
+    from pandockit.pandoc import pandoc_path
+
+    theirs = subprocess.run([pandoc_path(), *args], input=stdin, capture_output=True,
+                            cwd=tmp_path)
+    assert (ours.returncode, ours.stdout, ours.stderr) == \
+        (theirs.returncode, theirs.stdout, theirs.stderr)
+    if args == ["--help"]:
+        assert ours.stdout.startswith(b"pandoc [OPTIONS]")
+
+
+def test_pandockit_pandoc_needs_no_pandoc_on_path(tmp_path: Path) -> None:
+    """After the README's install: no system pandoc on PATH, and the command still runs."""
+    out = tmp_path / "out.html"
+    proc = subprocess.run([str(PANDOCKIT), "pandoc", "-o", str(out)], input="*hi*",
+                          capture_output=True, text=True, env={"PATH": "/nonexistent"})
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text() == "<p><em>hi</em></p>\n"

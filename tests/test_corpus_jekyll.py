@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+import corpus
 import pytest
 import yaml
 from conftest import corpus_notebooks
 
 NOTEBOOKS = corpus_notebooks()
+
+pytestmark = corpus.mark
 
 
 @pytest.mark.jekyll
@@ -20,7 +23,7 @@ def test_corpus_builds_without_liquid_warnings(corpus_build) -> None:
 
 
 @pytest.mark.jekyll
-@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("nb", corpus.params(NOTEBOOKS))
 def test_corpus_post_is_built_with_its_front_matter(corpus_build, nb) -> None:
     post = corpus_build.posts[nb]
     front = post.read_text(encoding="utf-8").split("---\n", 2)[1]

@@ -10,7 +10,7 @@ from pathlib import Path
 import panflute as pf
 import pypandoc
 import pytest
-from goldens import case_dirs, convert_case, notebook_of, options_of
+from goldens import case_dirs, case_params, convert_case, notebook_of, options_of
 
 from pandockit.filters import tex_math
 from pandockit.keys import DONE_KEY
@@ -47,7 +47,7 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", case_params(CASES))
 def test_filter_route_matches_cli(case: Path, tmp_path: Path) -> None:
     text, _, post = convert_case(case, tmp_path / "cli")
     site = tmp_path / "filter"

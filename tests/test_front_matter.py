@@ -1,7 +1,7 @@
 """Front matter, post names and dates, end to end: each source and its precedence, titles,
 every tricky YAML value through real Jekyll, date rules, the future-date warning, collisions,
-the overwrite guard, and v2/v3 notebooks. Real notebooks from tests/data/corpus where one
-exists (fastpages, jekyllnb, Quarto)."""
+the overwrite guard, and v2/v3 notebooks. Real notebooks of the corpus (tests/corpus.py)
+where one exists (fastpages, jekyllnb, Quarto, nbformat)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import subprocess
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+import corpus
 import pytest
 import yaml
 from conftest import CORPUS, EXAMPLES
@@ -126,10 +127,11 @@ def test_notebook_metadata_mappings_in_order_with_types(tmp_path: Path) -> None:
     assert fm["list"] == [1, "2"] and fm["nested"] == {"k": [True, None]}
 
 
+@corpus.mark
 def test_jekyllnb_metadata(tmp_path: Path) -> None:
     """jekyllnb's hello-world: metadata.jekyll gives layout, permalink and title; the opening
     heading repeats the title, so it leaves the body."""
-    nb = shutil.copy(CORPUS / "jekyllnb/hello-world.ipynb", tmp_path / "2020-01-01-hello.ipynb")
+    nb = corpus.copy(CORPUS / "jekyllnb/hello-world.ipynb", tmp_path / "2020-01-01-hello.ipynb")
     fm, body, _ = post_of(Path(nb), tmp_path / "site")
     assert fm == {"layout": "notebook", "permalink": "/hello/world/", "title": "Hello World!",
                   "generator": "pandockit"}
@@ -193,8 +195,9 @@ def test_yaml_block_closed_by_dots_and_after_a_code_cell(tmp_path: Path) -> None
     assert "Dots" not in body and "..." not in body and body.rstrip().endswith("Body.")
 
 
+@corpus.mark
 def test_quarto_raw_cell_yaml(tmp_path: Path) -> None:
-    nb = shutil.copy(CORPUS / "quarto/penguins.ipynb", tmp_path / "2021-01-01-penguins.ipynb")
+    nb = corpus.copy(CORPUS / "quarto/penguins.ipynb", tmp_path / "2021-01-01-penguins.ipynb")
     fm, body, _ = post_of(Path(nb), tmp_path / "site")
     assert fm["title"] == "Palmer Penguins"
     assert "title:" not in body and body.lstrip().startswith("```python\nimport pandas")
@@ -207,12 +210,13 @@ def test_raw_cell_keeps_what_follows_its_block(tmp_path: Path) -> None:
     assert "<p>kept</p>" in body and "title:" not in body
 
 
+@corpus.mark
 def test_quarto_markdown_yaml_with_nested_values(tmp_path: Path) -> None:
     source = CORPUS / "quarto/manuscript_index.ipynb"
     node = json.loads(source.read_text(encoding="utf-8"))
     first = "".join(node["cells"][0]["source"])
     expected = yaml.safe_load(re.match(r"---\n(.*?)\n---", first, re.S).group(1))
-    fm, body, post = post_of(Path(shutil.copy(source, tmp_path)), tmp_path / "site")
+    fm, body, post = post_of(corpus.copy(source, tmp_path), tmp_path / "site")
     for key, value in expected.items():
         assert fm[key] == value, key
     assert post.name == "2022-05-11-manuscript_index.md".replace("_", "-")  # its own date
@@ -271,8 +275,9 @@ def test_yaml_aliases_stay_small(tmp_path: Path) -> None:
 # --- 4: fastpages' first cell ----------------------------------------------------------------
 
 
+@corpus.mark
 def test_fastpages_first_cell(tmp_path: Path) -> None:
-    nb = shutil.copy(CORPUS / "fastpages/2020-02-20-test.ipynb", tmp_path)
+    nb = corpus.copy(CORPUS / "fastpages/2020-02-20-test.ipynb", tmp_path)
     fm, body, post = post_of(Path(nb), tmp_path / "site")
     assert post.name == "2020-02-20-test.md"
     assert fm == {
@@ -285,8 +290,9 @@ def test_fastpages_first_cell(tmp_path: Path) -> None:
     assert "> A tutorial of fastpages" not in body
 
 
+@corpus.mark
 def test_fastpages_quoted_title_and_html_author(tmp_path: Path) -> None:
-    nb = shutil.copy(CORPUS / "fastpages/2020-09-01-fastcore.ipynb", tmp_path)
+    nb = corpus.copy(CORPUS / "fastpages/2020-09-01-fastcore.ipynb", tmp_path)
     fm, body, _ = post_of(Path(nb), tmp_path / "site")
     assert fm["title"] == "fastcore: An Underrated Python Library"
     assert fm["author"] == "<a href='https://twitter.com/HamelHusain'>Hamel Husain</a>"
@@ -574,13 +580,14 @@ def test_is_pandockit_post(tmp_path: Path, text: str, ours: bool) -> None:
 # --- old formats ------------------------------------------------------------------------------
 
 
+@corpus.mark
 @pytest.mark.parametrize(
     ("name", "title"),
     [("test2.ipynb", "An introduction to the Jupyter notebook"),
      ("test3.ipynb", "nbconvert latex test")],
 )
 def test_v2_and_v3_notebooks(tmp_path: Path, name: str, title: str) -> None:
-    nb = shutil.copy(CORPUS / "nbformat" / name, tmp_path / f"2020-01-01-{name}")
+    nb = corpus.copy(CORPUS / "nbformat" / name, tmp_path / f"2020-01-01-{name}")
     fm, body, _ = post_of(Path(nb), tmp_path / "site")
     assert fm["title"] == title
     assert title not in body.split("\n\n")[0]

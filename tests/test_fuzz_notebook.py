@@ -15,6 +15,7 @@ import json
 import os
 from pathlib import Path
 
+import corpus
 import pytest
 from conftest import CORPUS
 from hypothesis import HealthCheck, given, settings
@@ -134,12 +135,14 @@ def folder(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("fuzz")
 
 
+@corpus.mark
 @FUZZ
 @given(data=json_mutants())
 def test_fuzz_json_structure(folder: Path, data: bytes) -> None:
     target(data, folder)
 
 
+@corpus.mark
 @FUZZ
 @given(data=byte_mutants())
 def test_fuzz_bytes(folder: Path, data: bytes) -> None:
@@ -152,6 +155,7 @@ def test_fuzz_arbitrary_bytes(folder: Path, data: bytes) -> None:
     target(data, folder)
 
 
+@corpus.mark
 def test_seeds_are_notebooks(folder: Path) -> None:
     """The seeds themselves read and pass pandoc (else the fuzzing would prove little)."""
     for seed in SEEDS:

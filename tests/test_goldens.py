@@ -6,7 +6,14 @@ import difflib
 from pathlib import Path
 
 import pytest
-from goldens import EXPECTED_MEDIA, EXPECTED_POST, case_dirs, convert_case, media_listing
+from goldens import (
+    EXPECTED_MEDIA,
+    EXPECTED_POST,
+    case_dirs,
+    case_params,
+    convert_case,
+    media_listing,
+)
 
 CASES = case_dirs()
 
@@ -22,7 +29,7 @@ def _diff(expected: str, actual: str, name: str) -> str:
     )
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", case_params(CASES))
 def test_golden_post(case: Path, tmp_path: Path) -> None:
     expected_post = case / EXPECTED_POST
     expected_media = case / EXPECTED_MEDIA

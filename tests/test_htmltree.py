@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import os
-import time
 from pathlib import Path
 
 import nbformat.v4 as nbv
@@ -75,16 +74,14 @@ def test_balance_keeps_the_meaning_of_balanced_html() -> None:
     assert htmltree.balance(html) == html.replace("<style scoped>", '<style scoped="">')
 
 
-def test_big_data_uris_stay_fast() -> None:
-    """2 MB and 20 MB of data URI: measured 19 ms and 0.3 s (lexbor); bounds for a busy CI."""
-    for megabytes, bound in ((2, 1.0), (20, 6.0)):
+def test_big_data_uris_are_kept_whole() -> None:
+    """2 MB and 20 MB of data URI in an element left open: closed, the data kept byte for byte
+    (their speed, 19 ms and 0.3 s with lexbor, is the benchmark's to measure)."""
+    for megabytes in (2, 20):
         data = base64.b64encode(os.urandom(megabytes * 3 * 2**18)).decode()
         html = f'<video controls src="data:video/mp4;base64,{data}">'
-        start = time.perf_counter()
         out = htmltree.balance(html)
-        took = time.perf_counter() - start
-        assert out.endswith("></video>") and data in out
-        assert took < bound, f"{megabytes} MB took {took:.2f} s"
+        assert out == f'<video controls="" src="data:video/mp4;base64,{data}"></video>'
 
 
 def test_scripts_policy_drops_and_keeps_by_src() -> None:
@@ -219,6 +216,8 @@ _PIECES = st.one_of(
 @given(st.lists(_PIECES, max_size=12).map("".join))
 @example("<svg><source><script>")  # a void name is an ordinary element in SVG
 @example("<svg><desc><source></desc><source>")
+@example("<div><a></div><textarea><div>")  # lexbor reopens the <a> inside the textarea
+@example("<svg><textarea>\n\n")  # in SVG no leading newline is dropped
 def test_balance_keeps_meaning_and_is_stable(html: str) -> None:
     """Tag soup: the written HTML means what the input means to an HTML5 parser, and writing it
     again changes nothing. Not compared: soup with a table, where foster parenting builds

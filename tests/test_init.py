@@ -63,7 +63,9 @@ def test_stock_minima_site_is_wired_and_a_second_run_changes_no_byte(stock: Path
         "the include of pandockit-head.html",
         "writes .gitignore: pandockit's build state is not committed",
         "changes _config.yml: notebook sources are not published ('*.ipynb' excluded)",
+        "makes _notebooks/: put notebooks here; 'pandockit build' turns each into a post",
     ]
+    assert (stock / "_notebooks").is_dir()
     head = (stock / "_includes" / "head.html").read_text()
     theirs = theme_head.read_text()
     assert [line for line in head.splitlines() if LINE not in line] == theirs.splitlines()
@@ -82,7 +84,9 @@ def test_dry_run_says_what_it_would_do_and_writes_nothing(stock: Path) -> None:
     assert lines[0].startswith("would write _includes/pandockit-head.html")
     assert "would change _config.yml: notebook sources are not published ('*.ipynb' excluded)" \
         in lines
-    assert tree_digest(stock) == before
+    assert "would make _notebooks/: put notebooks here; 'pandockit build' turns each into a post" \
+        in lines
+    assert tree_digest(stock) == before and not (stock / "_notebooks").exists()
 
 
 def test_pages_load_mathjax_only_with_math_and_the_stylesheet_only_on_notebook_posts(

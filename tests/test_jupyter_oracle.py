@@ -6,7 +6,9 @@ tests/oracle/notebooks) are converted into one site, built by one ``jekyll build
 one node process. Every difference must be fixed or listed in ``tests/oracle/accepted.yml``:
 under ``accepted`` with the reason, or under ``pending`` with the class of issue 15 whose
 branch removes it. An entry that no longer matches a difference fails too, so the list never
-holds stale entries.
+holds stale entries. The list names a corpus notebook ``corpus/<folder>/<file>`` and a golden
+case's ``tests/cases/<case>/<file>``, wherever they are read from. The oracle reads the corpus:
+without it, its tests are skipped (tests/corpus.py).
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import subprocess
 import time
 from pathlib import Path
 
+import corpus
 import pytest
 import yaml
-from conftest import CORPUS, EXAMPLES
-from goldens import case_dirs, notebook_of, options_of
+from conftest import EXAMPLES
+from goldens import case_dirs, notebook_key, notebook_of, options_of
 from jekyll_site import JekyllSite
 from jupyter_oracle import (
     ORACLE,
@@ -53,21 +56,25 @@ PENDING_CLASSES = {
 }
 
 
-def notebooks() -> list[tuple[str, Path, dict]]:
-    """(group, notebook, options) of every notebook the oracle checks."""
-    found = [("corpus", nb, {}) for nb in sorted(CORPUS.rglob("*.ipynb"))]
-    found += [("examples", nb, {}) for nb in sorted(EXAMPLES.glob("*.ipynb"))]
-    found += [(f"cases-{case.name}", notebook_of(case), options_of(case)) for case in case_dirs()]
-    found += [("crafted", nb, {}) for nb in sorted(CRAFTED.glob("*.ipynb"))]
+def notebooks() -> list[tuple[str, Path, dict, str]]:
+    """(group, notebook, options, key in reports and accepted.yml) of every notebook the
+    oracle checks."""
+    found = [("corpus", nb, {}, corpus.key(nb)) for nb in corpus.notebooks()]
+    found += [("examples", nb, {}, nb.relative_to(ROOT).as_posix())
+              for nb in sorted(EXAMPLES.glob("*.ipynb"))]
+    found += [(f"cases-{case.name}", notebook_of(case), options_of(case), notebook_key(case))
+              for case in case_dirs()]
+    found += [("crafted", nb, {}, nb.relative_to(ROOT).as_posix())
+              for nb in sorted(CRAFTED.glob("*.ipynb"))]
     return found
 
 
-def convert_all(site: Path, found: list[tuple[str, Path, dict]]) -> dict[Path, Path]:
+def convert_all(site: Path, found: list[tuple[str, Path, dict, str]]) -> dict[Path, Path]:
     """Convert every notebook into ``site``, as ``pandockit convert`` converts many (batched
     pandoc runs), each group into its own posts folder (the golden cases repeat notebooks of
     the corpus and the examples under the same names); the post of each notebook."""
     groups: dict[str, list[tuple[Path, dict]]] = {}
-    for group, nb, options in found:
+    for group, nb, options, _ in found:
         groups.setdefault(group, []).append((nb, options))
     posts = {}
     for group, members in groups.items():
@@ -94,14 +101,16 @@ class Oracle:
     def __init__(self, root: Path) -> None:
         started = time.perf_counter()
         site = JekyllSite(root / "site")
-        posts = convert_all(site.path, notebooks())
+        found = notebooks()
+        keys = {nb: key for _, nb, _, key in found}
+        posts = convert_all(site.path, found)
         converted = time.perf_counter()
         self.build = site.build()
         built = time.perf_counter()
         pages = site.pages()
         request, read_nb = [], {}
         for nb, post in posts.items():
-            key = nb.relative_to(ROOT).as_posix()
+            key = keys[nb]
             read_nb[key] = nb
             notebook = read(nb)
             request.append({
@@ -174,6 +183,7 @@ def _entries_text(diffs: list[Difference]) -> str:
 
 
 @pytest.mark.jekyll
+@corpus.mark
 def test_every_difference_from_jupyter_is_known(oracle: Oracle) -> None:
     entries = load_accepted()
     unknown = [d for d in oracle.differences if not any(matches(e, d) for e in entries)]
@@ -186,6 +196,7 @@ def test_every_difference_from_jupyter_is_known(oracle: Oracle) -> None:
 
 
 @pytest.mark.jekyll
+@corpus.mark
 def test_no_stale_entry_in_the_accepted_list(oracle: Oracle) -> None:
     stale = [e for e in load_accepted() if not any(matches(e, d) for d in oracle.differences)]
     pending = [e for e in stale if e["list"] == "pending"]
@@ -198,6 +209,7 @@ def test_no_stale_entry_in_the_accepted_list(oracle: Oracle) -> None:
 
 
 @pytest.mark.jekyll
+@corpus.mark
 def test_every_accepted_entry_says_why(oracle: Oracle) -> None:
     for entry in load_accepted():
         if entry["list"] == "accepted":

@@ -118,3 +118,30 @@ def test_jekyll_builds_the_made_site(make_site: JekyllSite) -> None:
     assert make_site.url_path(src).is_file()
     algebra = make_site.post_html(make_site.path / "_posts" / f"{DATED[1]}.md")
     assert "e^{i\\pi} + 1 = 0" in math_in(algebra)
+
+
+# -- the repository's own Makefile -------------------------------------------------------------
+
+
+def test_make_help_lists_every_target() -> None:
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    phony = set(next(line for line in text.splitlines() if line.startswith(".PHONY:"))
+                .split(":", 1)[1].split())
+    said = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True,
+                          text=True, check=True).stdout
+    listed = {line.split()[1] for line in said.splitlines() if line.startswith("make ")}
+    assert listed == phony
+
+
+@pytest.mark.parametrize(("uid", "sudo"), [("0", False), ("1000", True)])
+def test_apt_get_runs_through_sudo_when_not_root(uid: str, sudo: bool, tmp_path: Path) -> None:
+    """``make -n jekyll`` as root and as another user (an ``id`` that says so, first on PATH):
+    apt-get runs through sudo for the second only."""
+    (tmp_path / "id").write_text(f"#!/bin/sh\necho {uid}\n")
+    (tmp_path / "id").chmod(0o755)
+    env = {**os.environ, "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}"}
+    said = subprocess.run(["make", "--no-print-directory", "-n", "jekyll"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=True).stdout
+    assert "apt-get update" in said
+    assert ("sudo apt-get update" in said) is sudo
+    assert ("sudo env DEBIAN_FRONTEND=noninteractive apt-get install" in said) is sudo

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import corpus
 import pytest
+from goldens import available_notebooks
 
 from pandockit import pandoc
 from pandockit.errors import PandockitError
@@ -104,8 +106,8 @@ def test_convert_cli_with_prefetch(tmp_path: Path) -> None:
 
 # --- reading in parts, and many documents per pandoc ----------------------------------------
 
-CORPUS = sorted((ROOT / "tests" / "data" / "corpus").rglob("*.ipynb"))
-CASES = sorted((ROOT / "tests" / "cases").glob("*/*.ipynb"))
+CORPUS = corpus.notebooks()
+CASES = available_notebooks()  # those made from a real notebook only where the corpus is
 
 
 def _pandoc_inputs() -> list[tuple[str, bytes]]:
@@ -125,6 +127,7 @@ def _doc_json(parts: list) -> dict:
     return doc_of(parts).to_json()
 
 
+@corpus.mark
 @pytest.mark.parametrize("parts", [2, 3])
 def test_a_notebook_read_in_parts_is_the_notebook_read_whole(parts: int) -> None:
     """The premise of split reads, on every v4 notebook of the corpus, examples and cases:
@@ -237,6 +240,7 @@ def dataclasses_replace(notebook, pandoc_input: bytes):
     return dataclasses.replace(notebook, pandoc_input=pandoc_input)
 
 
+@corpus.mark  # five notebooks to cut: the golden cases made from real ones
 @pytest.mark.parametrize("parts", [2, 3, 5])
 def test_a_body_written_in_parts_is_the_body_written_whole(parts: int) -> None:
     """The premise of split writes, on the filtered body of every example and golden case:

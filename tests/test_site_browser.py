@@ -19,18 +19,20 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
+import corpus
 import pytest
 from browser import Browser, raw_tex, serve
+from goldens import available_notebooks
 from math_oracle import page_formulas
 from stock_site import jekyll_build, new_site, pandockit
 
-pytestmark = pytest.mark.jekyll
+pytestmark = [pytest.mark.jekyll, corpus.mark]
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 NOTEBOOKS = sorted(
-    [*(TESTS / "data" / "corpus").rglob("*.ipynb"), *(ROOT / "examples" / "_notebooks").glob(
-        "*.ipynb"), *(TESTS / "cases").glob("*/*.ipynb")]
+    [*corpus.notebooks(), *(ROOT / "examples" / "_notebooks").glob("*.ipynb"),
+     *available_notebooks()]
 )
 
 #: A test page listing every post's source path and URL (Liquid, so Jekyll says where).
@@ -86,9 +88,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     assert proc.returncode == 0, proc.stderr
     with (path / "_config.yml").open("a", encoding="utf-8") as config:
         config.write("show_excerpts: true\n")
-    (path / "_notebooks").mkdir()
+    (path / "_notebooks").mkdir(exist_ok=True)  # init makes it
     for nb in NOTEBOOKS:
-        shutil.copy(nb, path / "_notebooks" / _name(nb))
+        shutil.copyfile(nb, path / "_notebooks" / _name(nb))
     proc = pandockit("build", "--site", path)
     assert proc.returncode == 0, proc.stderr
     assert "MathJax" not in proc.stderr  # init wired the site: no warning

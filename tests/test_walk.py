@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import corpus
 import panflute as pf
 import pytest
 from panflute.elements import from_json
@@ -21,7 +22,6 @@ from pandockit.pipeline import PIPELINE
 from pandockit.prepare import prepare_doc
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "tests" / "data" / "corpus"
 
 MARKDOWN = """\
 # Title
@@ -115,10 +115,11 @@ def test_type_errors_like_panflute() -> None:
         base.walk(doc, lambda e, d: pf.Str("x") if isinstance(e, pf.Header) else None, doc)
 
 
-NOTEBOOKS = sorted(CORPUS.rglob("*.ipynb"))[::4] + sorted((ROOT / "examples").rglob("*.ipynb"))
+NOTEBOOKS = corpus.params(corpus.notebooks()[::4]) + [
+    pytest.param(p, id=p.stem) for p in sorted((ROOT / "examples").rglob("*.ipynb"))]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS)
 def test_every_filter_same_as_panflute_walk(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Filter by filter, in pipeline order: the document after our walk (with each filter's
     depth limit) is the document after panflute's full walk."""

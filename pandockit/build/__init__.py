@@ -35,7 +35,14 @@ from pandockit.build.discover import (
     written_files,
 )
 from pandockit.build.report import Reporter, Summary
-from pandockit.build.run import Settings, build, build_site, jobs_for, notebook_folder
+from pandockit.build.run import (
+    Settings,
+    build,
+    build_site,
+    jobs_for,
+    notebook_folder,
+    site_problem,
+)
 from pandockit.build.workers import CHUNK, Rendered, Task, chunk_size, render_tasks
 
 __all__ = [
@@ -56,5 +63,6 @@ __all__ = [
     "notebook_folder",
     "options_text",
     "render_tasks",
+    "site_problem",
     "written_files",
 ]

@@ -21,7 +21,7 @@ from pandockit.config import Options
 from pandockit.writer import written_media
 
 #: Options that steer the build, not the text of a post: left out of the incremental key.
-BUILD_KEYS = ("notebooks-dir", "recursive", "jobs", "clean")
+BUILD_KEYS = ("notebooks-dir", "recursive", "jobs", "clean", "install")
 
 
 def discover(folder: Path, recursive: bool = True) -> list[Path]:

@@ -1,16 +1,22 @@
-"""Tell people what a build does: a progress bar on a terminal, plain lines otherwise (``-q``,
-``-v``), and the summary line of what was converted, skipped, failed and removed."""
+"""Tell people what a build does: progress on a terminal (a slow notebook's name and time, a
+bar for many), plain lines otherwise (``-q``, ``-v``), and the summary line of what was
+converted, skipped, failed and removed."""
 
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 log = logging.getLogger("pandockit")
+
+#: Seconds between two redraws of the progress shown on a terminal.
+TICK = 0.5
 
 
 @dataclass
@@ -24,6 +30,7 @@ class Summary:
     seconds: float = 0.0
     dry_run: bool = False
     math_posts: int = 0  # posts written with math (their page needs MathJax)
+    notebooks: int = 0  # notebooks found in the folder
 
     @property
     def status(self) -> int:
@@ -47,20 +54,34 @@ class Reporter:
         self.bar: Any = None
 
     @contextmanager
-    def progress(self, total: int) -> Iterator[None]:
-        """Show a bar of ``total`` steps while the block runs (on a terminal, when not quiet)."""
-        if total < 2 or self.verbosity < 0 or not _isatty(self.stream):
+    def progress(self, names: list[str]) -> Iterator[None]:
+        """While the block converts the notebooks ``names``, show it on a terminal (when not
+        quiet): one notebook as its name and the time spent, many as a bar; either is redrawn
+        every half second, so a slow notebook is seen converting, and erased at the end."""
+        if not names or self.verbosity < 0 or not _isatty(self.stream):
             yield
             return
         # start-up time: tqdm only for a bar on a terminal
         from tqdm import tqdm
         from tqdm.contrib.logging import logging_redirect_tqdm
 
+        one = len(names) == 1
+        shape = "converting {desc} ({elapsed})" if one else None
         with logging_redirect_tqdm(loggers=[log]):
-            self.bar = tqdm(total=total, unit="nb", file=self.stream, leave=False)
+            # the size as the shell says (COLUMNS, LINES), else the terminal's; a terminal that
+            # reports none (0 x 0) gets 80 x 24, where tqdm would draw nothing
+            size = shutil.get_terminal_size()
+            self.bar = tqdm(total=len(names), unit="nb", file=self.stream, leave=False,
+                            desc=names[0] if one else None, bar_format=shape,
+                            ncols=size.columns, nrows=size.lines)
+            stop = threading.Event()
+            ticker = threading.Thread(target=_tick, args=(self.bar, stop), daemon=True)
+            ticker.start()
             try:
                 yield
             finally:
+                stop.set()
+                ticker.join()
                 self.bar.close()
                 self.bar = None
 
@@ -86,6 +107,12 @@ class Reporter:
             self.bar.write(message, file=self.stream)
         else:
             print(message, file=self.stream, flush=True)
+
+
+def _tick(bar: Any, stop: threading.Event, every: float = TICK) -> None:
+    """Redraw ``bar`` every ``every`` seconds until ``stop`` (tqdm redraws only on updates)."""
+    while not stop.wait(every):
+        bar.refresh()
 
 
 def _isatty(stream: TextIO) -> bool:

@@ -46,6 +46,9 @@ from pandockit.writer import (
 
 log = logging.getLogger("pandockit")
 
+#: The files that make a folder a Jekyll site.
+SITE_CONFIGS = ("_config.yml", "_config.yaml")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -57,6 +60,7 @@ class Settings:
     clean: bool = False
     wait: bool = True  # wait for another build of the same site instead of failing
     verbosity: int = 0  # -1 quiet, 0 normal, 1+ verbose
+    rebuild: bool = False  # a --watch rebuild: one line when it starts, nothing when idle
 
 
 class _Build:
@@ -122,8 +126,22 @@ class _Build:
                 self.claims.claim(rel, entry.post)  # a live notebook keeps its post
         return tasks
 
+    def gone(self) -> list[str]:
+        """The notebooks the manifest records that no longer exist."""
+        entries = self.manifest.entries
+        return [rel for rel in entries if not os.path.exists(site_file(self.site, rel))]
+
+    def announce(self, tasks: list[Task]) -> None:
+        """A watch's rebuild: one line saying what starts it (nothing when nothing changed)."""
+        changed = [t.rel for t in tasks] + (self.gone() if self.settings.clean else [])
+        if not changed:
+            return
+        more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        names = ", ".join(changed[:3]) + more
+        self.report.say(f"rebuilding: {names}")
+
     def run(self, tasks: list[Task], jobs: int) -> None:
-        with self.report.progress(len(tasks)):
+        with self.report.progress([t.rel for t in tasks]):
             for result in rendered(tasks, jobs):
                 for level, message in result.logs:
                     log.log(level, "%s", naming(message, result.rel))
@@ -183,12 +201,10 @@ class _Build:
 
     def clean(self) -> None:
         """Forget notebooks that are gone; with ``--clean`` also remove the files they had."""
-        gone = [
-            rel
-            for rel in self.manifest.entries
-            if not os.path.exists(site_file(self.site, rel))
-        ]
+        gone = self.gone()
         if gone and not self.settings.clean:
+            if self.settings.rebuild:
+                return  # said by the first build of the watch
             self.report.say(
                 f"note: {len(gone)} notebook(s) in the manifest are gone; "
                 "'pandockit build --clean' removes their posts"
@@ -263,8 +279,12 @@ def build(
     options: Options,
     settings: Settings | None = None,
     reporter: Reporter | None = None,
+    *,
+    missing_ok: bool = False,
 ) -> Summary:
-    """Convert the notebooks under ``notebook_dir`` into ``site`` (see :mod:`pandockit.build`).
+    """Convert the notebooks under ``notebook_dir`` into ``site`` (see :mod:`pandockit.build`);
+    with ``missing_ok``, a missing ``notebook_dir`` holds no notebooks (posts of notebooks that
+    were there are still cleaned).
 
     Holds the site's build lock (except for a dry run, which writes nothing, not even a lock),
     and saves the manifest even when interrupted, so finished posts are not converted again.
@@ -273,12 +293,19 @@ def build(
     reporter = reporter or Reporter(settings.verbosity)
     settings = dataclasses.replace(settings, clean=settings.clean or _opt_clean(options))
     started = time.perf_counter()
-    if not notebook_dir.is_dir():
+    if not notebook_dir.is_dir() and not missing_ok:
         raise PandockitError(notebook_dir, "notebook folder not found")
     with nullcontext() if settings.dry_run else site_lock(site, wait=settings.wait):
         run = _Build(site, options, settings, reporter)
         try:
-            tasks = run.plan(discover(notebook_dir, bool(options.values.get("recursive", True))))
+            found = (
+                discover(notebook_dir, bool(options.values.get("recursive", True)))
+                if notebook_dir.is_dir() else []
+            )
+            run.summary.notebooks = len(found)
+            tasks = run.plan(found)
+            if settings.rebuild:
+                run.announce(tasks)
             run.run(tasks, jobs_for(settings, options))
             run.clean()
             if options.values.get("self-host") and not settings.dry_run:
@@ -324,18 +351,21 @@ def build_site(
     reporter: Reporter | None = None,
 ) -> int:
     """Resolve the options, build once, print the summary; return the exit status: 0, 1 when a
-    notebook (or the configuration) failed, 2 when the site or notebook folder is missing."""
+    notebook (or the configuration) failed, 2 when the site is missing or not a Jekyll site, or
+    the notebook folder given is missing. The site's own notebook folder may be missing or
+    empty: "no notebooks yet", status 0 (a new site, a repository without notebooks in CI)."""
     reporter = reporter or Reporter(settings.verbosity)
-    if not site.is_dir():
-        log.error("%s: site folder not found", site)
+    problem = site_problem(site)
+    if problem is not None:
+        log.error("%s: %s", site, problem)
         return 2
     try:
         options = resolve_options(site, cli_options)
         folder = notebook_dir or site / str(options.values.get("notebooks-dir", "_notebooks"))
-        if not folder.is_dir():
+        if notebook_dir is not None and not folder.is_dir():
             log.error("%s: notebook folder not found", folder)
             return 2
-        summary = build(site, folder, options, settings, reporter)
+        summary = build(site, folder, options, settings, reporter, missing_ok=True)
     except PandockitError as exc:
         log.error("%s", exc)
         return 1
@@ -344,8 +374,23 @@ def build_site(
             "%s: %d post%s with math, but the site's pages load no MathJax: run 'pandockit init'",
             site, summary.math_posts, "s" if summary.math_posts > 1 else "",
         )
+    if summary.notebooks == 0 and not summary.removed and not summary.failed:
+        if not settings.rebuild:
+            reporter.say(f"no notebooks yet: put .ipynb files in {mf.relative(site, folder)}/")
+        return summary.status
+    if settings.rebuild and not (summary.converted or summary.failed or summary.removed):
+        return summary.status  # a save that changed nothing: nothing to say
     reporter.say(summary.line())
     return summary.status
+
+
+def site_problem(site: Path) -> str | None:
+    """Why ``site`` cannot be built (no such folder, not a Jekyll site), or None."""
+    if not site.is_dir():
+        return "site folder not found"
+    if not any((site / name).is_file() for name in SITE_CONFIGS):
+        return "not a Jekyll site (no _config.yml): run 'jekyll new' first"
+    return None
 
 
 def notebook_folder(site: Path, notebook_dir: Path | None, cli_options: dict[str, Any]) -> Path:

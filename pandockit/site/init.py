@@ -9,8 +9,10 @@ What it does to a site, each step said in one line (``--dry-run``: said, not don
   theme's head include with one line added (minima 2.5's ``head.html``); a site with its own
   layouts is told the one line to paste;
 - ``.pandockit/`` into ``.gitignore``, ``*.ipynb`` into ``_config.yml``'s ``exclude``;
+- the notebook folder (``_notebooks/``), when missing;
 - on a fastpages blog (it has ``_action_files/``), the ``pandockit:`` options that convert as
-  fastpages did; with ``--example`` a starter notebook, with ``--github-pages`` the workflow;
+  fastpages did; with ``--example`` a starter notebook, with ``--github-pages`` the workflow
+  (:mod:`pandockit.site.workflow`);
 - with ``--self-host``, ``self-host: true`` under ``pandockit:`` and MathJax loaded from the
   site's own copy (which ``pandockit build`` puts there: :mod:`pandockit.selfhost`).
 
@@ -25,10 +27,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pandockit import __version__, fastpages, libraries
+from pandockit import fastpages, libraries
 from pandockit.config import resolve_options
 from pandockit.errors import PandockitError
-from pandockit.site import edits, templates, theme
+from pandockit.site import edits, templates, theme, workflow
 from pandockit.site.files import Change, Outcome, apply, decide, load_record
 
 CONFIG_NAMES = ("_config.yml", "_config.yaml")
@@ -55,13 +57,17 @@ class InitOptions:
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     todo: list[str] = field(default_factory=list)
+    made: str | None = None  # the notebook folder made
 
     @property
     def writes(self) -> bool:
-        return any(o.writes for o in self.outcomes)
+        return any(o.writes for o in self.outcomes) or self.made is not None
 
     def lines(self, site: Path, dry_run: bool) -> list[str]:
         out = [o.line(dry_run) for o in self.outcomes if o.verb != "same"]
+        if self.made is not None:
+            out.append(f"{'would make' if dry_run else 'makes'} {self.made}/: put notebooks "
+                       "here; 'pandockit build' turns each into a post")
         out += [f"to do: {t}" for t in self.todo]
         if not self.writes and not self.todo and not any(o.verb == "leave" for o in self.outcomes):
             out.append(f"nothing to change: {site} is set up for notebook posts")
@@ -144,29 +150,6 @@ def _example(site: Path, notebooks_dir: str, today: dt.date) -> list[Change]:
     return [Change(rel, text, "a starter notebook: math, code, a plot, a table, a toggle")]
 
 
-def _branch(site: Path) -> str:
-    """The branch the site's repository is on (``main`` when there is none)."""
-    head = site / ".git" / "HEAD"
-    try:
-        m = re.match(r"ref: refs/heads/(\S+)", head.read_text(encoding="utf-8"))
-    except OSError:
-        m = None
-    return m.group(1) if m else "main"
-
-
-def _workflow(site: Path, config: dict) -> str:
-    options = resolve_options(site)
-    gems = None
-    if not (site / "Gemfile").is_file():
-        plugins = config.get("plugins") if isinstance(config.get("plugins"), list) else []
-        name = theme.theme_name(config)
-        gems = ["jekyll", *([name] if name else []), *(str(p) for p in plugins)]
-    return templates.workflow(
-        _branch(site), str(options["posts-dir"]), str(options["assets-dir"]), gems,
-        f"pandockit=={__version__}",
-    )
-
-
 def plan(
     site: Path, opts: InitOptions, today: dt.date | None = None
 ) -> tuple[list[Change], list[str]]:
@@ -200,8 +183,10 @@ def plan(
         notebooks_dir = str(resolve_options(site)["notebooks-dir"])
         changes += _example(site, notebooks_dir, today or dt.date.today())
     if opts.github_pages:
-        changes.append(Change(WORKFLOW, _workflow(site, config),
+        text, pages_todo = workflow.render(site, config, path, resolve_options(site).values)
+        changes.append(Change(WORKFLOW, text,
                               "GitHub Pages: converts the notebooks and publishes on every push"))
+        todo += pages_todo
         if not (site / WORKFLOW).exists():
             todo.append(PAGES_SETTING)
     return changes, todo
@@ -217,11 +202,29 @@ def _site_copy(url: str) -> str:
     return "{{ " + f'"{path}" | relative_url' + " }}" + (f"?{query}" if query else "")
 
 
+def notebooks_folder(site: Path) -> str | None:
+    """The notebook folder (site path) when it is missing and inside the site, else None."""
+    rel = str(resolve_options(site)["notebooks-dir"]).strip("/")
+    folder = site / rel
+    try:
+        folder.resolve().relative_to(site.resolve())
+    except ValueError:
+        return None
+    return None if folder.exists() or folder.is_symlink() else rel
+
+
 def init(site: Path, opts: InitOptions) -> Report:
     """Prepare ``site``; with ``opts.dry_run`` only say what would be done."""
     changes, todo = plan(site, opts)
     record = load_record(site)
     decided = [(c, decide(site, c, record, opts.force)) for c in changes]
+    made = notebooks_folder(site)
     if not opts.dry_run:
         apply(site, decided, record)
-    return Report([o for _, o in decided], todo)
+        if made is not None:
+            try:
+                (site / made).mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise PandockitError(site / made, f"cannot be made ({exc.strerror or exc})") \
+                    from exc
+    return Report([o for _, o in decided], todo, made)

@@ -41,28 +41,6 @@ def include_line() -> str:
     return "{%- include " + HEAD_INCLUDE + " -%}"
 
 
-def workflow(branch: str, posts_dir: str, assets_dir: str, gems: list[str] | None,
-             pandockit: str) -> str:
-    """``.github/workflows/pages.yml``. ``gems``: None when the site has a Gemfile (installed
-    by Bundler, Jekyll run through it), else the gems to install (Jekyll, theme, plugins)."""
-    if gems is None:
-        ruby = "          bundler-cache: true"
-        jekyll = "bundle exec jekyll"
-    else:
-        ruby = "      - name: Install Jekyll, the theme and the plugins\n"
-        ruby += "        run: gem install " + " ".join(gems)
-        jekyll = "jekyll"
-    return (
-        _data("pages.yml")
-        .replace("@BRANCH@", branch)
-        .replace("@POSTS@", posts_dir)
-        .replace("@ASSETS@", assets_dir)
-        .replace("@PANDOCKIT@", pandockit)
-        .replace("@RUBY_SETUP@\n", ruby + "\n")
-        .replace("@JEKYLL@", jekyll)
-    )
-
-
 def data_text(name: str) -> str:
     """A file of ``pandockit/data/site`` as text."""
     return _data(name)
