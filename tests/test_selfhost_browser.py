@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
+import corpus
 import pytest
 from browser import NODE_MODULES, Browser, serve
-from conftest import CORPUS
 from stock_site import jekyll_build, new_site, pandockit
 
-pytestmark = pytest.mark.jekyll
+pytestmark = [pytest.mark.jekyll, corpus.mark]
+CORPUS = corpus.CORPUS
 
 INTERACTIVE = re.compile(
     r"vega-embed|application/vnd\.plotly|plotly-graph-div|widget-view\+json|vnd\.vegalite"
@@ -80,6 +80,8 @@ NOT_INTERACTIVE = {
 
 def _corpus() -> list[Path]:
     """The corpus notebooks with interactive outputs."""
+    if not corpus.available():
+        return []
     return [nb for nb in sorted(CORPUS.rglob("*.ipynb")) if nb.name not in NOT_INTERACTIVE
             and INTERACTIVE.search(nb.read_text(encoding="utf-8"))]
 
@@ -211,10 +213,10 @@ def built(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     args = ["init", "--site", path] + (["--self-host"] if mode == "self-host" else [])
     proc = pandockit(*args)
     assert proc.returncode == 0, proc.stderr
-    (path / "_notebooks").mkdir()
+    (path / "_notebooks").mkdir(exist_ok=True)  # init makes it
     notebooks = {}
     for nb in _notebooks(tmp):
-        shutil.copy(nb, path / "_notebooks" / _name(nb))
+        corpus.copy(nb, path / "_notebooks" / _name(nb))
         notebooks[_name(nb)] = nb
     proc = pandockit("build", "--site", path, env={"PANDOCKIT_CACHE": str(CACHE)})
     assert proc.returncode == 0, proc.stderr
