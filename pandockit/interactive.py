@@ -177,10 +177,9 @@ def widget_state(notebook: dict) -> dict:
 
 
 def has_widget_state(view: object, state: dict) -> bool:
-    """True when the widget ``view`` (widget-view JSON) has its model in the saved ``state``
-    (a model the html-manager can draw: one that names its class)."""
+    """True when the widget ``view`` (widget-view JSON) has its model in the saved ``state``."""
     model = view.get("model_id") if isinstance(view, dict) else None
-    return isinstance(model, str) and _is_model(state.get("state", {}).get(model))
+    return isinstance(model, str) and model in state.get("state", {})
 
 
 def _manager_version(state: dict) -> str:
@@ -190,6 +189,28 @@ def _manager_version(state: dict) -> str:
         if isinstance(m, dict) and m.get("model_module") == "@jupyter-widgets/controls"
     }
     return "^0.20" if any(v.startswith("1.") for v in versions) else "^1.0"
+
+
+_TEX = re.compile(r"\\\(|\\\[|\$")
+
+
+def widget_tex(state: dict) -> bool:
+    """True when a saved widget's text holds TeX (``\\(``, ``\\[``, ``$``): the html-manager
+    typesets descriptions, labels and HTMLMath values with the page's MathJax, as Jupyter does."""
+
+    def strings(node: object):
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            for value in node.values():
+                yield from strings(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from strings(value)
+
+    models = state.get("state", {}).values()
+    return any(_TEX.search(text) for m in models if isinstance(m, dict)
+               for text in strings(m.get("state")))
 
 
 def widget(view: dict, state: dict, loaded: set[str], src: Callable[[str], str] = _same) -> str:

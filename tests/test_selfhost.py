@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import logging
 import re
 import tarfile
@@ -119,6 +120,30 @@ def test_self_hosted_widgets_find_their_fonts_on_the_site(tmp_path: Path) -> Non
     folder = "{{ site.baseurl }}/assets/pandockit/lib/html-manager@0.20.9/dist/"
     assert f'window.__jupyter_widgets_assets_path__ = "{folder}"' in body
     assert _scripts(body) == [folder + "embed.js"]
+
+
+def test_a_page_of_widgets_with_math_gets_mathjax_2(tmp_path: Path) -> None:
+    """The html-manager typesets widgets' TeX through MathJax 2's API (``MathJax.Hub``): a page
+    with widgets and math loads MathJax 2, and a widget's TeX is math for the page."""
+    from converting import render_notebook
+    from test_outputs import WIDGET_META, notebook
+
+    from pandockit.config import resolve_options
+    from pandockit.notebook import read_notebook
+
+    view = {"version_major": 2, "version_minor": 0, "model_id": "abc"}
+    out = display({"application/vnd.jupyter.widget-view+json": view, "text/plain": "w"})
+
+    def front(meta: dict, source: str = "x") -> str:
+        nb = read_notebook(notebook(tmp_path, [out], source=source, metadata=meta))
+        post, _ = render_notebook(nb, resolve_options(tmp_path))
+        return post.text.split("---\n", 2)[1]
+
+    assert "pandockit:" not in front(WIDGET_META)  # no TeX, no math: no MathJax at all
+    tex = json.loads(json.dumps(WIDGET_META))
+    tex["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]["abc"]["state"][
+        "description"] = "\\(x^2\\)"
+    assert "pandockit:\n  math: kramdown\n  mathjax: 2\n" in front(tex)
 
 
 # --- fetching, checking and copying --------------------------------------------------------

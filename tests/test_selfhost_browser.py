@@ -73,8 +73,8 @@ MEASURE = """() => {
 
 #: Corpus notebooks that name an interactive MIME type but have no output that draws.
 NOT_INTERACTIVE = {
-    "exporters__notebook_inject.ipynb": "nbconvert's script-injection test: its widget state "
-    "holds no model (shown as text, with a warning)",
+    "exporters__notebook_inject.ipynb": "nbconvert's script-injection test: its one widget's "
+    "saved model is empty, which neither JupyterLab nor the html-manager can draw",
 }
 
 

@@ -215,6 +215,9 @@ def interactive_block(bundle: dict, cell: pf.Div, n: int, doc: pf.Doc) -> pf.Blo
     view = bundle.get(interactive.WIDGET_VIEW_MIME)
     if isinstance(view, dict):
         if interactive.has_widget_state(view, doc.pandockit_widgets):
+            record(doc, "widgets", "1")  # with math, MathJax 2: the html-manager typesets with it
+            if interactive.widget_tex(doc.pandockit_widgets):
+                record(doc, "math", "dollars" if option(doc, "math") == "dollars" else "kramdown")
             return _html_block(interactive.widget(view, doc.pandockit_widgets, loaded, src))
         _warn(cell, "widget without saved state in the notebook: shown as its text")
         return None
