@@ -220,8 +220,24 @@ def sync(site: Path, posts_dir: str) -> tuple[list[str], list[str]]:
 
 
 def fetch_all() -> list[str]:
-    """Fetch every pinned tarball into the cache (for offline builds); their names."""
-    return [tarball(library) and library.folder for library in lock().values()]
+    """Fetch the pinned tarballs into the cache (for offline builds); their folders. Of a
+    library pinned at many versions (bokehjs: whichever an output names) only the newest: a
+    build fetches the others it needs."""
+    newest: dict[str, Library] = {}
+    for name, library in lock().items():
+        family = name.split("@", 1)[0]
+        old = newest.get(family)
+        if old is None or _version(library.version) > _version(old.version):
+            newest[family] = library
+    folders = []
+    for library in newest.values():
+        tarball(library)
+        folders.append(library.folder)
+    return folders
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text))
 
 
 def folder_size(folder: Path) -> int:

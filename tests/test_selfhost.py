@@ -226,6 +226,18 @@ def test_a_cached_tarball_that_does_not_match_is_fetched_again(tmp_path: Path, f
     assert "does not match the pinned checksum" in caplog.text
 
 
+def test_fetch_libs_fills_the_cache_with_each_library_once(tmp_path: Path, fake,
+                                                          monkeypatch) -> None:
+    library, registry = fake
+    newer = Library("lib1@2.0.0", "lib", "2.0.0", library.integrity, library.files, ())
+    older = Library("lib1@0.9.0", "lib", "0.9.0", "sha512-none", library.files, ())
+    monkeypatch.setattr(selfhost, "lock", lambda: {"lib1@0.9.0": older, "lib1@2.0.0": newer})
+    (registry / "lib" / "-" / "lib-2.0.0.tgz").write_bytes(
+        (registry / "lib" / "-" / "lib-1.0.0.tgz").read_bytes())
+    assert selfhost.fetch_all() == ["lib@2.0.0"]  # of a family, the newest only
+    assert (tmp_path / "cache" / "npm" / "lib@2.0.0.tgz").is_file()
+
+
 def test_the_lock_pins_every_library_with_a_sha512() -> None:
     lock = libraries.lock()
     assert {lib.folder for lib in lock.values()} >= {
