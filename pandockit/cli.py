@@ -194,8 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     mk.set_defaults(func=cmd_makefile)
     fetch = sub.add_parser(
         "fetch-libs",
-        help="fetch every pinned library (self-host) into the cache, checked against its "
-        "checksum, so that self-hosted sites build offline",
+        help="fetch the pinned libraries (self-host; of bokehjs the newest) into the cache, "
+        "checked against their checksums, so that self-hosted sites build offline",
     )
     fetch.set_defaults(func=cmd_fetch_libs)
     pan = sub.add_parser(
