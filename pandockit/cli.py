@@ -192,6 +192,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     mk = sub.add_parser("makefile", help="print Makefile rules a site's Makefile can include")
     mk.set_defaults(func=cmd_makefile)
+    fetch = sub.add_parser(
+        "fetch-libs",
+        help="fetch the pinned libraries (self-host; of bokehjs the newest) into the cache, "
+        "checked against their checksums, so that self-hosted sites build offline",
+    )
+    fetch.set_defaults(func=cmd_fetch_libs)
     pan = sub.add_parser(
         "pandoc", add_help=False,
         help="run the pandoc pandockit bundles with ARGS (its stdin, stdout and exit status)",
@@ -233,6 +239,11 @@ def _add_init(sub: argparse._SubParsersAction) -> None:
         "--example", action="store_true", help="add a starter notebook to the notebooks folder"
     )
     ini.add_argument(
+        "--self-host", action="store_true",
+        help="serve MathJax and the outputs' libraries from the site itself, not from CDNs "
+        "(sets self-host: true; 'pandockit build' copies the versions the posts use)",
+    )
+    ini.add_argument(
         "--github-pages", action="store_true",
         help="add .github/workflows/pages.yml: convert and publish on every push",
     )
@@ -247,7 +258,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     opts = InitOptions(
         mathjax_url=args.mathjax_url, mathjax2_url=args.mathjax2_url, example=args.example,
-        github_pages=args.github_pages, force=args.force, dry_run=args.dry_run,
+        github_pages=args.github_pages, self_host=args.self_host, force=args.force,
+        dry_run=args.dry_run,
     )
     try:
         report = init(args.site, opts)
@@ -257,6 +269,19 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.quiet <= 0:
         for line in report.lines(args.site, args.dry_run):
             print(line)
+    return EXIT_OK
+
+
+def cmd_fetch_libs(args: argparse.Namespace) -> int:
+    from pandockit import selfhost
+    from pandockit.errors import PandockitError
+
+    try:
+        for folder in selfhost.fetch_all():
+            print(f"fetched {folder} (checksum verified) into {selfhost.cache_dir()}")
+    except PandockitError as exc:
+        log.error("%s", exc)
+        return EXIT_FAILED
     return EXIT_OK
 
 

@@ -82,6 +82,11 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
         "'View on GitHub', 'Open in Colab' and 'Launch Binder' links at the top of every post "
         "(a post's own 'badges: false' wins), as 'badges: true' in its front matter gives them",
     ),
+    "self-host": (
+        False,
+        "serve MathJax and the libraries of interactive outputs from the site itself "
+        "(assets/pandockit/lib), not from CDNs: no page makes a request outside the site",
+    ),
     "jobs": (0, "notebooks 'pandockit build' converts at once (0: one per core)"),
     "clean": (False, "'pandockit build' removes the posts of notebooks that are gone"),
     "install": (

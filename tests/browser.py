@@ -1,13 +1,16 @@
 """Test support: open a built Jekyll site in headless Chromium, as a reader would.
 
 The site is served from its ``_site`` folder on localhost; the CDNs the pages load (MathJax 3
-and 2, plotly.js 1.x and 2.35.2) are answered from the npm packages in ``tests/npm/node_modules``
-(``make test`` installs them), and any other remote request fails, as it would offline.
+and 2, plotly.js 1.x and 2.35.2, vega, vega-lite 4 and 5, vega-embed, the widgets'
+html-manager) are answered from the npm packages in ``tests/npm/node_modules`` (``make test``
+installs them), and any other remote request fails, as it would offline. ``Browser(cdn=False)``
+answers none: every request that leaves the site fails, and is recorded (``Page.outside``).
 Uses Debian's ``chromium`` through Playwright (Python), never a downloaded browser.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import http.server
 import re
@@ -40,7 +43,36 @@ def _local(url: str) -> Path | None:
         return NODE_MODULES / "plotly.js-dist-min" / "plotly.min.js"
     if re.match(r"https://cdn\.plot\.ly/plotly-2\.35\.2\.min\.js", url):
         return NODE_MODULES / "plotly2" / "plotly.min.js"
+    m = re.match(r"https://cdn\.jsdelivr\.net/npm/+(vega|vega-lite|vega-embed)@(\d+)[^/?]*(?:\?.*)?$",
+                 url)
+    if m:
+        package = "vegalite4" if m.group(1) == "vega-lite" and m.group(2) == "4" else m.group(1)
+        return NODE_MODULES / package / "build" / f"{m.group(1)}.min.js"
+    m = re.match(r"https://cdn\.bokeh\.org/bokeh/release/(bokeh(?:-[a-z]+)?)-([\d.]+)\.min\.js",
+                 url)
+    if m and m.group(2) == _bokeh_version():  # the bokeh wheel carries its own bokehjs
+        return _bokeh_static() / "js" / f"{m.group(1)}.min.js"
+    m = re.match(r"https://(?:cdn\.jsdelivr\.net/npm|unpkg\.com)/@jupyter-widgets/html-manager@"
+                 r"(?:\^|%5E)?(\d+)[^/]*/dist/([^?]+)", url)
+    if m:
+        package = "widgets020" if m.group(1) == "0" else "@jupyter-widgets/html-manager"
+        return NODE_MODULES / package / "dist" / m.group(2)
     return None
+
+
+def _bokeh_version() -> str | None:
+    try:
+        from importlib.metadata import version
+
+        return version("bokeh")
+    except ImportError:
+        return None
+
+
+def _bokeh_static() -> Path:
+    import bokeh
+
+    return Path(bokeh.__file__).parent / "server" / "static"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -72,12 +104,16 @@ class Page:
     facts: dict
     console_errors: list[str]
     failed_requests: list[str]
+    outside: list[str] = dataclasses.field(default_factory=list)  # requests leaving the site
 
 
 class Browser:
-    """One Chromium for many pages; CDN requests answered locally, others refused."""
+    """One Chromium for many pages; CDN requests answered locally (none with ``cdn=False``),
+    others refused."""
 
-    def __init__(self) -> None:
+    def __init__(self, cdn: bool = True) -> None:
+        self.cdn = cdn
+        self.outside: list[str] = []
         from playwright.sync_api import sync_playwright
 
         self._pw = sync_playwright().start()
@@ -90,7 +126,8 @@ class Browser:
         if url.startswith("http://127.0.0.1"):
             route.continue_()
             return
-        local = _local(url)
+        self.outside.append(url)
+        local = _local(url) if self.cdn else None
         if local is not None and local.is_file():
             route.fulfill(path=str(local))
         else:
@@ -103,10 +140,11 @@ class Browser:
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("requestfailed", lambda r: failed.append(r.url))
+        before = len(self.outside)
         page.goto(url, wait_until="load")
         page.wait_for_timeout(wait_ms)
         facts = page.evaluate(_MEASURE)
-        return Page(url, facts, errors, failed), page
+        return Page(url, facts, errors, failed, self.outside[before:]), page
 
     def close(self) -> None:
         self.context.close()

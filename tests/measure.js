@@ -27,14 +27,18 @@
     return {background: s.backgroundColor, borderLeft: s.borderLeftColor,
             borderLeftWidth: s.borderLeftWidth}; };
   const scripts = [...document.querySelectorAll('script[src]')].map(s => s.src);
+  // a formula an ipywidget shows (its saved state, typeset by the html-manager), not the post's
+  const inWidget = n => !!(n && (n.nodeType === 1 ? n : n.parentElement) &&
+    (n.nodeType === 1 ? n : n.parentElement).closest('.widget-subarea'));
   let typeset = null;
   if (mj && mj.startup && mj.startup.document) {  // MathJax 3
     typeset = Array.from(mj.startup.document.math)
       .filter(m => m.start.delim !== '')  // an escaped \$ is an item with no delimiter
-      .map(m => ({tex: m.math, display: m.display}));
+      .map(m => ({tex: m.math, display: m.display, widget: inWidget(m.start.node)}));
   } else if (mj && mj.Hub) {  // MathJax 2: its element jax, one per formula of the page
     typeset = mj.Hub.getAllJax().map(j => ({tex: j.originalText,
-                                            display: j.root.Get('display') === 'block'}));
+                                            display: j.root.Get('display') === 'block',
+                                            widget: inWidget(j.SourceElement())}));
   }
   return {
     typeset: typeset,

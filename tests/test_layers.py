@@ -19,6 +19,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "pandockit.jupyter_math", "pandockit.commonmark_html", "pandockit.htmltree",
         "pandockit.page_needs", "pandockit.texmath", "pandockit.jekyll_theme",
         "pandockit.fastpages", "pandockit.svgpolicy", "pandockit.markdown_output",
+        "pandockit.libraries",
     ]),
     ("context", ["pandockit.context"]),
     ("media and liquid", ["pandockit.media", "pandockit.liquid"]),
@@ -27,7 +28,8 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("the pipeline", ["pandockit.pipeline"]),
     ("render", ["pandockit.render", "pandockit.writer"]),
     ("convert", ["pandockit.convert", "pandockit.jekyll_filter", "pandockit.post_urls"]),
-    ("the site (pandockit init; build's MathJax check)", ["pandockit.site"]),
+    ("the site (pandockit init; build's MathJax check; self-hosted libraries)", [
+        "pandockit.site", "pandockit.selfhost"]),
     ("build", [
         "pandockit.build", "pandockit.build.discover", "pandockit.build.workers",
         "pandockit.build.report", "pandockit.build.run", "pandockit.manifest", "pandockit.lock",

@@ -384,6 +384,8 @@ def build(
                 run.announce(tasks)
             run.run(tasks, jobs_for(settings, options))
             run.clean()
+            if options.values.get("self-host") and not settings.dry_run:
+                _self_host(site, options, reporter)
         finally:
             if run.changed and not settings.dry_run:
                 run.manifest.save()
@@ -419,6 +421,20 @@ def missing_layouts(summary: Summary, options: Options) -> str | None:
         "such a post without its theme; set another 'layout' (or none) in the notebook or in "
         "'pandockit: front-matter:'"
     )
+
+
+def _self_host(site: Path, options: Options, reporter: Reporter) -> None:
+    # Imported here: only a self-hosted site's build needs it (tarfile, the lock).
+    from pandockit import selfhost
+
+    added, removed = selfhost.sync(site, str(options["posts-dir"]))
+    for folder in added:
+        reporter.say(f"self-hosted {selfhost.LIB_DIR}/{folder}")
+    for folder in removed:
+        reporter.say(f"removed {selfhost.LIB_DIR}/{folder} (no post uses it)")
+    for url in selfhost.head_cdn_urls(site):
+        log.warning("%s: the head include loads %s from a CDN: run 'pandockit init --self-host'",
+                    site, url)
 
 
 def _opt_clean(options: Options) -> bool:

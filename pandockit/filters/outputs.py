@@ -5,7 +5,9 @@ reads each output's full MIME bundle from the notebook (``pandockit-output`` num
 falls back to pandoc's blocks when run without it. The choice, first match wins:
 
 - interactive (``html: keep`` only): ipywidgets with saved state, Plotly JSON, Vega/Vega-Lite
-  JSON, each as a div + script loading its library from a CDN (:mod:`pandockit.interactive`);
+  JSON, each as a div + script loading its library from a CDN (:mod:`pandockit.interactive`),
+  or from the site's own copy with ``self-host: true`` (:mod:`pandockit.libraries`: every
+  library URL an output writes is rewritten, and a URL it fetches at run time is warned of);
 - ``text/html`` (not with ``html: drop``; sanitised with ``html: sanitize``; pandas'
   ``<style scoped>`` made valid, once per page); HTML that needs require.js falls back to a
   static representation of the same bundle, with a warning; ``application/javascript`` next to
@@ -14,7 +16,9 @@ falls back to pandoc's blocks when run without it. The choice, first match wins:
   where the output ends, not at the end of the post. An external script that loads MathJax
   is dropped (the page loads one MathJax for the post: ``pandockit.mathjax: 2`` is recorded
   for MathJax 2 or plotly.js 1.x, ``math`` when a plot has LaTeX), and an external script
-  already loaded on the page (plotly.js, require.js) is loaded once;
+  already loaded on the page (plotly.js, require.js) is loaded once; Altair's HTML gets the
+  page's one vega, vega-lite and vega-embed before it, so it loads none of its own;
+  a Bokeh plot's script runs once the libraries of Bokeh's loader have loaded;
 - ``text/markdown`` as Markdown; one that may hold HTML (a tag; any, with ``html: sanitize``
   or ``drop``) as the HTML Jupyter renders of it (:mod:`pandockit.markdown_output`), then
   treated as a ``text/html`` output (sanitised, balanced; ``drop`` removes its raw HTML
@@ -39,7 +43,15 @@ import re
 
 import panflute as pf
 
-from pandockit import htmlpolicy, htmltree, interactive, markdown_output, svgpolicy, terminal
+from pandockit import (
+    htmlpolicy,
+    htmltree,
+    interactive,
+    libraries,
+    markdown_output,
+    svgpolicy,
+    terminal,
+)
 from pandockit.context import multiline_text, notebook_cell, notebook_of
 from pandockit.filters.base import (
     CELLS,
@@ -51,6 +63,7 @@ from pandockit.filters.base import (
     option,
     run,
 )
+from pandockit.liquid import BASEURL_MARKER
 from pandockit.mimedata import decode
 from pandockit.page_needs import record
 
@@ -80,11 +93,13 @@ def prepare(doc: pf.Doc) -> None:
     node = notebook_of(doc)
     doc.pandockit_widgets = interactive.widget_state(node.node) if node else {}
     doc.pandockit_markdown = []  # (block, Markdown) of text/markdown outputs made HTML
+    self_host = option(doc, "self-host")
+    doc.pandockit_src = libraries.resolver(BASEURL_MARKER) if self_host else None
 
 
 def finalize(doc: pf.Doc) -> None:
     markdown_html(doc)
-    del doc.pandockit_loaded, doc.pandockit_styles, doc.pandockit_widgets
+    del doc.pandockit_loaded, doc.pandockit_styles, doc.pandockit_widgets, doc.pandockit_src
     del doc.pandockit_markdown
 
 
@@ -107,6 +122,22 @@ def markdown_html(doc: pf.Doc) -> None:
             block.text = _html_block(text).text
         elif block.parent is not None:
             block.parent.content = [b for b in block.parent.content if b is not block]
+
+
+def _src(doc: pf.Doc):
+    """The map from library CDN URLs to the URLs the page loads (the CDN's own by default)."""
+    return doc.pandockit_src or interactive._same
+
+
+def _self_hosted(text: str, cell: pf.Div, doc: pf.Doc) -> str:
+    """``text`` with its library URLs rewritten (``self-host: true``); what is left outside
+    the site (a script of another library, data fetched at run time) is warned of."""
+    if doc.pandockit_src is None:
+        return text
+    text = libraries.rewrite(text, doc.pandockit_src)
+    for url, what in libraries.outside(text):
+        _warn(cell, f"output {what} {url} from outside the site: it cannot be self-hosted")
+    return text
 
 
 # --- reading the bundle ------------------------------------------------------------------
@@ -224,19 +255,23 @@ def _html_block(text: str) -> pf.RawBlock:
 def interactive_block(bundle: dict, cell: pf.Div, n: int, doc: pf.Doc) -> pf.Block | None:
     """The interactive rendering of ``bundle`` (``html: keep``), or None."""
     div_id = f"pandockit-{cell_index(cell)}-{n}"
-    loaded = doc.pandockit_loaded
+    loaded, src = doc.pandockit_loaded, _src(doc)
     view = bundle.get(interactive.WIDGET_VIEW_MIME)
     if isinstance(view, dict):
         if interactive.has_widget_state(view, doc.pandockit_widgets):
-            return _html_block(interactive.widget(view, doc.pandockit_widgets, loaded))
+            record(doc, "widgets", "1")  # with math, MathJax 2: the html-manager typesets with it
+            if interactive.widget_tex(doc.pandockit_widgets):
+                record(doc, "math", "dollars" if option(doc, "math") == "dollars" else "kramdown")
+            return _html_block(interactive.widget(view, doc.pandockit_widgets, loaded, src))
         _warn(cell, "widget without saved state in the notebook: shown as its text")
         return None
     spec = bundle.get(interactive.PLOTLY_MIME)
     if isinstance(spec, dict):
-        return _html_block(interactive.plotly(spec, div_id, loaded))
+        return _html_block(_self_hosted(interactive.plotly(spec, div_id, loaded, src), cell, doc))
     mime = interactive.vega_mime(bundle)
     if mime and isinstance(bundle[mime], dict):
-        return _html_block(interactive.vega(bundle[mime], mime, div_id, loaded))
+        chart = interactive.vega(bundle[mime], mime, div_id, loaded, src)
+        return _html_block(_self_hosted(chart, cell, doc))
     return None
 
 
@@ -262,9 +297,14 @@ def html_blocks(bundle: dict, cell: pf.Div, n: int, doc: pf.Doc) -> list[pf.Bloc
         return None
     text = kept_html(text, doc)
     parts = [htmlpolicy.unscope_styles(text, doc.pandockit_styles)] if text.strip() else []
+    altair = interactive.altair_loaders(text, doc.pandockit_loaded, _src(doc))
+    if altair:
+        parts.insert(0, altair.rstrip("\n"))
     if script.strip():
+        if interactive.BOKEH_EXEC_MIME in bundle:
+            script = interactive.after_bokeh_loads(script)
         parts.append(interactive.javascript(script, f"pandockit-{cell_index(cell)}-{n}-js"))
-    return [_html_block("\n".join(parts))]
+    return [_html_block(_self_hosted("\n".join(parts), cell, doc))]
 
 
 def kept_html(text: str, doc: pf.Doc) -> str:

@@ -16,7 +16,9 @@ What it does to a site, each step said in one line (``--dry-run``: said, not don
 - the notebook folder (``_notebooks/``), when missing;
 - on a fastpages blog (it has ``_action_files/``), the ``pandockit:`` options that convert as
   fastpages did; with ``--example`` a starter notebook, with ``--github-pages`` the workflow
-  (:mod:`pandockit.site.workflow`).
+  (:mod:`pandockit.site.workflow`);
+- with ``--self-host``, ``self-host: true`` under ``pandockit:`` and MathJax loaded from the
+  site's own copy (which ``pandockit build`` puts there: :mod:`pandockit.selfhost`).
 
 A second run changes nothing and says so; no file of the user's is replaced without
 ``--force`` (:mod:`pandockit.site.files`).
@@ -29,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pandockit import fastpages, jekyll_theme, yamltext
+from pandockit import fastpages, jekyll_theme, libraries, yamltext
 from pandockit.config import default_options, resolve_options
 from pandockit.errors import PandockitError
 from pandockit.site import edits, templates, theme, workflow
@@ -50,6 +52,7 @@ class InitOptions:
     mathjax2_url: str = templates.MATHJAX2_URL
     example: bool = False
     github_pages: bool = False
+    self_host: bool = False
     force: bool = False
     dry_run: bool = False
 
@@ -182,7 +185,7 @@ def _math_lines(found: _Theme, config: dict, math_style: str) -> tuple[list[str]
 
 
 def _config_change(
-    path: Path, site: Path, theme_options: dict | None = None
+    path: Path, site: Path, theme_options: dict | None = None, self_host: bool = False
 ) -> tuple[list[Change], list[str]]:
     text = _text(path)
     new, why, todo, hand = text, [], [], []
@@ -196,6 +199,9 @@ def _config_change(
     if options:
         additions.append((lambda t: edits.config_block(t, "pandockit", options),
                           "; ".join(reasons) + " (pandockit: options)"))
+    if self_host:
+        additions.append((lambda t: edits.config_block(t, "pandockit", {"self-host": True}),
+                          "libraries served by the site itself (pandockit: self-host: true)"))
     for edit, because in additions:
         try:
             result = edit(new)
@@ -240,9 +246,12 @@ def plan(
     style = "dollars" if _theme_options(found, config) else _math_style(config)
     relied = jekyll_theme.relied_on(found.math, style)
     own_math = found.math.source.rel if relied and found.math is not None else None
+    mathjax_urls = (opts.mathjax_url, opts.mathjax2_url)
+    if opts.self_host or _self_hosted(config):  # a self-hosted site stays so
+        mathjax_urls = tuple(_site_copy(url) for url in mathjax_urls)
     changes = [
         Change(f"_includes/{templates.HEAD_INCLUDE}",
-               templates.head_include(opts.mathjax_url, opts.mathjax2_url, own_math),
+               templates.head_include(*mathjax_urls, own_math),
                "the stylesheet on notebook posts (MathJax: the theme's own)" if own_math else
                "MathJax on pages with math, the stylesheet on notebook posts"),
         Change(templates.STYLESHEET, templates.stylesheet(),
@@ -258,7 +267,9 @@ def plan(
     if new is not None:
         changes.append(Change(".gitignore", new, "pandockit's build state is not committed",
                               own=False, hand="add the line .pandockit/ by hand"))
-    config_changes, config_todo = _config_change(path, site, _theme_options(found, config))
+    config_changes, config_todo = _config_change(
+        path, site, _theme_options(found, config), opts.self_host
+    )
     changes += config_changes
     todo += config_todo
     if opts.example:
@@ -282,10 +293,26 @@ def _theme_options(found: _Theme, config: dict) -> dict:
     return {"math": "dollars"} if reads and _math_style(config) == "kramdown" else {}
 
 
+def _self_hosted(config: dict) -> bool:
+    """Whether the site's ``_config.yml`` says ``pandockit: self-host: true``."""
+    ours = config.get("pandockit")
+    return isinstance(ours, dict) and ours.get("self-host") is True
+
+
 def _math_style(config: dict) -> str:
     ours = config.get("pandockit")
     style = ours.get("math") if isinstance(ours, dict) else None
     return style if style in ("kramdown", "dollars") else "kramdown"
+
+
+def _site_copy(url: str) -> str:
+    """The head include's URL of the site's own copy of the library at ``url`` (Liquid that
+    adds the baseurl), or ``url`` when no pinned library stands for it."""
+    local = libraries.resolver("")(url)
+    if local == url:
+        return url
+    path, _, query = local.partition("?")
+    return "{{ " + f'"{path}" | relative_url' + " }}" + (f"?{query}" if query else "")
 
 
 def notebooks_folder(site: Path) -> str | None:
