@@ -14,6 +14,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import corpus
 import pytest
 from conftest import CORPUS
 from hypothesis import HealthCheck, given, settings
@@ -127,8 +128,6 @@ def test_assets_published_with_sanitize() -> None:
 
 def _corpus_svg() -> bytes:
     path = CORPUS / "ipython-in-depth" / "Rich_Output.ipynb"
-    if not path.exists():
-        pytest.skip(f"{path} is not here")
     for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
         for out in cell.get("outputs", []):
             data = (out.get("data") or {}).get("image/svg+xml")
@@ -137,6 +136,7 @@ def _corpus_svg() -> bytes:
     pytest.skip("no SVG output in Rich_Output.ipynb")
 
 
+@corpus.mark
 def test_a_real_drawing_renders_the_same_in_chromium() -> None:
     from browser import Browser
 
