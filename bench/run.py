@@ -215,7 +215,7 @@ class Bench:
         return [sys.executable, "-m", "jekyllnb", "--log-level", "ERROR", "--site-dir", str(site),
                 "--page-dir", "_posts", "--image-dir", "assets/images", *map(str, nbs)]
 
-    def single(self, label: str, nb: Path, peers: bool = True) -> dict[str, Sample]:
+    def single(self, label: str, nb: Path) -> None:
         row: dict[str, Sample] = {}
         out = self.fresh("pandoc")
         cmd = self.pandoc_cmd(nb, out)
@@ -223,16 +223,15 @@ class Bench:
         site = self.fresh("site", site=True)
         cmd_pk = self.convert_cmd([nb], site)
         row["pandockit"] = measure(lambda: run_cmd(cmd_pk), self.runs, memory_cmd=cmd_pk)
-        if peers and self.has_nbconvert:
+        if self.has_nbconvert:
             nbc = self.fresh("nbconvert")
             cmd_nb = self.nbconvert_cmd([nb], nbc)
             row["nbconvert"] = measure(lambda: run_cmd(cmd_nb), self.runs, memory_cmd=cmd_nb)
-        if peers and self.has_jekyllnb:
+        if self.has_jekyllnb:
             jk = self.fresh("jekyllnb")
             cmd_jk = self.jekyllnb_cmd([nb], jk)
             row["jekyllnb"] = measure(lambda: run_cmd(cmd_jk), self.runs, memory_cmd=cmd_jk)
         self.report(label, row)
-        return row
 
     # one big cell -----------------------------------------------------------------------
 
@@ -241,12 +240,35 @@ class Bench:
         grow with the cell (at most 4.5x for 4x), never faster; on the long one pandockit
         against bare pandoc, in time and in memory."""
         small, big = generate.FORMULA_CELL // 4, generate.FORMULA_CELL
-        rows = {}
+        site = self.fresh("site", site=True)
+        out = self.fresh("pandoc")
+        cmds = {}
         for n in (small, big):
             nb = generate.formula_cell(notebooks, n)
-            size = nb.stat().st_size / 1e6
-            rows[n] = self.single(f"one Markdown cell of {n:,} inline formulas ({size:.1f} MB)",
-                                  nb, peers=False)
+            cmds[n] = {"pandoc": self.pandoc_cmd(nb, out),
+                       "pandockit": self.convert_cmd([nb], site)}
+        # Run by run, the four in turn: the ratios are of runs under the same load (a shared
+        # machine's load drifts over the minute the case takes).
+        rows: dict[int, dict[str, Sample]] = {n: {t: Sample() for t in c} for n, c in cmds.items()}
+        for _ in range(self.runs):
+            for n, tools in cmds.items():
+                for tool, cmd in tools.items():
+                    sample = rows[n][tool]
+                    if sample.error is None:
+                        one = measure(lambda cmd=cmd: run_cmd(cmd), 1)
+                        sample.wall += one.wall
+                        sample.cpu += one.cpu
+                        sample.error = one.error
+        for n, tools in cmds.items():
+            for tool, cmd in tools.items():
+                sample = rows[n][tool]
+                if sample.error is None:
+                    try:
+                        sample.rss_max, sample.rss_tree = memory_of(cmd)
+                    except RuntimeError as exc:
+                        sample.error = str(exc)
+            size = Path(cmds[n]["pandockit"][-1]).stat().st_size / 1e6
+            self.report(f"one Markdown cell of {n:,} inline formulas ({size:.1f} MB)", rows[n])
         pk_small, pk_big = rows[small]["pandockit"], rows[big]["pandockit"]
         pd_small, pd_big = rows[small]["pandoc"], rows[big]["pandoc"]
         if not any(s.error for s in (pk_small, pk_big, pd_small, pd_big)):
