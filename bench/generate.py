@@ -5,10 +5,12 @@
 writes ``single/2024-01-01-cells-0020.ipynb`` (20 cells, 2 images),
 ``single/2024-01-01-cells-0200.ipynb`` (200 cells, 20 images),
 ``single/2024-01-01-cells-2000.ipynb`` (2,000 cells, 200 images) and ``many/`` (100 notebooks
-of about 100 KB, 10 MB in all). The cells are what blog notebooks hold: prose with inline and
-display math, headings, lists and links; Python code; stdout text, ``text/plain`` and HTML
-results; PNG figures (incompressible pixels, about 16 KB each, as a small plot is). Nothing
-depends on the clock, the machine or hash seeds, so the files are the same on every run.
+of about 100 KB, 10 MB in all); ``formula_cell`` writes ``cell/2024-01-01-formulas-N.ipynb``, one
+Markdown cell of N inline formulas (bench/run.py's ``cell`` case). The cells are what blog
+notebooks hold: prose with inline and display math, headings, lists and links; Python code;
+stdout text, ``text/plain`` and HTML results; PNG figures (incompressible pixels, about 16 KB
+each, as a small plot is). Nothing depends on the clock, the machine or hash seeds, so the
+files are the same on every run.
 """
 
 from __future__ import annotations
@@ -175,6 +177,44 @@ def notebook(cells: int, images: int, seed: int) -> dict:
         "nbformat": 4,
         "nbformat_minor": 5,
     }
+
+
+#: The one-cell case: formulas in one Markdown cell; 70,000 make a cell of about 1.1 MB.
+FORMULA_CELL = 70_000
+
+
+def formula_cell_notebook(formulas: int, seed: int = 7) -> dict:
+    """A notebook of one Markdown cell holding ``formulas`` inline formulas (``$x_{i}^2$``) among
+    words, in paragraphs of 50 formulas (about 16 bytes of source a formula)."""
+    rng = random.Random(seed)
+    paragraphs = []
+    for start in range(0, formulas, 50):
+        parts = [f"${rng.choice('abxyz')}_{{{i}}}^2$ {rng.choice(WORDS)}"
+                 for i in range(start, min(start + 50, formulas))]
+        paragraphs.append(" ".join(parts) + ".")
+    cell = {"cell_type": "markdown", "id": "formulas", "metadata": {},
+            "source": _lines("\n\n".join(paragraphs))}
+    head = {"cell_type": "markdown", "id": "front-matter", "metadata": {},
+            "source": _lines(f"---\ntitle: {formulas} formulas in one cell\n---")}
+    return {
+        "cells": [head, cell],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python", "version": "3.11.7"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def formula_cell(out: Path, formulas: int) -> Path:
+    """Write the one-cell notebook of ``formulas`` formulas under ``out/cell``; return its path."""
+    path = out / "cell" / f"2024-01-01-formulas-{formulas:06d}.ipynb"
+    data = dumps(formula_cell_notebook(formulas))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file() or path.read_bytes() != data:
+        path.write_bytes(data)
+    return path
 
 
 def dumps(nb: dict) -> bytes:

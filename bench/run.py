@@ -1,6 +1,6 @@
 """Time pandockit against bare pandoc, nbconvert and jekyllnb on the generated notebooks.
 
-    python bench/run.py [--runs N] [--out bench/out] [--only single|many]
+    python bench/run.py [--runs N] [--out bench/out] [--only single|cell|many]
 
 Every tool runs as a user runs it, in a fresh process per measurement (so start-up counts):
 ``pandoc -f ipynb -t gfm`` (the binary pypandoc-binary bundles, which pandockit runs too),
@@ -9,7 +9,10 @@ Every tool runs as a user runs it, in a fresh process per measurement (so start-
 median of ``--runs`` runs; CPU is user + system time of all the processes; memory is measured
 in one extra run: the largest resident set of any one process (from ``wait4``) and the peak of
 the whole process tree (sampled every 5 ms with psutil, so a short peak may be missed). The
-table is printed and written to ``OUT/results.md``. No timing here is asserted anywhere.
+``cell`` case times one Markdown cell of 17,500 inline formulas and the same cell 4x as long
+(70,000, 1.4 MB): the rows with a goal (time growth, time and memory against bare pandoc) are
+printed after the table with the goal beside each. The table is printed and written to
+``OUT/results.md``. No timing here is asserted anywhere.
 """
 
 from __future__ import annotations
@@ -181,6 +184,8 @@ class Bench:
         self.has_jekyllnb = has_module("jekyllnb")
         self.has_build = self._has_build()
         self.rows: list[tuple[str, dict[str, Sample]]] = []
+        #: (what, measured ratio, goal: at most this) of the rows that have a goal
+        self.goals: list[tuple[str, float, float]] = []
 
     def _has_build(self) -> bool:
         return has_module("pandockit.build")
@@ -227,6 +232,58 @@ class Bench:
             cmd_jk = self.jekyllnb_cmd([nb], jk)
             row["jekyllnb"] = measure(lambda: run_cmd(cmd_jk), self.runs, memory_cmd=cmd_jk)
         self.report(label, row)
+
+    # one big cell -----------------------------------------------------------------------
+
+    def cell(self, notebooks: Path) -> None:
+        """One Markdown cell of formulas, then the same cell 4x as long: pandockit's time may
+        grow with the cell (at most 4.5x for 4x), never faster; on the long one pandockit
+        against bare pandoc, in time and in memory."""
+        small, big = generate.FORMULA_CELL // 4, generate.FORMULA_CELL
+        site = self.fresh("site", site=True)
+        out = self.fresh("pandoc")
+        cmds = {}
+        for n in (small, big):
+            nb = generate.formula_cell(notebooks, n)
+            cmds[n] = {"pandoc": self.pandoc_cmd(nb, out),
+                       "pandockit": self.convert_cmd([nb], site)}
+        # Run by run, the four in turn: the ratios are of runs under the same load (a shared
+        # machine's load drifts over the minute the case takes).
+        rows: dict[int, dict[str, Sample]] = {n: {t: Sample() for t in c} for n, c in cmds.items()}
+        for _ in range(self.runs):
+            for n, tools in cmds.items():
+                for tool, cmd in tools.items():
+                    sample = rows[n][tool]
+                    if sample.error is None:
+                        one = measure(lambda cmd=cmd: run_cmd(cmd), 1)
+                        sample.wall += one.wall
+                        sample.cpu += one.cpu
+                        sample.error = one.error
+        for n, tools in cmds.items():
+            for tool, cmd in tools.items():
+                sample = rows[n][tool]
+                if sample.error is None:
+                    try:
+                        sample.rss_max, sample.rss_tree = memory_of(cmd)
+                    except RuntimeError as exc:
+                        sample.error = str(exc)
+            size = Path(cmds[n]["pandockit"][-1]).stat().st_size / 1e6
+            self.report(f"one Markdown cell of {n:,} inline formulas ({size:.1f} MB)", rows[n])
+        pk_small, pk_big = rows[small]["pandockit"], rows[big]["pandockit"]
+        pd_small, pd_big = rows[small]["pandoc"], rows[big]["pandoc"]
+        if not any(s.error for s in (pk_small, pk_big, pd_small, pd_big)):
+            # CPU beside wall: on a shared machine the wall ratio moves with the load
+            self.goals.append((f"one cell grown 4x ({small:,} -> {big:,} formulas): pandockit's "
+                               f"time (CPU {pk_big.cpu_median / pk_small.cpu_median:.2f}x; "
+                               f"bare pandoc's {pd_big.median / pd_small.median:.2f}x)",
+                               pk_big.median / pk_small.median, 4.5))
+            self.goals.append((f"the {big:,}-formula cell: pandockit / bare pandoc, time (CPU "
+                               f"{pk_big.cpu_median / pd_big.cpu_median:.2f}x)",
+                               pk_big.median / pd_big.median, 1.5))
+            if pk_big.rss_tree and pd_big.rss_tree:
+                self.goals.append((f"the {big:,}-formula cell: pandockit / bare pandoc, peak "
+                                   "memory (process tree)", pk_big.rss_tree / pd_big.rss_tree,
+                                   1.5))
 
     # many notebooks ---------------------------------------------------------------------
 
@@ -363,6 +420,17 @@ def table(rows: list[tuple[str, dict[str, Sample]]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def goals_table(goals: list[tuple[str, float, float]]) -> str:
+    if not goals:
+        return ""
+    lines = ["", "Goals (ratios of this run):", "", "| ratio | measured | goal | met |",
+             "|---|---|---|---|"]
+    for what, ratio, goal in goals:
+        met = "yes" if ratio <= goal else "NO"
+        lines.append(f"| {what} | {ratio:.2f}x | at most {goal:g}x | {met} |")
+    return "\n".join(lines) + "\n"
+
+
 def machine(runs: int, many_runs: int) -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -406,7 +474,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per single-notebook figure")
     parser.add_argument("--many-runs", type=int, default=5, help="runs per 100-notebook figure")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
-    parser.add_argument("--only", choices=("single", "many"), help="run one group of cases")
+    parser.add_argument("--only", choices=("single", "cell", "many"),
+                        help="run one group of cases (cell: one Markdown cell grown 4x)")
     args = parser.parse_args(argv)
 
     notebooks = args.out / "notebooks"
@@ -415,13 +484,16 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(args.out, args.runs, args.many_runs)
     header = machine(args.runs, args.many_runs)
     print(header, file=sys.stderr)
-    if args.only != "many":
+    if args.only in (None, "single"):
         for name, cells, images in generate.SINGLES:
             nb = notebooks / "single" / f"2024-01-01-{name}.ipynb"
             bench.single(f"one notebook, {cells:,} cells, {images} images", nb)
-    if args.only != "single":
+    if args.only in (None, "cell"):
+        bench.cell(notebooks)
+    if args.only in (None, "many"):
         bench.many(notebooks / "many")
-    text = "# pandockit benchmark\n\n" + header + "\n" + table(bench.rows)
+    text = ("# pandockit benchmark\n\n" + header + "\n" + table(bench.rows)
+            + goals_table(bench.goals))
     errors = [(label, tool, s.error) for label, row in bench.rows for tool, s in row.items()
               if s.error]
     text += "".join(f"\nerror: {label}: {tool}: {err}" for label, tool, err in errors)

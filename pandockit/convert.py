@@ -142,11 +142,13 @@ def render_posts(
                     plan = planned[i]
                     doc = filtered(doc_of(parts), plan.notebook, options, site, plan.source_day)
                     bodies.append(body_ast(doc))
+                    doc.content = []  # the post is made of the body and the metadata
                     docs[i] = doc
                 except Exception as exc:  # one notebook's failure is its own (a bug too)
                     out[i].error = about(planned[i].path, exc)
         reads[k] = None  # type: ignore[call-overload]  # its texts are no longer needed
         started = (group, docs, pandoc.write(bodies))
+        bodies = []  # pandoc has their JSON: Python's memory beside its writer is not both
         if writing is not None:
             yield from _finished(writing, out, scope)
         writing = started

@@ -339,6 +339,24 @@ _MD_CODE = re.compile(
     re.M | re.S,
 )
 _PARA_BEFORE = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*\Z")
+
+
+def _para_before(text: str, end: int) -> bool:
+    """``_PARA_BEFORE.search(text, 0, end)``: a paragraph starts at ``end`` (the text before
+    it, spaces and tabs aside, is empty or ends in a blank line). Read backwards from ``end``,
+    so that asking it of each formula of a long output costs what lies between them, not the
+    whole text before each (the search tries every position from 0)."""
+    i = end
+    while i and text[i - 1] in " \t":
+        i -= 1
+    if i == 0:
+        return True
+    if text[i - 1] != "\n":
+        return False
+    i -= 1
+    while i and text[i - 1] in " \t":
+        i -= 1
+    return i > 0 and text[i - 1] == "\n"
 _PARA_AFTER = re.compile(r"[ \t]*(?:\n[ \t]*(?:\n|\Z)|\Z)")
 
 
@@ -358,7 +376,7 @@ def markdown_output_math(text: str, dollars: bool) -> tuple[str, bool]:
         if m.group("d") is not None:
             return "\n\n" + display(m.group("d"), dollars) + "\n"
         written = inline(m.group("i"), dollars)
-        alone = _PARA_BEFORE.search(part, 0, m.start()) and _PARA_AFTER.match(part, m.end())
+        alone = _para_before(part, m.start()) and _PARA_AFTER.match(part, m.end())
         return "\\" + written if alone and not dollars else written
 
     def math_of(part: str) -> str:

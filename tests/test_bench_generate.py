@@ -91,3 +91,17 @@ def test_benchmark_notebook_is_a_whole_post(site) -> None:
     code = [s for s, c in zip(sources, nb["cells"]) if c["cell_type"] == "code"]
     assert all(line in text for s in code for line in s.splitlines())
     assert "{{ page.title }}" in text
+
+
+def test_formula_cell_holds_the_formulas_asked(tmp_path: Path) -> None:
+    """The ``cell`` case's notebook: one Markdown cell (after the front matter) with exactly
+    the inline formulas asked, as Jupyter finds them, the same bytes on every run."""
+    from pandockit.jupyter_math import formulas
+
+    path = generate.formula_cell(tmp_path, 120)
+    assert path.read_bytes() == generate.dumps(generate.formula_cell_notebook(120))
+    nb = generate.formula_cell_notebook(120)
+    (cell,) = nb["cells"][1:]
+    found = formulas("".join(cell["source"]))
+    assert len(found) == 120 and not any(f.display for f in found)
+    assert found[0].tex.endswith("_{0}^2") and found[-1].tex.endswith("_{119}^2")

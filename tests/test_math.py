@@ -114,3 +114,33 @@ def test_mixed_latex_output_keeps_text_and_math() -> None:
     blocks = km.latex_output("The value $a_1$ then $$b$$", doc)
     text = write_markdown(pf.Doc(*blocks).to_json()).strip()
     assert text == "The value $$a_1$$ then\n\n$$\nb\n$$"
+
+
+def test_each_formula_is_looked_up_from_the_last_one_found(tmp_path, monkeypatch) -> None:
+    """The author's TeX is looked for in the cell's source from where the formula before it
+    was found (linear in the cell): the post is the one a search of the whole source makes,
+    for repeated formulas, a formula whose TeX stood earlier, and TeX pandoc changed (trailing
+    spaces, a tab) in the middle of the cell."""
+    from pandockit.cli import main
+
+    cells = [
+        "# Heading $h_1$\n\n$x$ and $x$ and $y$, then $b$ and $a$; a table:\n\n"
+        "| $a$ | $q|r$ |\n|---|---|\n| 1 | 2 |\n\n"
+        "$$\na + b   \n\t= c\n$$\n\nAfter it $x$, $a + b$ and $z_{1}^2$.",
+        "Second cell: $z_{1}^2$ and $y$ and $\\alpha$\n$x$.",
+    ]
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+          "cells": [{"cell_type": "markdown", "metadata": {}, "id": f"c{i}", "source": src}
+                    for i, src in enumerate(cells)]}
+    path = tmp_path / "2024-01-01-formulas.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    posts = []
+    for label in ("cursor", "whole source"):
+        site = tmp_path / label
+        site.mkdir()
+        assert main(["convert", "-q", "--site", str(site), str(path)]) == 0
+        posts.append((site / "_posts" / "2024-01-01-formulas.md").read_text(encoding="utf-8"))
+        monkeypatch.setattr(km, "_verbatim", lambda tex, source, cell, doc: tex in source)
+    assert posts[0] == posts[1]
+    assert "a + b   \n\t= c" in posts[0]  # the author's white space, found by the regex
+    assert posts[0].count("z_{1}^2") == 2

@@ -141,3 +141,18 @@ def test_html_math_says_whether_it_found_a_formula(html: str, found: bool) -> No
 )
 def test_markdown_output_math(text: str, dollars: bool, written: str, found: bool) -> None:
     assert texmath.markdown_output_math(text, dollars) == (written, found)
+
+
+def test_para_before_is_the_regex_read_backwards() -> None:
+    """``_para_before`` (linear in a long text/markdown output) answers as the search it
+    replaces, on every prefix of texts made of the characters that matter."""
+    import itertools
+
+    from pandockit import texmath as tm
+
+    for n in range(7):
+        for chars in itertools.product(" \tx\n", repeat=n):
+            text = "".join(chars) + "$x$"
+            for end in range(len(text) + 1):
+                expected = tm._PARA_BEFORE.search(text, 0, end) is not None
+                assert tm._para_before(text, end) is expected, (text, end)

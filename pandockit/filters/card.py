@@ -43,7 +43,7 @@ from urllib.parse import unquote
 import panflute as pf
 
 from pandockit import yamltext
-from pandockit.filters.base import CELLS, is_cell, items_of, run
+from pandockit.filters.base import CELLS, is_cell, items_of, run, walk
 from pandockit.keys import FRONT_MATTER_KEY, NOTEBOOK_KEY, SITE_IMAGES_KEY
 from pandockit.liquid import BASEURL_MARKER
 from pandockit.media import IMG_SRC
@@ -225,7 +225,9 @@ def first_picture(doc: pf.Doc) -> str | None:
                 found.append(card)
                 return
 
-    doc.walk(visit)
+    # read-only: the fast walk, which leaves the rest of the tree once a picture is found
+    # (panflute's rebuilt every list of the post, a second a million elements)
+    walk(doc, visit, doc, skip=lambda _elem: bool(found))
     return found[0] if found else None
 
 

@@ -211,8 +211,9 @@ def source_tex(tex: str, elem: pf.Element, doc: pf.Doc) -> str:
     hands MathJax the source as typed. When ``tex`` is not verbatim in its cell's source, the
     piece of source that differs from it only in white space is taken instead.
     """
-    source = _cell_source(elem, doc)
-    if source is None or tex in source:
+    node = ancestor(elem, is_cell)
+    source = _cell_source(node, doc)
+    if source is None or _verbatim(tex, source, node, doc):
         return tex
     words = [re.escape(w) for w in tex.split()]
     if not words:
@@ -221,8 +222,23 @@ def source_tex(tex: str, elem: pf.Element, doc: pf.Doc) -> str:
     return m.group(0) if m else tex
 
 
-def _cell_source(elem: pf.Element, doc: pf.Doc) -> str | None:
-    node = ancestor(elem, is_cell)
+def _verbatim(tex: str, source: str, cell: pf.Div, doc: pf.Doc) -> bool:
+    """``tex in source``, asked for each formula of a cell in turn: the walk meets them in
+    the order the source has them, so each is looked for from where the one before was
+    found first (a search of the whole source for each formula made a cell of N formulas
+    cost N times its length). Where it is not there, the whole source is searched."""
+    cursors = getattr(doc, "pandockit_cell_cursors", None)
+    if cursors is None:  # outside a run (a helper called on its own)
+        return tex in source
+    key = cell_index(cell)
+    at = source.find(tex, cursors.get(key, 0))
+    if at < 0:
+        return tex in source
+    cursors[key] = at + len(tex)
+    return True
+
+
+def _cell_source(node: pf.Element | None, doc: pf.Doc) -> str | None:
     if node is None:
         return None
     index = cell_index(node)
@@ -330,10 +346,11 @@ def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list | None:
 
 def prepare(doc: pf.Doc) -> None:
     doc.pandockit_cell_sources = {}  # cell index -> its source, joined once for its formulas
+    doc.pandockit_cell_cursors = {}  # cell index -> where its last formula found ended
 
 
 def finalize(doc: pf.Doc) -> None:
-    del doc.pandockit_cell_sources
+    del doc.pandockit_cell_sources, doc.pandockit_cell_cursors
 
 
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
