@@ -54,3 +54,26 @@ def tree_digest(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and not any(part in skip for part in p.relative_to(root).parts)
     }
+
+
+def install_theme_gem(home: Path, name: str, files: dict[str, str] | Path, summary: str
+                      ) -> dict[str, str]:
+    """A theme gem ``name`` 0.1.0 in the gem folder ``home``, with ``files`` (site path ->
+    text, or a folder to copy): the environment (``GEM_PATH``) in which Ruby finds it."""
+    gem = home / "gems" / f"{name}-0.1.0"
+    if isinstance(files, Path):
+        shutil.copytree(files, gem)
+    else:
+        for rel, text in files.items():
+            (gem / rel).parent.mkdir(parents=True, exist_ok=True)
+            (gem / rel).write_text(text)
+    spec = home / "specifications" / f"{name}-0.1.0.gemspec"
+    spec.parent.mkdir(parents=True)
+    spec.write_text(
+        "Gem::Specification.new do |s|\n"
+        f'  s.name = "{name}"\n  s.version = "0.1.0"\n  s.summary = "{summary}"\n'
+        '  s.authors = ["pandockit tests"]\n  s.files = []\nend\n'
+    )
+    paths = subprocess.run(["gem", "env", "gempath"], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    return {"GEM_PATH": f"{home}:{paths}"}

@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
-from stock_site import jekyll_build, new_site, pandockit, tree_digest
+from stock_site import install_theme_gem, jekyll_build, new_site, pandockit, tree_digest
 
 pytestmark = pytest.mark.jekyll
 
@@ -170,30 +169,13 @@ def test_site_with_its_own_layouts_gets_the_include_and_the_line_to_paste(tmp_pa
 
 def _hook_theme(root: Path) -> dict:
     """A theme gem with a head hook (``custom-head.html``, as minima 3 has), on GEM_PATH."""
-    gem = root / "gems" / "hooktheme-0.1.0"
-    for rel, text in {
+    return install_theme_gem(root, "hooktheme", {
         "_layouts/default.html": "<html>{%- include head.html -%}<body>{{ content }}</body></html>",
         "_layouts/post.html": "---\nlayout: default\n---\n<article>{{ content }}</article>",
         "_includes/head.html": "<head>\n<title>{{ page.title }}</title>\n"
                                "{%- include custom-head.html -%}\n</head>",
         "_includes/custom-head.html": "{% comment %}Add your own head content here{% endcomment %}",
-    }.items():
-        (gem / rel).parent.mkdir(parents=True, exist_ok=True)
-        (gem / rel).write_text(text)
-    spec = root / "specifications" / "hooktheme-0.1.0.gemspec"
-    spec.parent.mkdir(parents=True)
-    spec.write_text(textwrap.dedent("""\
-        Gem::Specification.new do |s|
-          s.name = "hooktheme"
-          s.version = "0.1.0"
-          s.summary = "a theme with a head hook"
-          s.authors = ["pandockit tests"]
-          s.files = []
-        end
-        """))
-    paths = subprocess.run(["gem", "env", "gempath"], capture_output=True, text=True,
-                           check=True).stdout.strip()
-    return {"GEM_PATH": f"{root}:{paths}"}
+    }, "a theme with a head hook")
 
 
 def test_theme_with_a_head_hook_gets_the_hook_filled(tmp_path: Path) -> None:

@@ -11,8 +11,6 @@ linked, exactly one MathJax.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import textwrap
 from pathlib import Path
 
 import corpus
@@ -20,7 +18,7 @@ import pytest
 from browser import Browser, raw_tex, serve
 from conftest import CORPUS
 from math_oracle import page_dollar_formulas, page_formulas
-from stock_site import jekyll_build, pandockit, tree_digest
+from stock_site import install_theme_gem, jekyll_build, pandockit, tree_digest
 
 pytestmark = pytest.mark.jekyll
 
@@ -38,21 +36,7 @@ GEM = "underscoretheme"
 
 def install_gem(fixture: Path, home: Path) -> dict[str, str]:
     """``fixture`` as the installed theme gem ``underscoretheme``: the environment to find it."""
-    shutil.copytree(fixture, home / "gems" / f"{GEM}-0.1.0")
-    spec = home / "specifications" / f"{GEM}-0.1.0.gemspec"
-    spec.parent.mkdir(parents=True)
-    spec.write_text(textwrap.dedent(f"""\
-        Gem::Specification.new do |s|
-          s.name = "{GEM}"
-          s.version = "0.1.0"
-          s.summary = "a theme whose head hook is head_custom.html"
-          s.authors = ["pandockit tests"]
-          s.files = []
-        end
-        """))
-    paths = subprocess.run(["gem", "env", "gempath"], capture_output=True, text=True,
-                           check=True).stdout.strip()
-    return {"GEM_PATH": f"{home}:{paths}"}
+    return install_theme_gem(home, GEM, fixture, "a theme whose head hook is head_custom.html")
 
 
 def make_site(name: str, tmp: Path) -> tuple[Path, dict[str, str]]:
