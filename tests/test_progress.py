@@ -6,6 +6,7 @@ included."""
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import pty
@@ -19,9 +20,9 @@ import sys
 import termios
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
+import polling
 from pypandoc import get_pandoc_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,13 +121,7 @@ def test_convert_quiet_prints_errors_only(tmp_path: Path) -> None:
     assert proc.stdout == f"{site / '_posts' / STEM}.md\n"
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
+wait_for = functools.partial(polling.wait_for, timeout=TIMEOUT)
 
 
 def add_cell(nb: Path, text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -10,9 +11,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
+import polling
 import pytest
 
 from pandockit import build as bld
@@ -24,13 +25,7 @@ STEM = "2023-01-15-Linear-Algebra-Notes"
 TIMEOUT = 30.0
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
+wait_for = functools.partial(polling.wait_for, timeout=TIMEOUT)
 
 
 def settled(statuses: list[int], quiet: float) -> bool:
