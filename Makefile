@@ -8,11 +8,12 @@ DEMO   ?= demo-site
 # apt-get needs root: through sudo for anyone else.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint goldens bench corpus jekyll system npm oracle screenshot clean help
+.PHONY: demo test test-fast lint goldens bench corpus jekyll system npm oracle screenshot clean help
 
 help:
 	@echo "make demo        install pandockit and convert examples/_notebooks into $(DEMO)/"
 	@echo "make test        install everything (Jekyll included) and run the whole suite"
+	@echo "make test-fast   the unit tests and the filters' tests and cases (no Jekyll, no browser; under a minute)"
 	@echo "make lint        ruff over pandockit, filters, tests, tools and bench"
 	@echo "make goldens     regenerate the expected files of tests/cases and tests/filters (on purpose only)"
 	@echo "make corpus      build the 31 notebooks of ../shared/corpus in Jekyll, check every formula"
@@ -79,9 +80,14 @@ $(ORACLE_STAMP): tests/oracle/package.json tests/oracle/package-lock.json
 test: $(STAMP) system npm $(ORACLE_STAMP) lint
 	$(VENV)/bin/pytest -q
 
+# The quick loop: tests/unit (no subprocess) and tests/filters (each filter's tests and its
+# per-step cases); the kinds of tests: docs/testing.md.
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest -q tests/unit tests/filters
+
 # The oracle alone, with its figures: notebooks, cells, differences by class, time.
 oracle: $(STAMP) jekyll $(ORACLE_STAMP)
-	$(VENV)/bin/pytest -q -s tests/test_jupyter_oracle.py
+	$(VENV)/bin/pytest -q -s tests/oracle/test_jupyter_oracle.py
 
 # docs/screenshot.png: a post of the demo site (math, a DataFrame, a plot, a toggle open).
 screenshot: demo npm system
@@ -92,7 +98,7 @@ goldens: $(STAMP)
 
 # The whole corpus in real Jekyll: builds, no Liquid warning, every formula exact (figures shown).
 corpus: $(STAMP) jekyll
-	$(VENV)/bin/pytest -q -s tests/test_corpus_jekyll.py tests/test_math_jekyll.py -k corpus
+	$(VENV)/bin/pytest -q -s tests/site/test_corpus_jekyll.py tests/site/test_math_jekyll.py -k corpus
 
 # The benchmark's peers (nbconvert, jekyllnb, psutil) are the optional group `bench`, never a
 # user's dependency. Notebooks are generated into bench/out (git-ignored); results.md too.

@@ -24,7 +24,7 @@ from stock_site import jekyll_build, new_site, pandockit
 
 from pandockit import yamltext
 
-pytestmark = [pytest.mark.jekyll, corpus.mark]
+pytestmark = corpus.mark
 
 #: The corpus notebooks and the notebooks fastpages published of the real blog (its
 #: ``_notebooks/*.ipynb``, not its subfolders).

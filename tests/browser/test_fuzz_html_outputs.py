@@ -34,7 +34,6 @@ from test_svgpolicy import active
 from pandockit.config import resolve_options
 
 pytestmark = [
-    pytest.mark.jekyll,
     pytest.mark.skipif(not jekyll_available(), reason="needs the jekyll command"),
 ]
 

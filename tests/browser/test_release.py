@@ -25,7 +25,7 @@ from stock_site import new_site
 
 pytestmark = pytest.mark.release
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MATH_NB = ROOT / "examples" / "_notebooks" / "2023-01-15-Linear-Algebra-Notes.ipynb"
 BIN = Path(sys.executable).parent
 #: What configure-pages outputs as ``base_path`` for a project site (OWNER.github.io/blog).
@@ -116,7 +116,6 @@ echo "$*" > "$GEM_SHIM_LOG"
 """
 
 
-@pytest.mark.jekyll
 def test_a_stock_sites_ci_steps_publish_its_post(
     dist: tuple[Path, str], tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

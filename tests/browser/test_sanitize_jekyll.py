@@ -29,7 +29,6 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from pandockit.config import resolve_options
 
 pytestmark = [
-    pytest.mark.jekyll,
     pytest.mark.skipif(not jekyll_available(), reason="needs the jekyll command"),
 ]
 

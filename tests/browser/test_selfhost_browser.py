@@ -24,7 +24,7 @@ import pytest
 from browser import NODE_MODULES, Browser, serve
 from stock_site import jekyll_build, new_site, pandockit
 
-pytestmark = [pytest.mark.jekyll, corpus.mark]
+pytestmark = corpus.mark
 CORPUS = corpus.CORPUS
 
 INTERACTIVE = re.compile(
@@ -88,7 +88,7 @@ def _corpus() -> list[Path]:
 
 #: Pages with math: MathJax 3, and MathJax 2 (a Plotly 1.x figure with LaTeX labels).
 MATH = [CORPUS / "nbclassic" / "Typesetting_Equations.ipynb",
-        *sorted((Path(__file__).parent / "cases" / "plotly-mathjax").glob("*.ipynb"))]
+        *sorted((Path(__file__).resolve().parents[1] / "cases" / "plotly-mathjax").glob("*.ipynb"))]
 COLAB = "colab--Widget_List_colab_state.ipynb"
 BOKEH = "bokeh--2024-02-02-bokeh-plots.ipynb"
 WIDGETS8 = "ipywidgets8--2024-03-03-widgets-8.ipynb"

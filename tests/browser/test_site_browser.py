@@ -26,9 +26,9 @@ from goldens import available_notebooks
 from math_oracle import page_formulas
 from stock_site import jekyll_build, new_site, pandockit
 
-pytestmark = [pytest.mark.jekyll, corpus.mark]
+pytestmark = corpus.mark
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
 NOTEBOOKS = sorted(
     [*corpus.notebooks(), *(ROOT / "examples" / "_notebooks").glob("*.ipynb"),

@@ -20,9 +20,7 @@ from conftest import CORPUS
 from math_oracle import page_dollar_formulas, page_formulas
 from stock_site import install_theme_gem, jekyll_build, pandockit, tree_digest
 
-pytestmark = pytest.mark.jekyll
-
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 THEMES = TESTS / "themes"
 LINE = "{%- include pandockit-head.html -%}"
 #: A math-heavy real notebook (when the corpus is here: it is not the project's to carry) and

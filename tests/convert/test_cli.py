@@ -12,7 +12,7 @@ import pytest
 
 from pandockit import __version__
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "_notebooks" / "2022-07-24-Tensor-Products-and-Gradients.ipynb"
 PANDOCKIT = Path(sys.executable).parent / "pandockit"
 

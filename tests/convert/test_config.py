@@ -16,7 +16,7 @@ from pandockit import cli
 from pandockit.config import DEFAULTS, describe, resolve_options
 from pandockit.errors import PandockitError
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "_notebooks"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "_notebooks"
 
 #: ``build`` switches that describe one run, not the site: no ``_config.yml`` key for them.
 PER_RUN = {"help", "site", "notebook_dir", "quiet", "verbose", "force", "dry_run", "watch",

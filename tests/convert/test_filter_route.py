@@ -107,7 +107,7 @@ def test_filters_folder_wrappers_match_cli(tmp_path: Path) -> None:
     """``pandoc --filter filters/<name>.py``, chained in pipeline order, gives the CLI's post."""
     case = next(c for c in CASES if c.name == "seed")
     text, _, _ = convert_case(case, tmp_path / "cli")
-    folder = Path(__file__).resolve().parent.parent / "filters"
+    folder = Path(__file__).resolve().parents[2] / "filters"
     wrappers = [str(folder / f"{name}.py") for name in (
         "cell_index", "front_matter", "visibility", "outputs", "images", "card", "anchors",
         "tex_math",

@@ -133,7 +133,8 @@ def test_cell_script_left_open_is_closed_in_its_block() -> None:
 
 
 #: plotly.py 4.14.3's HTML (``include_mathjax='cdn'``), committed: also a golden case.
-PLOTLY = Path(__file__).parent / "cases" / "plotly-mathjax" / "2021-03-04-plotly-mathjax.ipynb"
+PLOTLY = (Path(__file__).resolve().parents[1] / "cases" / "plotly-mathjax"
+          / "2021-03-04-plotly-mathjax.ipynb")
 
 
 def test_plotly_outputs_leave_mathjax_to_the_page(tmp_path) -> None:

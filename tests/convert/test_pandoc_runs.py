@@ -16,7 +16,7 @@ from pandockit import pandoc
 from pandockit.errors import PandockitError
 from pandockit.pandoc import plain, server, split
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = sorted((ROOT / "examples" / "_notebooks").glob("*.ipynb"))[0]
 
 

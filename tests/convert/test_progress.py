@@ -25,7 +25,7 @@ from pathlib import Path
 import polling
 from pypandoc import get_pandoc_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "_notebooks"
 STEM = "2023-01-15-Linear-Algebra-Notes"
 PANDOCKIT = Path(sys.executable).parent / "pandockit"

@@ -248,7 +248,6 @@ def test_the_lock_pins_every_library_with_a_sha512() -> None:
         assert lib.urls and lib.files
 
 
-@pytest.mark.jekyll
 def test_init_self_host_loads_mathjax_from_the_site(tmp_path: Path,
                                                     tmp_path_factory: pytest.TempPathFactory
                                                     ) -> None:

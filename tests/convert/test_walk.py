@@ -21,7 +21,7 @@ from pandockit.notebook import read_notebook
 from pandockit.pipeline import PIPELINE
 from pandockit.prepare import prepare_doc
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 MARKDOWN = """\
 # Title

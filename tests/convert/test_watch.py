@@ -19,7 +19,7 @@ import pytest
 from pandockit import builder as bld
 from pandockit.watch import relevant, watch
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "_notebooks"
 STEM = "2023-01-15-Linear-Algebra-Notes"
 TIMEOUT = 30.0

@@ -182,7 +182,6 @@ def _entries_text(diffs: list[Difference]) -> str:
                           width=1000)
 
 
-@pytest.mark.jekyll
 @corpus.mark
 def test_every_difference_from_jupyter_is_known(oracle: Oracle) -> None:
     entries = load_accepted()
@@ -195,7 +194,6 @@ def test_every_difference_from_jupyter_is_known(oracle: Oracle) -> None:
     )
 
 
-@pytest.mark.jekyll
 @corpus.mark
 def test_no_stale_entry_in_the_accepted_list(oracle: Oracle) -> None:
     stale = [e for e in load_accepted() if not any(matches(e, d) for d in oracle.differences)]
@@ -208,7 +206,6 @@ def test_no_stale_entry_in_the_accepted_list(oracle: Oracle) -> None:
     )
 
 
-@pytest.mark.jekyll
 @corpus.mark
 def test_every_accepted_entry_says_why(oracle: Oracle) -> None:
     for entry in load_accepted():

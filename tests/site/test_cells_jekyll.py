@@ -17,8 +17,6 @@ from jekyll_site import article, text_of
 from pandockit.config import resolve_options
 from pandockit.notebook import read_notebook
 
-pytestmark = pytest.mark.jekyll
-
 DATAFRAME = (
     '<div>\n<style scoped>\n    .dataframe tbody tr th:only-of-type {\n'
     "        vertical-align: middle;\n    }\n</style>\n"

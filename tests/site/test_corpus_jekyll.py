@@ -14,7 +14,6 @@ NOTEBOOKS = corpus_notebooks()
 pytestmark = corpus.mark
 
 
-@pytest.mark.jekyll
 def test_corpus_builds_without_liquid_warnings(corpus_build) -> None:
     assert len(corpus_build.posts) == len(NOTEBOOKS) == 31
     assert not re.search(r"Liquid (Exception|Warning)|Error:", corpus_build.build_output), (
@@ -22,7 +21,6 @@ def test_corpus_builds_without_liquid_warnings(corpus_build) -> None:
     )
 
 
-@pytest.mark.jekyll
 @pytest.mark.parametrize("nb", corpus.params(NOTEBOOKS))
 def test_corpus_post_is_built_with_its_front_matter(corpus_build, nb) -> None:
     post = corpus_build.posts[nb]

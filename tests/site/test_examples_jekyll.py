@@ -11,7 +11,7 @@ from jekyll_site import JekyllSite, img_srcs, text_of
 
 from pandockit.config import resolve_options
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples" / "_notebooks").glob("*.ipynb"))
 FLAGS = ("#hide", "#collapse", "#|", "# hide", "#exclude")
 
@@ -39,7 +39,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[JekyllSite, dict[Pa
     return site, {nb: site.post_html(post) for nb, post in posts.items()}
 
 
-@pytest.mark.jekyll
 @pytest.mark.parametrize("nb", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_every_visible_code_cell_is_in_the_page(built, nb: Path) -> None:
     _, pages = built
@@ -48,7 +47,6 @@ def test_every_visible_code_cell_is_in_the_page(built, nb: Path) -> None:
         assert source.strip() in text, f"code cell missing from the built page:\n{source}"
 
 
-@pytest.mark.jekyll
 @pytest.mark.parametrize("nb", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_every_image_resolves_to_a_file(built, nb: Path) -> None:
     site, pages = built
@@ -64,7 +62,6 @@ def test_every_image_resolves_to_a_file(built, nb: Path) -> None:
         assert site.url_path(src).is_file(), f"{src} does not resolve in the built site"
 
 
-@pytest.mark.jekyll
 def test_seed_front_matter_reaches_jekyll(built) -> None:
     site, pages = built
     seed = next(nb for nb in EXAMPLES if nb.name.startswith("2022-07-24"))

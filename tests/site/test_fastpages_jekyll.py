@@ -27,7 +27,7 @@ from pandockit import fastpages
 BLOG = corpus.FASTPAGES_SITE
 BIN = Path(sys.executable).parent
 
-pytestmark = [pytest.mark.jekyll, corpus.mark]
+pytestmark = corpus.mark
 
 #: What the test build passes after the blog's own _config.yml: the plugins Debian has (the
 #: blog lists jekyll-gist, jekyll-octicons, jekyll-toc, ... which are not installed here), the

@@ -26,7 +26,6 @@ from pandockit import htmlpolicy
 from pandockit.config import resolve_options
 
 pytestmark = [
-    pytest.mark.jekyll,
     pytest.mark.skipif(not jekyll_available(), reason="needs the jekyll command"),
 ]
 

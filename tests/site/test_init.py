@@ -12,9 +12,7 @@ from pathlib import Path
 import pytest
 from stock_site import install_theme_gem, jekyll_build, new_site, pandockit, tree_digest
 
-pytestmark = pytest.mark.jekyll
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LINE = "{%- include pandockit-head.html -%}"
 MATH_NB = ROOT / "examples" / "_notebooks" / "2023-01-15-Linear-Algebra-Notes.ipynb"
 PLAIN_NB = ROOT / "examples" / "_notebooks" / "tables-and-images.ipynb"

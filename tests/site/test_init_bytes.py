@@ -137,7 +137,6 @@ def test_without_libyaml_such_a_config_gets_to_do_lines_not_a_refusal(
     assert (site / "_includes" / "pandockit-head.html").is_file()
 
 
-@pytest.mark.jekyll
 @pytest.mark.skipif(not jekyll_available(), reason="needs jekyll")
 def test_jekyll_reads_the_edited_crlf_config_and_a_bom_as_the_to_do_says(tmp_path: Path) -> None:
     """The consumer: Jekyll builds the CRLF, tab-commented config ``init`` edited and

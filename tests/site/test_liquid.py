@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import panflute as pf
-import pytest
 
 from pandockit import liquid
 from pandockit.liquid import BASEURL_MARKER, LIVE_END, LIVE_START, RAW_CLOSE, RAW_OPEN
@@ -98,7 +97,6 @@ def test_live_cell_brackets_only_tagged_markdown_cells() -> None:
     assert liquid.live_cell(code, [para], "liquid") == [para]
 
 
-@pytest.mark.jekyll
 def test_nasty_texts_come_out_of_jekyll_literally(make_site) -> None:
     """Each nasty text in a code block, protected, built by real Jekyll; the baseurl live."""
     site = make_site({"baseurl": "/blog"})

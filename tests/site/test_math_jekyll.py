@@ -199,13 +199,11 @@ def test_the_oracle_reads_the_torture_notebook_as_written(torture_path: Path) ->
     assert found == [tex for _, tex in expected("dollars")]
 
 
-@pytest.mark.jekyll
 def test_every_formula_reaches_mathjax_exactly(site: JekyllSite, torture_path: Path) -> None:
     _, page = build(site, torture_path)
     assert page_formulas(page) == expected()
 
 
-@pytest.mark.jekyll
 def test_liquid_texts_appear_literally(site: JekyllSite, torture_path: Path) -> None:
     post, page = build(site, torture_path)
     text = text_of(page)
@@ -223,7 +221,6 @@ def test_liquid_texts_appear_literally(site: JekyllSite, torture_path: Path) -> 
     assert post.count("{% raw %}") == post.count("{% endraw %}") == 1 + endraws
 
 
-@pytest.mark.jekyll
 def test_prose_shows_as_jupyter_shows_it(site: JekyllSite, torture_path: Path) -> None:
     _, page = build(site, torture_path)
     text = text_of(page)
@@ -231,7 +228,6 @@ def test_prose_shows_as_jupyter_shows_it(site: JekyllSite, torture_path: Path) -
         assert shown in text
 
 
-@pytest.mark.jekyll
 def test_dollars_style(make_site, torture_path: Path) -> None:
     """``math: dollars`` in _config.yml: MathJax configured for $..$ gets the exact TeX."""
     post, page = build(make_site({"pandockit": {"math": "dollars"}}), torture_path)
@@ -254,7 +250,6 @@ def test_cli_math_option(tmp_path: Path, torture_path: Path) -> None:
     assert "\\$\\$\n\\\\sum\\_{i=1}^n i\n\\$\\$" in post
 
 
-@pytest.mark.jekyll
 def test_liquid_off(site: JekyllSite, torture_path: Path) -> None:
     post, page = build(site, torture_path, liquid="off")
     assert "render_with_liquid: false" in post.split("---")[1]
@@ -265,7 +260,6 @@ def test_liquid_off(site: JekyllSite, torture_path: Path) -> None:
     assert page_formulas(page) == expected()
 
 
-@pytest.mark.jekyll
 def test_a_liquid_tagged_cell_runs_its_liquid(make_site, tmp_path: Path) -> None:
     site = make_site({"pandockit": {"liquid-tag": "live"}})
     nb = new_notebook()
@@ -283,7 +277,6 @@ def test_a_liquid_tagged_cell_runs_its_liquid(make_site, tmp_path: Path) -> None
     assert page_formulas(page) == [("inline", "\\frac{{a}}{b}")]
 
 
-@pytest.mark.jekyll
 def test_example_notebooks_math(site: JekyllSite) -> None:
     options = resolve_options(site.path)
     posts = {nb: convert(nb, site.path, options).post for nb in sorted(EXAMPLES.glob("*.ipynb"))}
@@ -296,7 +289,6 @@ def test_example_notebooks_math(site: JekyllSite) -> None:
     assert checked >= 10
 
 
-@pytest.mark.jekyll
 def test_corpus_every_formula_exact(corpus_build, capsys) -> None:
     """Every corpus notebook: built, no Liquid error, every formula as written (figures shown)."""
     said = corpus_build.build_output

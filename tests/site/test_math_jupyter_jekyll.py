@@ -108,7 +108,6 @@ def test_the_oracle_agrees(nb_path: Path) -> None:
     assert [(f.kind, f.tex) for f in notebook_formulas(nb_path)] == expected()
 
 
-@pytest.mark.jekyll
 def test_kramdown_style(site: JekyllSite, nb_path: Path) -> None:
     post, page = build(site, nb_path)
     assert page_formulas(page) == expected()
@@ -120,7 +119,6 @@ def test_kramdown_style(site: JekyllSite, nb_path: Path) -> None:
             assert piece in text
 
 
-@pytest.mark.jekyll
 def test_dollars_style(make_site, nb_path: Path) -> None:
     site = make_site({"pandockit": {"math": "dollars"}})
     post, page = build(site, nb_path)

