@@ -1,4 +1,4 @@
-"""Regenerate the expected posts of tests/cases and the per-filter expected files of
+"""Regenerate the expected posts of tests/cases and the per-filter samples and expected files of
 tests/filters (``make goldens``): run on purpose, then review the diff with
 ``git diff tests/cases tests/filters`` before committing."""
 
@@ -32,9 +32,8 @@ def main() -> int:
         (case / EXPECTED_POST).write_text(text, encoding="utf-8")
         (case / EXPECTED_MEDIA).write_text(media_listing(post.stem, media), encoding="utf-8")
         print(f"{case.name}: {len(text)} chars, {len(media)} media files")
-    for case in filter_cases.case_dirs():
-        text = filter_cases.run_to(case)
-        (case / filter_cases.EXPECTED).write_text(text, encoding="utf-8")
+    for case in filter_cases.case_dirs():  # the sample, then the step alone on it
+        text = filter_cases.write_case(case)
         print(f"filters/{case.parent.name}/{case.name}: {len(text)} chars")
     return 0
 
