@@ -2,7 +2,7 @@
 
 The notebook side does not use pandockit's filters. Markdown cells are read as Jupyter reads
 them: JupyterLab's ``removeMath`` (:mod:`pandockit.formula_scan`, held to JupyterLab's own
-cases by tests/test_formula_scan.py) takes the formulas out, pandoc's reader parses the rest as
+cases by tests/unit/test_formula_scan.py) takes the formulas out, pandoc's reader parses the rest as
 Jupyter's Markdown parser would see it, and each formula left in text (not in code) is one
 MathJax gets, its TeX taken from the source as typed. ``text/latex`` results are taken the way
 Jupyter shows them.

@@ -7,7 +7,7 @@ ASTs as post bodies (kramdown-compatible Markdown). The caller says what; this p
   process for them all;
 - many documents otherwise: the plain strategy (:mod:`.plain`), one pandoc run each.
 
-Each gives the same bytes (tests/test_pandoc_runs.py holds them to one another). How pandoc
+Each gives the same bytes (tests/convert/test_pandoc_runs.py holds them to one another). How pandoc
 reads and writes (formats, extensions, options) is written once, in :mod:`.options`; starting
 the binary is :mod:`.process`.
 """

@@ -6,7 +6,7 @@ Hypothesis drives it from real notebooks of the corpus, with two kinds of mutati
 (flips, cuts, inserted bytes, spliced files) and JSON structure (a value replaced by any JSON
 value, a key removed, a list emptied or extended). CI runs a bounded number of examples
 (``FUZZ_EXAMPLES``, default 60 per test, the same ones every run); to fuzz longer:
-``FUZZ_RANDOM=1 FUZZ_EXAMPLES=5000 pytest tests/test_fuzz_notebook.py``.
+``FUZZ_RANDOM=1 FUZZ_EXAMPLES=5000 pytest tests/convert/test_fuzz_notebook.py``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """``text/markdown`` outputs made HTML (pandockit.markdown_output) and how each ``--html`` mode
-writes them into the post: in process, without Jekyll (tests/test_sanitize_jekyll.py builds
+writes them into the post: in process, without Jekyll (tests/browser/test_sanitize_jekyll.py builds
 the pages)."""
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ ALLOWED = {
     "printf": "the shell's printf, appending an include line to the user's Makefile",
     "git": "git's own commands, run in the user's blog repository (fastpages, publishing)",
     "python": "`python -m build` and `python -m twine` of the release steps (publishing.md; "
-    "tests/test_release.py runs both)",
+    "tests/browser/test_release.py runs both)",
 }
 
 #: Whole lines that the checks below would refuse, each with the reason.

@@ -1,5 +1,5 @@
 """The card step's text helpers: the cut at a word, and the description's character references
-(the whole step: tests/filters/card/; on a real site: tests/test_blog_site.py)."""
+(the whole step: tests/filters/card/; on a real site: tests/browser/test_blog_site.py)."""
 
 from __future__ import annotations
 
