@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from converting import convert
 from jekyll_site import JekyllSite, img_srcs, text_of
+from selectolax.lexbor import LexborHTMLParser
 
 from pandockit.config import resolve_options
 
@@ -63,7 +64,14 @@ def test_every_image_resolves_to_a_file(built, nb: Path) -> None:
 
 
 def test_seed_front_matter_reaches_jekyll(built) -> None:
+    """The seed cell's front matter (layout, permalink, title) is what Jekyll used: the page at
+    the permalink is this post's, through its layout, titled exactly so."""
     site, pages = built
     seed = next(nb for nb in EXAMPLES if nb.name.startswith("2022-07-24"))
-    assert (site.dest / "tensor-products-grads.html").is_file()  # the permalink was honoured
-    assert "A Way to Understand Shapes of Matrix Products and Gradients" in pages[seed]
+    page = site.dest / "tensor-products-grads.html"  # the permalink was honoured
+    assert page.read_text(encoding="utf-8") == pages[seed]
+    tree = LexborHTMLParser(pages[seed])
+    title = "A Way to Understand Shapes of Matrix Products and Gradients"
+    assert tree.css_first("title").text() == title
+    assert [h.text() for h in tree.css("h1.post-title")] == [title]
+    assert text_of(pages[seed]).count(title) == 1  # the heading: the seed cell left no trace

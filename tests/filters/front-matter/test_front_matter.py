@@ -1,8 +1,7 @@
 """Front matter, post names and dates, end to end: each source and its precedence, titles,
-date rules, the future-date warning, collisions,
-the overwrite guard, and v2/v3 notebooks. Real notebooks of the corpus (tests/corpus.py)
-where one exists (fastpages, jekyllnb, Quarto, nbformat). Every tricky YAML value through real
-Jekyll: tests/site/test_front_matter_jekyll.py."""
+date rules, the future-date warning, collisions, the overwrite guard, and v2/v3 notebooks. Real
+notebooks of the corpus (tests/corpus.py) where one exists (fastpages, jekyllnb, Quarto,
+nbformat). Every tricky YAML value through real Jekyll: tests/site/test_front_matter_jekyll.py."""
 
 from __future__ import annotations
 
