@@ -157,13 +157,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 @pytest.fixture(autouse=True)
 def _pandockit_logger():
-    """Each test finds pandockit's logger as the last left it before the CLI set it up
-    (``pandockit.logs.setup`` stops propagation, which would hide its warnings from ``caplog``
-    in whichever test runs next)."""
+    """Each test starts with the ``pandockit`` logger as Python left it: a test that runs the
+    CLI in process (whose ``logs.setup`` stops propagation) does not hide later tests' log
+    records from ``caplog``."""
     logger = logging.getLogger("pandockit")
     saved = (list(logger.handlers), logger.propagate, logger.level)
     yield
-    logger.handlers[:], logger.propagate = saved[0], saved[1]
+    logger.handlers[:], logger.propagate, _ = saved
     logger.setLevel(saved[2])
 
 

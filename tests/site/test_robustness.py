@@ -768,7 +768,6 @@ def test_an_internal_error_is_still_one_line(tmp_path: Path, monkeypatch, capsys
     def broken(*args, **kwargs):
         raise RuntimeError("a bug\nover two lines")
 
-    # where the convert command's loop (pandockit.convert_run) finds it
     monkeypatch.setattr(pandockit.convert_run, "plan_post", broken)
     nb = write(tmp_path, "2020-01-01-post.ipynb", GOOD)
     logger = logging.getLogger("pandockit")  # cli.main sets it up: restore it for other tests
