@@ -115,7 +115,7 @@ def _metadata(pairs: list[tuple[str, str | None]] | None) -> dict | None:
     """The ``-M`` pairs as front matter, values read as YAML (see ``yaml_value``)."""
     if not pairs:
         return None
-    from pandockit.filters.front_matter import yaml_value
+    from pandockit.front_matter_sources import yaml_value
 
     return {k: True if v is None else yaml_value(v, allow_mapping=True) for k, v in pairs}
 
@@ -286,14 +286,16 @@ def cmd_fetch_libs(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from pandockit.config import resolve_options
-    from pandockit.convert import collisions, plan_post
+    from pandockit.config import resolve_options, with_post_site
+    from pandockit.convert import collisions
     from pandockit.errors import PandockitError, about
+    from pandockit.plan import plan_post
 
     try:
         options = resolve_options(
             args.site, {**_cli_options(args), "metadata": _metadata(args.metadata)}
         )
+        options = with_post_site(options, args.site)  # once, for every notebook
     except PandockitError as exc:
         log.error("%s", exc)
         return EXIT_FAILED
@@ -301,12 +303,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
     planned = []
     for nb in args.notebooks:  # name every post before anything is written
         try:
-            planned.append(plan_post(nb, options))
+            planned.append(plan_post(nb, options, args.site))  # its job: planned once
         except PandockitError as exc:
             log.error("%s", about(nb, exc))
             status = EXIT_FAILED
-    clashes = collisions(((p.path, p.stem) for p in planned), options["posts-dir"])
-    clashes += shadowing(planned, args.site, options["posts-dir"])
+    clashes = collisions(((job.notebook.path, job.stem) for job in planned), options.posts_dir)
+    clashes += shadowing(planned, args.site, options.posts_dir)
     for exc in clashes:
         log.error("%s", exc)
     if clashes:
@@ -330,7 +332,7 @@ def shadowing(planned: list, site: Path, posts_dir: str) -> list:
         if others:
             which = ", ".join(str(p) for p in others)
             found.append(PandockitError(
-                plan.path,
+                plan.notebook.path,
                 f"its post {target} would shadow {which}, a post not written by pandockit with "
                 "the same date and name (Jekyll would publish only one of them); rename one",
             ))
@@ -346,17 +348,17 @@ def _converted(
     from pandockit.errors import PandockitError, about
     from pandockit.writer import PostNames, write_post
 
-    names = PostNames(args.site / options["posts-dir"])
-    for done in render_posts(planned, options, args.site):
+    names = PostNames(args.site / options.posts_dir)
+    for done in render_posts(planned):
         try:
             if done.error is not None:
                 raise done.error
             target = write_post(
-                args.site, options["posts-dir"], options["assets-dir"], done.post, done.media,
+                args.site, options.posts_dir, options.assets_dir, done.post, done.media,
                 force=args.force, posts=names,
             )
         except PandockitError as exc:
-            log.error("%s", about(done.planned.path, exc))
+            log.error("%s", about(done.job.notebook.path, exc))
             yield False
             continue
         if not quiet:

@@ -1,52 +1,24 @@
-"""What a filter run knows about its input beyond the AST: the notebook and its file name.
+"""What a filter reads of its input beyond the AST: the notebook's cells, through the job.
 
-In process, :mod:`pandockit.prepare` attaches the notebook :mod:`pandockit.convert` already
-read. Run as ``pandoc --filter``, pandoc does not tell a filter the input file, so the console
-scripts take it from the metadata ``pandockit-notebook`` (``-M pandockit-notebook=NB.ipynb``)
-and read it there, before any filter runs: the filters themselves never touch the file system.
+The driver attaches the notebook's job to the document before any filter runs
+(:func:`pandockit.job.attach`; for ``pandoc --filter``, :mod:`pandockit.filter_route` reads the
+notebook named by ``-M pandockit-notebook=NB.ipynb`` and makes the job there): the filters
+themselves never touch the file system.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import panflute as pf
 
-from pandockit.errors import PandockitError
-from pandockit.keys import NOTEBOOK_KEY, SITE_KEY
+from pandockit.job import has_job, job_of
 from pandockit.notebook import Notebook
 
-__all__ = [
-    "NOTEBOOK_KEY", "SITE_KEY", "attach", "multiline_text", "notebook_cell", "notebook_of",
-    "read_cell", "site_of",
-]
-
-#: Reads a markdown cell (the cell, its new source) into blocks, as pandoc's ipynb reader would.
-CellReader = Callable[[dict, str], list]
-
-
-def attach(doc: pf.Doc, notebook: Notebook, read: CellReader | None = None) -> None:
-    """Give ``doc`` its notebook (the upgraded nbformat node, for filters that need sources)
-    and the reader of :func:`read_cell`."""
-    doc.pandockit_notebook = notebook
-    doc.pandockit_read_cell = read
-    doc.metadata[NOTEBOOK_KEY] = str(notebook.path)
+__all__ = ["multiline_text", "notebook_cell", "notebook_of"]
 
 
 def notebook_of(doc: pf.Doc) -> Notebook | None:
-    return getattr(doc, "pandockit_notebook", None)
-
-
-def read_cell(doc: pf.Doc, cell: dict, source: str) -> list[pf.Block]:
-    """What pandoc's ipynb reader makes of markdown cell ``cell`` of the notebook holding
-    ``source`` instead, through the reader the preparation attached (a filter starts no
-    pandoc itself: :func:`pandockit.prepare.read_markdown_cell`)."""
-    read = getattr(doc, "pandockit_read_cell", None)
-    if read is None:
-        raise PandockitError(None, "no cell reader: prepare the document first "
-                             "(pandockit.prepare.prepare_doc)")
-    return read(cell, source)
+    """The notebook ``doc`` was read from (its job's), None without a job."""
+    return job_of(doc).notebook if has_job(doc) else None
 
 
 def notebook_cell(doc: pf.Doc, index: int) -> dict | None:
@@ -63,7 +35,3 @@ def multiline_text(value: object) -> str:
     if isinstance(value, list):
         return "".join(str(v) for v in value)
     return value if isinstance(value, str) else ""
-
-
-def site_of(doc: pf.Doc) -> Path:
-    return Path(str(doc.get_metadata(SITE_KEY, ".") or "."))

@@ -21,13 +21,15 @@ LAYERS: list[tuple[str, list[str]]] = [
         "pandockit.fastpages", "pandockit.svgpolicy", "pandockit.markdown_output",
         "pandockit.libraries",
     ]),
-    ("context", ["pandockit.context"]),
-    ("media and liquid", ["pandockit.media", "pandockit.liquid"]),
-    ("preparation", ["pandockit.prepare", "pandockit.site_facts"]),
+    ("the job and the context", ["pandockit.job", "pandockit.context"]),
+    ("media, liquid and the front matter's sources", [
+        "pandockit.media", "pandockit.liquid", "pandockit.front_matter_sources"]),
+    ("what the plan gathers", ["pandockit.site_facts", "pandockit.post_urls"]),
+    ("the plan", ["pandockit.plan"]),
     ("the filters", ["pandockit.filters"]),
     ("the pipeline", ["pandockit.pipeline"]),
     ("render", ["pandockit.render", "pandockit.writer"]),
-    ("convert", ["pandockit.convert", "pandockit.jekyll_filter", "pandockit.post_urls"]),
+    ("convert", ["pandockit.convert", "pandockit.filter_route", "pandockit.jekyll_filter"]),
     ("the site (pandockit init; build's MathJax check; self-hosted libraries)", [
         "pandockit.site", "pandockit.selfhost"]),
     ("build", [
@@ -167,5 +169,5 @@ def test_the_checks_see_function_imports() -> None:
     """The walk counts an import inside a function (the kind that hid the old cycle)."""
     lazy = [(n, t) for n, edges in GRAPH.items() for t, _, inside in edges if inside]
     assert ("pandockit.cli", "pandockit.convert") in lazy
-    assert ("pandockit.prepare", "pandockit.media") in [(n, t) for n, e in GRAPH.items()
-                                                        for t, _, _ in e]
+    assert ("pandockit.plan", "pandockit.media") in [(n, t) for n, e in GRAPH.items()
+                                                     for t, _, _ in e]

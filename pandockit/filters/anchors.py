@@ -27,8 +27,7 @@ from urllib.parse import unquote
 
 import panflute as pf
 
-from pandockit.filters.base import run
-from pandockit.keys import POST_URLS_KEY
+from pandockit.filters.base import job_of, run
 
 NAME = "anchors"
 
@@ -97,8 +96,7 @@ def post_link(url: str, urls: dict) -> str | None:
 
 
 def prepare(doc: pf.Doc) -> None:
-    urls = doc.get_metadata(POST_URLS_KEY, {}) or {}
-    doc.pandockit_post_urls = urls if isinstance(urls, dict) else {}
+    doc.pandockit_post_urls = dict(job_of(doc).post_urls)
 
 
 def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list | None:

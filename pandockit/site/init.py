@@ -321,7 +321,7 @@ def notebooks_folder(site: Path) -> str | None:
         options = resolve_options(site)
     except PandockitError:  # a _config.yml only Jekyll's parser reads: the default folder
         options = default_options()
-    rel = str(options["notebooks-dir"]).strip("/")
+    rel = options.notebooks_dir.strip("/")
     folder = site / rel
     try:
         folder.resolve().relative_to(site.resolve())
