@@ -20,13 +20,13 @@ import pytest
 from converting import convert, load_doc
 from jekyll_site import JekyllSite, article, img_srcs
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from pandockit.prepare import prepare_doc
 
 from pandockit.config import default_options, resolve_options
 from pandockit.filters import cell_index, images
 from pandockit.liquid import BASEURL_MARKER
 from pandockit.media import resolve
 from pandockit.notebook import read_notebook
-from pandockit.prepare import prepare_doc
 from pandockit.writer import MEDIA_MANIFEST
 
 PNG = base64.b64decode(

@@ -13,13 +13,13 @@ import nbformat.v4 as nbv
 import panflute as pf
 import pytest
 from converting import load_doc, render_notebook
+from pandockit.prepare import prepare_doc
 
 from pandockit import htmlpolicy, terminal
 from pandockit.config import resolve_options
 from pandockit.filters import cell_index, outputs, visibility
 from pandockit.filters.base import is_output
 from pandockit.notebook import read_notebook
-from pandockit.prepare import prepare_doc
 
 PNG = base64.b64encode(
     bytes.fromhex(

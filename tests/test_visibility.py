@@ -9,12 +9,12 @@ import nbformat.v4 as nbv
 import panflute as pf
 import pytest
 from converting import load_doc, render_notebook
+from pandockit.prepare import prepare_doc
 
 from pandockit.config import resolve_options
 from pandockit.filters import cell_index, visibility
 from pandockit.filters.base import is_cell, is_output
 from pandockit.notebook import read_notebook
-from pandockit.prepare import prepare_doc
 
 
 def write(tmp_path: Path, cells: list, metadata: dict | None = None) -> Path:

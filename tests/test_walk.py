@@ -12,6 +12,7 @@ from pathlib import Path
 import corpus
 import panflute as pf
 import pytest
+from pandockit.prepare import prepare_doc
 from panflute.elements import from_json
 
 from pandockit import pandoc
@@ -19,7 +20,6 @@ from pandockit.config import default_options
 from pandockit.filters import base
 from pandockit.notebook import read_notebook
 from pandockit.pipeline import PIPELINE
-from pandockit.prepare import prepare_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 
