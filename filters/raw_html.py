@@ -4,6 +4,6 @@
 Thin wrapper of `pandockit.filters.raw_html`, run by `pandockit.filter_route`."""
 import _checkout  # noqa: F401  (finds pandockit in a checkout)
 
-from pandockit.filter_route import html
+from pandockit.filter_route import raw_html
 
-html()
+raw_html()

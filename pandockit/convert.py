@@ -12,9 +12,8 @@ in process in :mod:`pandockit.pipeline`'s order on the job, pandoc writes (AST -
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -22,15 +21,14 @@ from typing import TypeVar
 import panflute as pf
 from panflute.elements import from_json
 
-from pandockit import naming, pandoc
+from pandockit import pandoc, post_names
 from pandockit.errors import PandockitError, about
 from pandockit.job import Job
+from pandockit.logs import kept_logs
 from pandockit.media import resolve
 from pandockit.pipeline import run_pipeline
 from pandockit.plan import with_local_images
 from pandockit.render import Post, body_ast, finish, warn_future
-
-log = logging.getLogger("pandockit")
 
 T = TypeVar("T")
 
@@ -97,7 +95,7 @@ def _groups(sizes: list[int], batch: int) -> list[list[int]]:
 
 
 @dataclass
-class Rendering:
+class Outcome:
     """What :func:`render_posts` made of one notebook: its post and media, or its error; and,
     when asked, the log lines its rendering gave."""
 
@@ -110,7 +108,7 @@ class Rendering:
 
 def render_posts(
     jobs: list[Job], *, batch: int | None = None, log_level: int | None = None
-) -> Iterator[Rendering]:
+) -> Iterator[Outcome]:
     """Render the post of every job of ``jobs``, yielding each outcome in order; writes nothing.
 
     The one render loop, for one notebook or many: pandoc reads and writes ``batch`` notebooks
@@ -120,21 +118,21 @@ def render_posts(
     workers), the log lines of Python's work on each notebook are kept on its outcome
     (``logs``), not printed: the build prints them, in order."""
 
-    def scope(outcome: Rendering) -> AbstractContextManager[object]:
+    def scope(outcome: Outcome) -> AbstractContextManager[object]:
         return nullcontext() if log_level is None else kept_logs(outcome.logs, log_level)
 
     batch = batch or batch_size(len(jobs))
     groups = _groups([len(job.notebook.pandoc_input) for job in jobs], batch)
     reads = [_start_read(jobs, group) for group in groups[:1]]
     writing: tuple[list[int], dict[int, pf.Doc], pandoc.Writing] | None = None
-    out: dict[int, Rendering] = {}
+    out: dict[int, Outcome] = {}
     for k, group in enumerate(groups):
         if k + 1 < len(groups):
             reads.append(_start_read(jobs, groups[k + 1]))
         docs: dict[int, pf.Doc] = {}
         bodies: list[dict] = []
         for i, parts in zip(group, reads[k].results()):
-            out[i] = Rendering(jobs[i])
+            out[i] = Outcome(jobs[i])
             with scope(out[i]):
                 try:
                     doc = filtered(doc_of(parts), jobs[i])
@@ -159,9 +157,9 @@ def _start_read(jobs: list[Job], group: list[int]) -> pandoc.Reading:
 
 def _finished(
     writing: tuple[list[int], dict[int, pf.Doc], pandoc.Writing],
-    out: dict[int, Rendering],
-    scope: Callable[[Rendering], AbstractContextManager[object]],
-) -> Iterator[Rendering]:
+    out: dict[int, Outcome],
+    scope: Callable[[Outcome], AbstractContextManager[object]],
+) -> Iterator[Outcome]:
     group, docs, write = writing
     bodies = dict(zip(docs, write.results()))
     for i in group:
@@ -178,31 +176,6 @@ def _finished(
                 except Exception as exc:  # likewise
                     done.error = about(done.job.notebook.path, exc)
         yield done
-
-
-class _Kept(logging.Handler):
-    def __init__(self, into: list[tuple[int, str]]) -> None:
-        super().__init__()
-        self.into = into
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.into.append((record.levelno, record.getMessage()))
-
-
-@contextmanager
-def kept_logs(into: list[tuple[int, str]], level: int) -> Iterator[None]:
-    """Within the block, pandockit's log records at ``level`` or above go into ``into`` (a
-    build's worker hands them back, the parent prints them in order), not to the terminal."""
-    handler = _Kept(into)
-    saved = (log.handlers[:], log.level, log.propagate)
-    log.handlers[:] = [handler]
-    log.setLevel(level)
-    log.propagate = False
-    try:
-        yield
-    finally:
-        log.handlers[:], level_back, log.propagate = saved
-        log.setLevel(level_back)
 
 
 def collisions(
@@ -223,5 +196,5 @@ def collisions(
             f"maps to the same post as {given[first]} ({posts_dir}/{stem}.md); rename one of "
             "them or set a different 'date' in its front matter",
         )
-        for stem, first, second in naming.find_collisions(pairs)
+        for stem, first, second in post_names.find_collisions(pairs)
     ]

@@ -180,7 +180,11 @@ def math() -> None:  # tex-math's former name
     run_step("math")
 
 
-def html() -> None:
+def raw_html() -> None:
+    run_step("raw-html")
+
+
+def html() -> None:  # raw-html's former name
     run_step("html")
 
 

@@ -17,7 +17,7 @@ Sources, later ones winning key by key (:func:`collect`):
 
 A ``date`` Jekyll cannot read (Quarto's ``last-modified``) is left out with a warning: Jekyll
 would fail the build on it. The post is named from these sources alone (:func:`name_post`,
-with :mod:`pandockit.naming`), so that it is named before pandoc reads the notebook and
+with :mod:`pandockit.post_names`), so that it is named before pandoc reads the notebook and
 collisions are found before anything is written.
 
 Pure: reads the notebook's nbformat node, never the document (pandoc's Markdown reader makes a
@@ -37,7 +37,7 @@ from typing import Any
 
 import yaml
 
-from pandockit import naming, yamltext
+from pandockit import post_names, yamltext
 from pandockit.context import multiline_text
 from pandockit.errors import PandockitError
 from pandockit.job import CellEdit, FrontMatter
@@ -290,10 +290,10 @@ def _check_date(fm: dict, warnings: list[str]) -> None:
     if "date" not in fm or fm["date"] is None:
         fm.pop("date", None)
         return
-    if naming.front_matter_date(fm["date"]) is not None:
+    if post_names.front_matter_date(fm["date"]) is not None:
         return
     value = fm.pop("date")
-    if not (isinstance(value, str) and value.strip().lower() in naming.QUARTO_DATE_WORDS):
+    if not (isinstance(value, str) and value.strip().lower() in post_names.QUARTO_DATE_WORDS):
         warnings.append(
             f"front matter date {value!r} is not a date Jekyll reads (YYYY-MM-DD, optionally "
             "with a time); left out, the post is dated by its file name"
@@ -387,31 +387,31 @@ def stem_for(
     front_matter: dict,
     source_day: date | None,
     slug: str,
-    post_names: str = "pandockit",
+    style: str = "pandockit",
 ) -> str:
-    """The post's file stem (see :func:`pandockit.naming.post_stem`, and
-    :func:`pandockit.naming.fastpages_stem` for option ``post-names: fastpages``); raises
-    PandockitError."""
+    """The post's file stem (see :func:`pandockit.post_names.post_stem`, and
+    :func:`pandockit.post_names.fastpages_stem` for ``style`` (option ``post-names``)
+    ``fastpages``); raises PandockitError."""
     title = front_matter.get("title")
     try:
-        if post_names == "fastpages":
-            return naming.fastpages_stem(
+        if style == "fastpages":
+            return post_names.fastpages_stem(
                 notebook_name, source_day, slug, str(title) if title is not None else None
             )
-        return naming.post_stem(
+        return post_names.post_stem(
             notebook_name, front_matter.get("date"), source_day, slug,
             str(title) if title is not None else None,
         )
-    except naming.NamingError as exc:
+    except post_names.NamingError as exc:
         raise PandockitError(None, str(exc)) from None
 
 
 def name_post(
-    notebook_name: str, front_matter: dict, day: str, slug: str, post_names: str = "pandockit"
+    notebook_name: str, front_matter: dict, day: str, slug: str, style: str = "pandockit"
 ) -> str:
     """The one naming of a post (by :func:`pandockit.plan.plan_post`, once per post, and for
     the posts a notebook links to by :func:`pandockit.post_urls.gather`): :func:`stem_for`
     with ``day`` (the job's ``source_day``: ``YYYY-MM-DD``, or ``""`` for today) as the
     source day."""
     source_day = date.fromisoformat(day) if day else date.today()
-    return stem_for(notebook_name, front_matter, source_day, slug, post_names)
+    return stem_for(notebook_name, front_matter, source_day, slug, style)

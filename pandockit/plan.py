@@ -7,7 +7,7 @@ notebook, so that a post is named (and collisions found) before anything is writ
 the I/O the filters may not do, once:
 
 - the notebook's file (:func:`pandockit.notebook.read_notebook`);
-- its date: git or its modification time (:func:`pandockit.dates.source_date`);
+- its date: git or its modification time (:func:`pandockit.source_dates.source_date`);
 - its front matter from every convention, and its name
   (:mod:`pandockit.front_matter_sources`: collected and named here, and nowhere else);
 - pandoc's read of a front matter cell that keeps text besides its YAML block (that text alone,
@@ -34,12 +34,12 @@ import panflute as pf
 from pandockit import pandoc, post_urls, site_facts
 from pandockit.config import Options, with_post_site
 from pandockit.context import multiline_text
-from pandockit.dates import source_date
 from pandockit.errors import PandockitError
 from pandockit.front_matter_sources import collect, name_post, plain
 from pandockit.job import CellEdit, FrontMatter, Job
 from pandockit.media import check_local_images
 from pandockit.notebook import Notebook, read_notebook
+from pandockit.source_dates import source_date
 
 
 def plan_post(

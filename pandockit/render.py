@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import panflute as pf
 
-from pandockit import dates, liquid, page_needs, pandoc, yamltext
+from pandockit import liquid, page_needs, pandoc, source_dates, yamltext
 from pandockit.errors import PandockitError
 from pandockit.job import job_of
 from pandockit.keys import FRONT_MATTER_KEY, MEDIA_KEY, POST_KEY
@@ -76,4 +76,4 @@ def warn_future(doc: pf.Doc) -> None:
     fm = yamltext.load(str(doc.get_metadata(FRONT_MATTER_KEY, "") or ""))
     stem = str(doc.get_metadata(POST_KEY, "") or "")
     job = job_of(doc)
-    dates.warn_if_future(job.name, fm, stem, job.options.future, job.options.timezone or "")
+    source_dates.warn_if_future(job.name, fm, stem, job.options.future, job.options.timezone or "")

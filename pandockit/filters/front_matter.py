@@ -29,7 +29,7 @@ from pathlib import Path
 import panflute as pf
 from panflute.elements import from_json
 
-from pandockit import naming, yamltext
+from pandockit import post_names, yamltext
 from pandockit.filters.base import CELLS, cell_index, is_cell, items_of, job_of, run
 from pandockit.front_matter_sources import plain
 from pandockit.keys import FRONT_MATTER_KEY, GENERATOR, GENERATOR_KEY, POST_KEY
@@ -99,7 +99,7 @@ def prepare(doc: pf.Doc) -> None:
     fm = plain(dict(job.front_matter.values))  # a copy: the job stays as planned
     doc.metadata[POST_KEY] = job.stem  # named by the plan, from the sources alone
     _take_title(doc, fm)
-    fm.setdefault("title", naming.title_from_name(Path(job.name).name))
+    fm.setdefault("title", post_names.title_from_name(Path(job.name).name))
     if job.nb_path:
         fm.setdefault("nb_path", job.nb_path)
     fm[GENERATOR_KEY] = GENERATOR

@@ -3,7 +3,7 @@
 Called by the plan (:func:`pandockit.plan.plan_post`: the day is the job's ``source_day``), by
 :mod:`pandockit.post_urls` for the posts a notebook links to, and by the renderer's warning on
 future posts; never by a filter. The rules themselves are the pure functions of
-:mod:`pandockit.naming`.
+:mod:`pandockit.post_names`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pandockit import naming
+from pandockit import post_names
 from pandockit.config import Options
 
 log = logging.getLogger("pandockit")
@@ -102,13 +102,14 @@ def source_date(path: Path, options: Options) -> str:
     return day.isoformat() if day else ""
 
 
-def needs_source_day(notebook_name: str, post_names: str = "pandockit") -> bool:
-    """Whether the post name may need the source day (git is not asked for dated names)."""
-    if post_names == "fastpages":
-        return not naming.fastpages_dated(notebook_name)
+def needs_source_day(notebook_name: str, style: str = "pandockit") -> bool:
+    """Whether the post name may need the source day (git is not asked for dated names);
+    ``style``: option ``post-names``."""
+    if style == "fastpages":
+        return not post_names.fastpages_dated(notebook_name)
     try:
-        return naming.split_dated_name(Path(notebook_name).stem) is None
-    except naming.NamingError:
+        return post_names.split_dated_name(Path(notebook_name).stem) is None
+    except post_names.NamingError:
         return False
 
 
@@ -126,10 +127,10 @@ def warn_if_future(
     tz = site_timezone(tz_name or "")
     zone = tz or now(None).tzinfo
     try:
-        dated = naming.split_dated_name(stem)
-    except naming.NamingError:
+        dated = post_names.split_dated_name(stem)
+    except post_names.NamingError:
         return
-    message = naming.future_warning(
+    message = post_names.future_warning(
         str(what), front_matter.get("date"), dated[0] if dated else None, now(tz), zone,
         tz_name or "",
     )
