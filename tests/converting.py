@@ -14,9 +14,9 @@ import panflute as pf
 from pandockit import pandoc
 from pandockit.config import Options
 from pandockit.convert import doc_of, render_posts
-from pandockit.job import Job
+from pandockit.job import Job, attach
 from pandockit.notebook import Notebook
-from pandockit.plan import plan_post
+from pandockit.plan import plan_post, with_local_images
 from pandockit.render import Post
 from pandockit.writer import write_post
 
@@ -62,6 +62,24 @@ def render_notebook(
     if done.error is not None:
         raise done.error
     return done.post, done.media
+
+
+def prepared(
+    doc: pf.Doc,
+    notebook: Notebook,
+    options: Options,
+    site: Path | None = None,
+    *,
+    source_day: str | None = None,
+    links: dict[str, str] | None = None,
+) -> pf.Doc:
+    """``doc`` (pandoc's read of ``notebook``) with its job attached, as the driver attaches it
+    before the pipeline (``links``: the post URLs of the notebooks it links to; none unless
+    given), for tests that run single filters in process."""
+    job = plan_post(notebook.path, options, site, source_day=source_day,
+                    links={} if links is None else links, notebook=notebook)
+    attach(doc, with_local_images(job, doc))
+    return doc
 
 
 def load_doc(notebook: Notebook) -> pf.Doc:
