@@ -10,7 +10,7 @@ copies a heading's inline HTML into its entries, where a second element of that 
 
 A link to another notebook of the site (``other.ipynb#Section``, relative to this notebook's
 folder) becomes a link to that notebook's post (``<baseurl>/2020/01/02/other.html#Section``),
-from ``pandockit-post-urls`` (notebook path relative to this notebook's folder -> post URL,
+from the job's ``post_urls`` (notebook path relative to this notebook's folder -> post URL,
 gathered before the pipeline by :mod:`pandockit.post_urls`; this filter does no I/O). A link
 to a notebook that is not there stays as written.
 

@@ -18,7 +18,7 @@ page, in a feed reader or in a search result. So the front matter gets:
   kept; a notebook without prose gets an empty one.
 
 - ``image`` (jekyll-seo-tag's ``og:image``, the picture of a shared link): the notebook's own
-  when the site has that file (``pandockit-site-images``, checked before the filters run) or
+  when the site has that file (the job's ``site_images``, checked before the filters run) or
   it is a URL; else the post's first picture (an output or a markdown cell's image; SVG and
   PDF, which social sites do not show, skipped) as a path from the site root
   (``/assets/nb_files/<post>/output_3_0.png``), which jekyll-seo-tag makes absolute with the

@@ -16,7 +16,7 @@ Touches:
   inside it), symlinks leading out, hidden files, missing files and attachment names with a
   path separator get a warning naming the cell and are left as written. Local files are
   checked before the pipeline by :func:`pandockit.media.check_local_images` (this filter
-  does no I/O); it reads the verdicts from the metadata ``pandockit-local-images``.
+  does no I/O); it reads the verdicts from the job (``local_images``).
 Code blocks and code spans are never looked at.
 
 Each URL is ``<baseurl marker>/<assets-dir>/<post>/<name>``; identical bytes share one file

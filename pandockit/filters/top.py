@@ -8,14 +8,14 @@ a table of contents, so any theme shows them.
   (``mybinder.org/v2/gh/OWNER/NAME/BRANCH?labpath=PATH``). fastpages' ``hide_github_badge``,
   ``hide_colab_badge`` and ``hide_binder_badge`` leave one out. The repository, the branch
   (the post's ``branch:`` first) and the notebook's path in the repository come from
-  ``pandockit-site-facts`` (:mod:`pandockit.site_facts`); with no repository, no badges and a
+  the job's ``site_facts`` (:mod:`pandockit.site_facts`); with no repository, no badges and a
   warning.
 - **TOC** (``toc: true`` in the front matter, fastpages' first cell included, else option
   ``toc``): kramdown's own, ``* TOC`` + ``{:toc}``, a list of links to the post's headings,
   which works on any theme. Hidden cells are gone by now, so their headings are not listed.
   None for a post without headings.
 
-Neither is written when the post's layout shows it itself (``pandockit-site-facts``: the
+Neither is written when the post's layout shows it itself (the job's ``site_facts``: the
 site's layouts that render a TOC or badges, as fastpages' and Minimal Mistakes' do), so
 nothing shows twice. Touches the start of the body only; reads ``pandockit-front-matter``.
 """
