@@ -27,7 +27,7 @@ from pandockit.job import Job
 from pandockit.logs import kept_logs
 from pandockit.media import resolve
 from pandockit.pipeline import run_pipeline
-from pandockit.plan import with_local_images
+from pandockit.plan import with_read
 from pandockit.render import Post, body_ast, finish, warn_future
 
 T = TypeVar("T")
@@ -50,7 +50,7 @@ def filtered(doc: pf.Doc, job: Job) -> pf.Doc:
     images the document names) here, before the filters run."""
 
     def work() -> pf.Doc:
-        done = run_pipeline(doc, with_local_images(job, doc))
+        done = run_pipeline(doc, with_read(job, doc))
         warn_future(done)
         return done
 

@@ -30,7 +30,7 @@ from pandockit.job import Job, attach
 from pandockit.keys import DEFAULTS_KEY, NOTEBOOK_KEY, OPTIONS_KEY, SET_KEY, SITE_KEY
 from pandockit.notebook import Notebook
 from pandockit.pipeline import FORMER_NAMES, PIPELINE
-from pandockit.plan import plan_post, with_local_images
+from pandockit.plan import plan_post, with_read
 
 
 def site_of(doc: pf.Doc) -> Path:
@@ -57,7 +57,7 @@ def job_from_metadata(doc: pf.Doc, *, need_notebook: bool = False) -> Job:
             raise PandockitError(None, "the filter needs -M pandockit-notebook=NOTEBOOK.ipynb")
         return _metadata_only(doc, options)
     job = plan_post(str(path), options, site, links={})
-    return with_local_images(job, doc)
+    return with_read(job, doc)
 
 
 def record_options(doc: pf.Doc, options: Options) -> None:

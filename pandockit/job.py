@@ -88,7 +88,7 @@ class Job:
     #: Site path the notebook names as its social image -> whether the site has that file.
     site_images: Mapping[str, bool] = field(default_factory=dict)
     #: Local image URL of the document -> verdict (:func:`pandockit.media.check_local`),
-    #: checked against pandoc's read of the notebook (:func:`pandockit.plan.with_local_images`).
+    #: checked against pandoc's read of the notebook (:func:`pandockit.plan.with_read`).
     local_images: Mapping[str, Any] = field(default_factory=dict)
 
     @property

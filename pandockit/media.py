@@ -184,7 +184,7 @@ def check_local_images(
 ) -> dict[str, dict[str, str]]:
     """The verdict on every local image the document (pandoc's read of the notebook at
     ``notebook``, nbformat ``node``) names, for the images filter, which may not touch files
-    itself: run before the pipeline (:func:`pandockit.plan.with_local_images`), kept on the
+    itself: run before the pipeline (:func:`pandockit.plan.with_read`), kept on the
     job."""
     root = confinement_root(notebook, site)
     return {url: check_local(url, notebook, root) for url in sorted(local_urls(doc, node))}

@@ -17,8 +17,8 @@ the I/O the filters may not do, once:
   (:mod:`pandockit.site_facts`), the files the notebook names as its social image, and the URLs
   of the posts of the notebooks it links to (:mod:`pandockit.post_urls`).
 
-One fact needs pandoc's read of the notebook, so the driver adds it once that read is there:
-the verdicts on the local images the document names (:func:`with_local_images`).
+What needs pandoc's read of the notebook the driver adds once that read is there, before the
+filters run (:func:`with_read`): the verdicts on the local images the document names.
 """
 
 from __future__ import annotations
@@ -86,10 +86,10 @@ def plan_post(
     )
 
 
-def with_local_images(job: Job, doc: pf.Doc) -> Job:
-    """``job`` with the verdicts on the local images ``doc`` (pandoc's read of its notebook)
-    names: the one fact of the job that needs pandoc's read, added by the driver before the
-    filters run (the images filter does no I/O)."""
+def with_read(job: Job, doc: pf.Doc) -> Job:
+    """``job`` with the facts that need pandoc's read ``doc`` of its notebook, added by the
+    driver after that read and before the filters run (the filters do no I/O): the verdicts on
+    the local images the document names. The one place a job grows after the plan."""
     verdicts = check_local_images(doc, job.notebook.path, job.site, job.notebook.node)
     return dataclasses.replace(job, local_images=verdicts)
 

@@ -16,7 +16,7 @@ from pandockit.config import Options
 from pandockit.convert import doc_of, render_posts
 from pandockit.job import Job, attach
 from pandockit.notebook import Notebook
-from pandockit.plan import plan_post, with_local_images
+from pandockit.plan import plan_post, with_read
 from pandockit.render import Post
 from pandockit.writer import write_post
 
@@ -78,7 +78,7 @@ def prepared(
     given), for tests that run single filters in process."""
     job = plan_post(notebook.path, options, site, source_day=source_day,
                     links={} if links is None else links, notebook=notebook)
-    attach(doc, with_local_images(job, doc))
+    attach(doc, with_read(job, doc))
     return doc
 
 

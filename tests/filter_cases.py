@@ -31,7 +31,7 @@ from pandockit.config import resolve_options
 from pandockit.job import attach
 from pandockit.keys import DONE_KEY
 from pandockit.pipeline import PIPELINE
-from pandockit.plan import plan_post, with_local_images
+from pandockit.plan import plan_post, with_read
 
 FILTERS = Path(__file__).parent / "filters"
 INPUT = "input.ipynb"
@@ -71,7 +71,7 @@ def run_to(case: Path) -> str:
         post_urls = yaml.safe_load(urls.read_text(encoding="utf-8")) if urls.is_file() else {}
         job = plan_post(source, options, site, source_day=SOURCE_DAY, links=post_urls)
         doc = load_doc(job.notebook)
-        attach(doc, with_local_images(job, doc))
+        attach(doc, with_read(job, doc))
         for each in PIPELINE:
             before = doc.get_metadata()
             doc = each.main(doc)
