@@ -8,10 +8,14 @@ themselves never touch the file system.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import panflute as pf
 
 from pandockit.job import has_job, job_of
-from pandockit.notebook import Notebook
+
+if TYPE_CHECKING:  # the type only: the filters import no notebook reader through here
+    from pandockit.notebook import Notebook
 
 __all__ = ["multiline_text", "notebook_cell", "notebook_of"]
 

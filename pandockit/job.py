@@ -23,13 +23,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import panflute as pf
 
 from pandockit.config import Options
 from pandockit.errors import PandockitError
-from pandockit.notebook import Notebook
+
+if TYPE_CHECKING:  # the type only: a filter that reads the job imports no notebook reader
+    from pandockit.notebook import Notebook
 
 
 @dataclass(frozen=True)
