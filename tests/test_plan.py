@@ -100,3 +100,44 @@ def test_each_post_is_collected_and_named_once_via_the_cli(tmp_path: Path, jobs:
     counts.unlink()
     subprocess.run(cmd, check=True, capture_output=True, env=env)
     assert not counts.exists()  # nothing changed: nothing planned
+
+
+def test_options_are_typed_attributes_made_once(tmp_path: Path) -> None:
+    """One attribute per option (snake_case of its name), frozen: nothing changes an option
+    after it is resolved."""
+    import dataclasses
+
+    from pandockit.config import DEFAULTS, Options
+
+    fields = {f.name for f in dataclasses.fields(Options)} - {"sources", "post_site"}
+    assert fields == {key.replace("-", "_") for key in DEFAULTS}
+    options = resolve_options(tmp_path, {"jobs": 3, "math": "dollars"})
+    assert (options.jobs, options.math, options["max-output-chars"]) == (3, "dollars", 1_000_000)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.math = "kramdown"  # type: ignore[misc]
+
+
+def test_the_filter_route_reads_back_the_options_it_records(tmp_path: Path) -> None:
+    """The one place options travel as text: what the first filter of a chain records, the next
+    one reads back with the same types (numbers and booleans that metadata made text, and
+    front matter defaults with their numbers)."""
+    import dataclasses
+    import json
+
+    import panflute as pf
+
+    from pandockit.filter_route import job_from_metadata, record_options
+
+    (tmp_path / "_config.yml").write_text(
+        "pandockit:\n  max-output-lines: 7\n  toc: true\n  front-matter: {answer: 42}\n",
+        encoding="utf-8")
+    options = resolve_options(tmp_path, {"math": "dollars"})
+    doc = pf.Doc(pf.Para(pf.Str("x")))
+    record_options(doc, options)
+    chained = pf.load(io.StringIO(json.dumps(doc.to_json())))  # as the next process reads it
+    chained.metadata["pandockit-site"] = str(tmp_path)
+    again = job_from_metadata(chained).options
+    for field in dataclasses.fields(options):
+        if field.name not in ("sources", "post_site"):
+            assert getattr(again, field.name) == getattr(options, field.name), field.name
+    assert again.front_matter == {"answer": 42} and again.max_output_lines == 7 and again.toc
