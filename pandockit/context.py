@@ -1,6 +1,8 @@
 """What a filter run knows about its input beyond the AST: the notebook and its file name.
 
-In process, :mod:`pandockit.prepare` attaches the notebook :mod:`pandockit.convert` already
+What the filters read of the notebook is handed in as data (:func:`inputs`: the cells, what
+pandoc read again for them, gathered before the pipeline by :mod:`pandockit.gather`). In
+process, :mod:`pandockit.prepare` attaches the notebook :mod:`pandockit.convert` already
 read. Run as ``pandoc --filter``, pandoc does not tell a filter the input file, so the console
 scripts take it from the metadata ``pandockit-notebook`` (``-M pandockit-notebook=NB.ipynb``)
 and read it there, before any filter runs: the filters themselves never touch the file system.
@@ -14,11 +16,12 @@ from pathlib import Path
 import panflute as pf
 
 from pandockit.errors import PandockitError
+from pandockit.inputs import NO_INPUTS, Inputs, multiline_text
 from pandockit.keys import NOTEBOOK_KEY, SITE_KEY
 from pandockit.notebook import Notebook
 
 __all__ = [
-    "NOTEBOOK_KEY", "SITE_KEY", "attach", "multiline_text", "notebook_cell", "notebook_of",
+    "NOTEBOOK_KEY", "SITE_KEY", "attach", "inputs", "multiline_text", "notebook_of",
     "read_cell", "site_of",
 ]
 
@@ -49,20 +52,11 @@ def read_cell(doc: pf.Doc, cell: dict, source: str) -> list[pf.Block]:
     return read(cell, source)
 
 
-def notebook_cell(doc: pf.Doc, index: int) -> dict | None:
-    """The notebook's cell number ``index`` (a cell Div's ``pandockit-cell``); None without a
-    notebook or such a cell."""
-    notebook = notebook_of(doc)
-    cells = notebook.node.get("cells", []) if notebook is not None else []
-    cell = cells[index] if 0 <= index < len(cells) else None
-    return cell if isinstance(cell, dict) else None
-
-
-def multiline_text(value: object) -> str:
-    """A notebook text field (a string, or nbformat's list of lines) as one string."""
-    if isinstance(value, list):
-        return "".join(str(v) for v in value)
-    return value if isinstance(value, str) else ""
+def inputs(doc: pf.Doc) -> Inputs:
+    """What ``doc``'s filters are handed beyond the AST (:class:`pandockit.inputs.Inputs`),
+    gathered before the pipeline (:func:`pandockit.gather.attach_inputs`); no cell and
+    nothing read again when nothing was gathered (no notebook)."""
+    return getattr(doc, "pandockit_inputs", NO_INPUTS)
 
 
 def site_of(doc: pf.Doc) -> Path:

@@ -19,6 +19,7 @@ import panflute as pf
 
 from pandockit import context, dates, pandoc, site_facts, yamltext
 from pandockit.config import Options, post_site, resolve_options
+from pandockit.gather import attach_inputs
 from pandockit.keys import (
     DEFAULTS_KEY,
     LAYOUT_KEY,
@@ -139,8 +140,10 @@ def site_path(path: Path, site: Path) -> str:
 
 
 def attach(doc: pf.Doc, notebook: Notebook) -> None:
-    """Give ``doc`` its notebook and the cell reader (see :func:`context.read_cell`)."""
+    """Give ``doc`` its notebook, the cell reader (see :func:`context.read_cell`) and what its
+    filters need from outside the AST (:func:`pandockit.gather.attach_inputs`)."""
     context.attach(doc, notebook, read_markdown_cell)
+    attach_inputs(doc, notebook)
 
 
 def attach_from_metadata(doc: pf.Doc) -> None:
@@ -154,6 +157,7 @@ def attach_from_metadata(doc: pf.Doc) -> None:
         return
     path = doc.get_metadata(NOTEBOOK_KEY, None)
     if not path:
+        attach_inputs(doc, None)  # what the filters can have without it
         return
     notebook = read_notebook(str(path))
     if doc.get_metadata(OPTIONS_KEY, None) is None:
