@@ -20,6 +20,8 @@ chain of ``pandoc --filter`` processes) gets nothing gathered for it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import panflute as pf
 
 from pandockit import interactive, markdown_output, rereads
@@ -35,11 +37,15 @@ CELL_INDEX, JUPYTER_MATH, OUTPUTS = "cell-index", "jupyter-math", "outputs"
 RESULT_TYPES = ("execute_result", "display_data")
 
 
-def attach_inputs(doc: pf.Doc, notebook: Notebook | None) -> Inputs:
-    """Gather ``doc``'s inputs (pandoc's reading of ``notebook``; None: no notebook given) and
-    hand them to its filters (:func:`pandockit.context.inputs`). The options must be on
-    ``doc`` already."""
+def attach_inputs(
+    doc: pf.Doc, notebook: Notebook | None, steps: Collection[str] | None = None
+) -> Inputs:
+    """Gather ``doc``'s inputs (pandoc's reading of ``notebook``; None: no notebook given) for
+    the ``steps`` about to run (None: every step; a console script runs one) and hand them to
+    its filters (:func:`pandockit.context.inputs`). The options must be on ``doc`` already."""
     done = {str(name) for name in doc.get_metadata(DONE_KEY, []) or []}
+    if steps is not None:  # a step not about to run is as good as done here
+        done |= {JUPYTER_MATH, OUTPUTS} - set(steps)
     node = notebook.node if notebook is not None else None
     given = gather(doc, node, done)
     doc.pandockit_inputs = given

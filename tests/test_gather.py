@@ -163,3 +163,13 @@ def test_a_markdown_output_not_gathered_fails_in_one_line(tmp_path) -> None:
     attach(doc, notebook)  # the notebook, but nothing gathered
     with pytest.raises(PandockitError, match="not read before the filters"):
         outputs.main(cell_index.main(doc))
+
+
+def test_a_console_script_gathers_for_its_own_step(tmp_path, runs) -> None:
+    """A process that runs one step gathers what that step needs, nothing else."""
+    notebook = read_notebook(_all_kinds(tmp_path))
+    doc = load_doc(notebook)
+    given = gather.attach_inputs(doc, notebook, steps=[cell_index.NAME])
+    assert runs == [] and dict(given.rereads) == {} and dict(given.markdown_html) == {}
+    given = gather.attach_inputs(doc, notebook, steps=[outputs.NAME])
+    assert len(runs) == 2 and dict(given.rereads) == {} and list(given.markdown_html)
