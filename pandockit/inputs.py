@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import panflute as pf
 
@@ -49,15 +49,14 @@ def _mapping(value: object) -> Mapping:
     return value if isinstance(value, dict) else _EMPTY
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One notebook cell as the filters read it."""
+class Cell(NamedTuple):
+    """One notebook cell as the filters read it (a tuple: made for every cell of a notebook,
+    it costs half a frozen dataclass)."""
 
     kind: str  # "markdown", "code" or "raw" (nbformat's cell_type)
     source: str  # the source as one string
-    #: A markdown cell's attachments; the cell's metadata ({} when none).
-    attachments: Mapping[str, Any] = field(default_factory=_empty)
-    metadata: Mapping[str, Any] = field(default_factory=_empty)
+    attachments: Mapping[str, Any] = _EMPTY  # a markdown cell's attachments ({} when none)
+    metadata: Mapping[str, Any] = _EMPTY  # the cell's metadata ({} when none)
     outputs: tuple[Any, ...] = ()  # a code cell's outputs, as nbformat gives them
 
     @classmethod
@@ -65,11 +64,11 @@ class Cell:
         """The cell of nbformat's node ``node`` (a dict of the notebook's ``cells``)."""
         outputs = node.get("outputs")
         return cls(
-            kind=str(node.get("cell_type", "")),
-            source=multiline_text(node.get("source", "")),
-            attachments=_mapping(node.get("attachments")),
-            metadata=_mapping(node.get("metadata")),
-            outputs=tuple(outputs) if isinstance(outputs, list) else (),
+            str(node.get("cell_type", "")),
+            multiline_text(node.get("source", "")),
+            _mapping(node.get("attachments")),
+            _mapping(node.get("metadata")),
+            tuple(outputs) if isinstance(outputs, list) else (),
         )
 
 
