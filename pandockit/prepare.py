@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Collection
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -60,12 +61,14 @@ def prepare_doc(
     site: Path | None = None,
     source_day: str | None = None,
     post_urls: dict[str, str] | None = None,
+    steps: Collection[str] | None = None,
 ) -> pf.Doc:
     """Give ``doc`` what the filters read: options, the notebook, its date (``source_day``,
     computed when None), the verdicts on the local images it names (checked here: the
     images filter does no I/O) against ``site`` (default: the ``pandockit-site`` metadata,
-    else ``.``), and the URLs of the posts of the notebooks it links to (``post_urls``,
-    gathered by :func:`pandockit.post_urls.gather`)."""
+    else ``.``), the URLs of the posts of the notebooks it links to (``post_urls``,
+    gathered by :func:`pandockit.post_urls.gather`), and what the filters of ``steps``
+    (None: all) need from outside the AST (:func:`pandockit.gather.attach_inputs`)."""
     doc.metadata[OPTIONS_KEY] = options.to_meta()
     if source_day is None:
         source_day = source_date(notebook.path, options)
@@ -73,7 +76,7 @@ def prepare_doc(
     # The front matter options as YAML text: metadata would turn their numbers into text.
     doc.metadata[DEFAULTS_KEY] = yamltext.dump(options["front-matter"])
     doc.metadata[SET_KEY] = yamltext.dump(options["metadata"])
-    attach(doc, notebook)
+    attach(doc, notebook, steps)
     site = context.site_of(doc) if site is None else site
     given = post_site(site, options)
     doc.metadata[LAYOUT_KEY] = given.layout or ""
@@ -142,14 +145,14 @@ def site_path(path: Path, site: Path) -> str:
         return ""
 
 
-def attach(doc: pf.Doc, notebook: Notebook) -> None:
+def attach(doc: pf.Doc, notebook: Notebook, steps: Collection[str] | None = None) -> None:
     """Give ``doc`` its notebook, the cell reader (see :func:`context.read_cell`) and what its
     filters need from outside the AST (:func:`pandockit.gather.attach_inputs`)."""
     context.attach(doc, notebook, read_markdown_cell)
-    attach_inputs(doc, notebook)
+    attach_inputs(doc, notebook, steps)
 
 
-def attach_from_metadata(doc: pf.Doc) -> None:
+def attach_from_metadata(doc: pf.Doc, steps: Collection[str] | None = None) -> None:
     """For the console scripts: read the notebook named by ``pandockit-notebook``, if any.
 
     The first filter of a chain also resolves the options from the site's ``_config.yml``
@@ -160,13 +163,13 @@ def attach_from_metadata(doc: pf.Doc) -> None:
         return
     path = doc.get_metadata(NOTEBOOK_KEY, None)
     if not path:
-        attach_inputs(doc, None)  # what the filters can have without it
+        attach_inputs(doc, None, steps)  # what the filters can have without it
         return
     notebook = read_notebook(str(path))
     if doc.get_metadata(OPTIONS_KEY, None) is None:
-        prepare_doc(doc, notebook, resolve_options(context.site_of(doc)))
+        prepare_doc(doc, notebook, resolve_options(context.site_of(doc)), steps=steps)
     else:
-        attach(doc, notebook)
+        attach(doc, notebook, steps)
 
 
 def read_markdown_cell(cell: dict, source: str) -> list[pf.Block]:

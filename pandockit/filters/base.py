@@ -92,7 +92,7 @@ def run(
 
     def _prepare(d: pf.Doc) -> None:
         if standalone:  # a console script: the one place a filter run reads a file
-            attach_from_metadata(d)
+            attach_from_metadata(d, (name,))  # gathered for this step alone
         if prepare is not None:
             prepare(d)
 
