@@ -20,12 +20,12 @@ chain of ``pandoc --filter`` processes) gets nothing gathered for it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 
 import panflute as pf
 
 from pandockit import interactive, markdown_output, rereads
-from pandockit.config import get_option
 from pandockit.inputs import NO_INPUTS, Inputs, cells_of, markdown_as_html, multiline_text
 from pandockit.keys import DONE_KEY
 from pandockit.notebook import Notebook
@@ -38,26 +38,26 @@ RESULT_TYPES = ("execute_result", "display_data")
 
 
 def attach_inputs(
-    doc: pf.Doc, notebook: Notebook | None, steps: Collection[str] | None = None
+    doc: pf.Doc, notebook: Notebook | None, html: str, steps: Collection[str] | None = None
 ) -> Inputs:
-    """Gather ``doc``'s inputs (pandoc's reading of ``notebook``; None: no notebook given) for
-    the ``steps`` about to run (None: every step; a console script runs one) and hand them to
-    its filters (:func:`pandockit.context.inputs`). The options must be on ``doc`` already."""
-    done = {str(name) for name in doc.get_metadata(DONE_KEY, []) or []}
-    if steps is not None:  # a step not about to run is as good as done here
-        done |= {JUPYTER_MATH, OUTPUTS} - set(steps)
-    node = notebook.node if notebook is not None else None
-    given = gather(doc, node, done)
+    """Gather ``doc``'s inputs (:func:`gather`) and hand them to its filters
+    (:func:`pandockit.context.inputs`)."""
+    given = gather(doc, notebook.node if notebook is not None else None, html, steps)
     doc.pandockit_inputs = given
     return given
 
 
-def gather(doc: pf.Doc, node: dict | None, done: set[str]) -> Inputs:
-    """The inputs of ``doc`` read from notebook ``node`` (None: no notebook), for the steps
-    not in ``done``."""
+def gather(
+    doc: pf.Doc, node: dict | None, html: str, steps: Collection[str] | None = None
+) -> Inputs:
+    """The inputs of ``doc``, pandoc's reading of the nbformat notebook ``node`` (None: no
+    notebook given), for the ``steps`` about to run (None: every step; a console script runs
+    one) that are not done yet; ``html``: the option ``html``."""
+    done = {str(name) for name in doc.get_metadata(DONE_KEY, []) or []}
+    if steps is not None:  # a step not about to run is as good as done here
+        done |= {JUPYTER_MATH, OUTPUTS} - set(steps)
     found = {}
     if OUTPUTS not in done:
-        html = str(get_option(doc, "html"))
         texts = markdown_outputs(node) if node is not None else ast_markdown_outputs(doc)
         texts = list(dict.fromkeys(t for t in texts if markdown_as_html(t, html)))
         if texts:
@@ -69,8 +69,13 @@ def gather(doc: pf.Doc, node: dict | None, done: set[str]) -> Inputs:
     if JUPYTER_MATH not in done:
         todo = rereads.to_reread(doc, cells, numbered=CELL_INDEX in done)
         if todo:
-            again = rereads.reread(todo)
+            again = {index: blocks_json(blocks) for index, blocks in rereads.reread(todo).items()}
     return Inputs(cells_of(node), interactive.widget_state(node), again, found)
+
+
+def blocks_json(blocks: list[pf.Block]) -> str:
+    """The JSON text of ``blocks`` (pandoc's AST), as a job holds blocks: plain data."""
+    return json.dumps([b.to_json() for b in blocks], ensure_ascii=False)
 
 
 def markdown_outputs(node: dict) -> list[str]:

@@ -23,12 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, NamedTuple
-
-import panflute as pf
-
-_EMPTY: Mapping = MappingProxyType({})
 
 #: What may open raw HTML in Markdown: ``<`` before a letter, ``/``, ``!`` or ``?``.
 _TAG = re.compile(r"<[A-Za-z/!?]")
@@ -41,12 +36,8 @@ def multiline_text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _empty() -> Mapping:
-    return _EMPTY
-
-
 def _mapping(value: object) -> Mapping:
-    return value if isinstance(value, dict) else _EMPTY
+    return value if isinstance(value, dict) else {}
 
 
 class Cell(NamedTuple):
@@ -55,8 +46,8 @@ class Cell(NamedTuple):
 
     kind: str  # "markdown", "code" or "raw" (nbformat's cell_type)
     source: str  # the source as one string
-    attachments: Mapping[str, Any] = _EMPTY  # a markdown cell's attachments ({} when none)
-    metadata: Mapping[str, Any] = _EMPTY  # the cell's metadata ({} when none)
+    attachments: Mapping[str, Any]  # a markdown cell's attachments ({} when none)
+    metadata: Mapping[str, Any]  # the cell's metadata ({} when none)
     outputs: tuple[Any, ...] = ()  # a code cell's outputs, as nbformat gives them
 
     @classmethod
@@ -78,13 +69,13 @@ class Inputs:
 
     cells: tuple[Cell | None, ...] = ()  # by cell index; None for a cell that is not a dict
     #: The notebook's saved widget state (:func:`pandockit.interactive.widget_state`).
-    widgets: Mapping[str, Any] = field(default_factory=_empty)
-    #: Cell index -> the blocks of a markdown cell read again as Jupyter reads it. Handed over
-    #: once: the jupyter-math step puts them in the document.
-    rereads: Mapping[int, list[pf.Block]] = field(default_factory=_empty)
+    widgets: Mapping[str, Any] = field(default_factory=dict)
+    #: Cell index -> the blocks of a markdown cell read again as Jupyter reads it, as the JSON
+    #: text of pandoc's AST (plain data: the jupyter-math step makes them elements).
+    rereads: Mapping[int, str] = field(default_factory=dict)
     #: The text of a ``text/markdown`` output shown as HTML (:func:`markdown_as_html`) -> that
     #: HTML, not yet sanitised or balanced (:func:`pandockit.markdown_output.to_html`).
-    markdown_html: Mapping[str, str] = field(default_factory=_empty)
+    markdown_html: Mapping[str, str] = field(default_factory=dict)
 
     def cell(self, index: int) -> Cell | None:
         """The cell number ``index`` (a cell Div's ``pandockit-cell``); None when there is no

@@ -19,7 +19,7 @@ from urllib.parse import unquote
 import panflute as pf
 
 from pandockit import context, pandoc, site_facts, source_dates, yamltext
-from pandockit.config import Options, post_site, resolve_options
+from pandockit.config import Options, get_option, post_site, resolve_options
 from pandockit.gather import attach_inputs
 from pandockit.keys import (
     DEFAULTS_KEY,
@@ -149,7 +149,7 @@ def attach(doc: pf.Doc, notebook: Notebook, steps: Collection[str] | None = None
     """Give ``doc`` its notebook, the cell reader (see :func:`context.read_cell`) and what its
     filters need from outside the AST (:func:`pandockit.gather.attach_inputs`)."""
     context.attach(doc, notebook, read_markdown_cell)
-    attach_inputs(doc, notebook, steps)
+    attach_inputs(doc, notebook, str(get_option(doc, "html")), steps)
 
 
 def attach_from_metadata(doc: pf.Doc, steps: Collection[str] | None = None) -> None:
@@ -163,7 +163,8 @@ def attach_from_metadata(doc: pf.Doc, steps: Collection[str] | None = None) -> N
         return
     path = doc.get_metadata(NOTEBOOK_KEY, None)
     if not path:
-        attach_inputs(doc, None, steps)  # what the filters can have without it
+        html = str(get_option(doc, "html"))
+        attach_inputs(doc, None, html, steps)  # what the filters can have without it
         return
     notebook = read_notebook(str(path))
     if doc.get_metadata(OPTIONS_KEY, None) is None:

@@ -124,7 +124,7 @@ def test_a_chain_gathers_nothing_for_steps_done(tmp_path, runs) -> None:
     notebook = read_notebook(_all_kinds(tmp_path))
     doc = load_doc(notebook)
     doc.metadata[DONE_KEY] = [cell_index.NAME, jupyter_math.NAME, outputs.NAME]
-    given = gather.attach_inputs(doc, notebook)
+    given = gather.attach_inputs(doc, notebook, "keep")
     assert runs == [] and dict(given.rereads) == {} and dict(given.markdown_html) == {}
     assert len(given.cells) == 5
 
@@ -135,7 +135,7 @@ def test_numbered_cells_are_found_by_their_number(tmp_path) -> None:
     doc = cell_index.main(load_doc(notebook))
     doc.content = [b for b in doc.content if not (is_cell(b) and b.attributes.get(
         "pandockit-cell") == "0")]  # a cell gone before: the numbers still hold
-    given = gather.attach_inputs(doc, notebook)
+    given = gather.attach_inputs(doc, notebook, "keep")
     assert sorted(given.rereads) == [1]
 
 
@@ -169,7 +169,20 @@ def test_a_console_script_gathers_for_its_own_step(tmp_path, runs) -> None:
     """A process that runs one step gathers what that step needs, nothing else."""
     notebook = read_notebook(_all_kinds(tmp_path))
     doc = load_doc(notebook)
-    given = gather.attach_inputs(doc, notebook, steps=[cell_index.NAME])
+    given = gather.attach_inputs(doc, notebook, "keep", steps=[cell_index.NAME])
     assert runs == [] and dict(given.rereads) == {} and dict(given.markdown_html) == {}
-    given = gather.attach_inputs(doc, notebook, steps=[outputs.NAME])
+    given = gather.attach_inputs(doc, notebook, "keep", steps=[outputs.NAME])
     assert len(runs) == 2 and dict(given.rereads) == {} and list(given.markdown_html)
+
+
+def test_the_inputs_are_frozen_plain_data(tmp_path) -> None:
+    """What is handed in is data a job can hold: frozen, picklable, equal to its copy."""
+    import dataclasses
+    import pickle
+
+    given = inputs(_prepared(_all_kinds(tmp_path), tmp_path))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        given.rereads = {}  # type: ignore[misc]
+    copy = pickle.loads(pickle.dumps(given))
+    assert copy.cells == given.cells and dict(copy.rereads) == dict(given.rereads)
+    assert all(isinstance(text, str) for text in given.rereads.values())

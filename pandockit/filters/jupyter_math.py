@@ -12,7 +12,10 @@ that every later filter sees the cells as Jupyter reads them.
 
 from __future__ import annotations
 
+import json
+
 import panflute as pf
+from panflute.elements import from_json
 
 from pandockit.context import inputs
 from pandockit.filters.base import CELLS, cell_index, is_cell, run
@@ -25,7 +28,7 @@ def action(elem: pf.Element, doc: pf.Doc) -> None:
         return
     blocks = inputs(doc).rereads.get(cell_index(elem))
     if blocks is not None:
-        elem.content = blocks
+        elem.content = json.loads(blocks, object_hook=from_json)
 
 
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
