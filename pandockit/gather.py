@@ -28,23 +28,12 @@ import panflute as pf
 from pandockit import interactive, markdown_output, rereads
 from pandockit.inputs import NO_INPUTS, Inputs, cells_of, markdown_as_html, multiline_text
 from pandockit.keys import DONE_KEY
-from pandockit.notebook import Notebook
 from pandockit.tree import is_cell, is_output
 
 #: The steps the gathering is for (their filters' ``NAME``; tests/test_gather.py checks them).
 CELL_INDEX, JUPYTER_MATH, OUTPUTS = "cell-index", "jupyter-math", "outputs"
 #: The output types whose MIME bundle the outputs step chooses from.
 RESULT_TYPES = ("execute_result", "display_data")
-
-
-def attach_inputs(
-    doc: pf.Doc, notebook: Notebook | None, html: str, steps: Collection[str] | None = None
-) -> Inputs:
-    """Gather ``doc``'s inputs (:func:`gather`) and hand them to its filters
-    (:func:`pandockit.context.inputs`)."""
-    given = gather(doc, notebook.node if notebook is not None else None, html, steps)
-    doc.pandockit_inputs = given
-    return given
 
 
 def gather(

@@ -2,7 +2,7 @@
 for them before the pipeline (frozen; no I/O).
 
 A filter never reads the notebook's JSON, a file or pandoc itself. Before the pipeline runs,
-:func:`pandockit.gather.attach_inputs` makes one :class:`Inputs` per document and hands it in
+:func:`pandockit.gather.gather` makes one :class:`Inputs` per document and hands it in
 (:func:`pandockit.context.inputs` gives it to a filter):
 
 - each notebook cell as a :class:`Cell` (its kind, its source as one string, attachments,

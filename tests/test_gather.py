@@ -11,18 +11,20 @@ import nbformat
 import nbformat.v4 as nbv
 import panflute as pf
 import pytest
-from converting import load_doc
+from converting import load_doc, prepared
 
 from pandockit import gather, markdown_output, rereads
 from pandockit.config import resolve_options
-from pandockit.context import attach, inputs
+from pandockit.context import inputs
 from pandockit.errors import PandockitError
+from pandockit.filter_route import job_from_metadata
 from pandockit.filters import cell_index, jupyter_math, outputs
+from pandockit.job import attach, job_of
 from pandockit.keys import DONE_KEY
 from pandockit.notebook import read_notebook
 from pandockit.pandoc import pandoc_path
 from pandockit.pipeline import PIPELINE, run_pipeline
-from pandockit.prepare import attach_from_metadata, prepare_doc
+from pandockit.plan import plan_post
 from pandockit.tree import is_cell, is_output
 
 MASKED = "spaces $ x $ inside"  # pandoc reads no math, Jupyter one formula: read again
@@ -68,7 +70,8 @@ def runs(monkeypatch) -> list[str]:
 
 def _prepared(path: Path, tmp_path: Path) -> pf.Doc:
     notebook = read_notebook(path)
-    return prepare_doc(load_doc(notebook), notebook, resolve_options(tmp_path), tmp_path, "")
+    return prepared(load_doc(notebook), notebook, resolve_options(tmp_path), tmp_path,
+                    source_day="")
 
 
 def test_the_steps_gathered_for_are_the_pipelines() -> None:
@@ -113,7 +116,7 @@ def test_the_filters_start_no_process(tmp_path, monkeypatch) -> None:
     cells[0].walk(lambda e, d: maths.append(e.text) if isinstance(e, pf.Math) else None)
     assert maths == [" x "]  # the author's TeX, as Jupyter reads it
     assert [type(b).__name__ for b in cells[1].content] == ["RawBlock", "Para", "RawBlock"]
-    doc = run_pipeline(doc)
+    doc = run_pipeline(doc, job_of(doc))
     monkeypatch.undo()  # pandoc writes the post
     text = pf.convert_text(doc, input_format="panflute", output_format="markdown",
                            pandoc_path=pandoc_path())
@@ -124,7 +127,7 @@ def test_a_chain_gathers_nothing_for_steps_done(tmp_path, runs) -> None:
     notebook = read_notebook(_all_kinds(tmp_path))
     doc = load_doc(notebook)
     doc.metadata[DONE_KEY] = [cell_index.NAME, jupyter_math.NAME, outputs.NAME]
-    given = gather.attach_inputs(doc, notebook, "keep")
+    given = gather.gather(doc, notebook.node, "keep")
     assert runs == [] and dict(given.rereads) == {} and dict(given.markdown_html) == {}
     assert len(given.cells) == 5
 
@@ -132,10 +135,13 @@ def test_a_chain_gathers_nothing_for_steps_done(tmp_path, runs) -> None:
 def test_numbered_cells_are_found_by_their_number(tmp_path) -> None:
     """In a chain the cell-index step ran in another process: the Divs carry their numbers."""
     notebook = read_notebook(_all_kinds(tmp_path))
-    doc = cell_index.main(load_doc(notebook))
+    doc = load_doc(notebook)
+    attach(doc, plan_post(notebook.path, resolve_options(tmp_path), tmp_path, links={},
+                          notebook=notebook))
+    doc = cell_index.main(doc)
     doc.content = [b for b in doc.content if not (is_cell(b) and b.attributes.get(
         "pandockit-cell") == "0")]  # a cell gone before: the numbers still hold
-    given = gather.attach_inputs(doc, notebook, "keep")
+    given = gather.gather(doc, notebook.node, "keep")
     assert sorted(given.rereads) == [1]
 
 
@@ -150,7 +156,7 @@ def test_without_the_notebook_markdown_outputs_are_read_from_the_ast(tmp_path) -
     pandoc read, and shows them as the notebook's own would be."""
     notebook = read_notebook(_all_kinds(tmp_path))
     doc = load_doc(notebook)
-    attach_from_metadata(doc)
+    attach(doc, job_from_metadata(doc))
     assert list(inputs(doc).markdown_html) == [MARKDOWN_HTML]
     with_notebook = _markdown_blocks(_prepared(_all_kinds(tmp_path), tmp_path))
     assert _markdown_blocks(doc) == with_notebook
@@ -160,7 +166,8 @@ def test_without_the_notebook_markdown_outputs_are_read_from_the_ast(tmp_path) -
 def test_a_markdown_output_not_gathered_fails_in_one_line(tmp_path) -> None:
     notebook = read_notebook(_all_kinds(tmp_path))
     doc = load_doc(notebook)
-    attach(doc, notebook)  # the notebook, but nothing gathered
+    attach(doc, plan_post(notebook.path, resolve_options(tmp_path), tmp_path, links={},
+                          notebook=notebook))  # the job, but nothing gathered
     with pytest.raises(PandockitError, match="not read before the filters"):
         outputs.main(cell_index.main(doc))
 
@@ -169,9 +176,9 @@ def test_a_console_script_gathers_for_its_own_step(tmp_path, runs) -> None:
     """A process that runs one step gathers what that step needs, nothing else."""
     notebook = read_notebook(_all_kinds(tmp_path))
     doc = load_doc(notebook)
-    given = gather.attach_inputs(doc, notebook, "keep", steps=[cell_index.NAME])
+    given = gather.gather(doc, notebook.node, "keep", steps=[cell_index.NAME])
     assert runs == [] and dict(given.rereads) == {} and dict(given.markdown_html) == {}
-    given = gather.attach_inputs(doc, notebook, "keep", steps=[outputs.NAME])
+    given = gather.gather(doc, notebook.node, "keep", steps=[outputs.NAME])
     assert len(runs) == 2 and dict(given.rereads) == {} and list(given.markdown_html)
 
 

@@ -16,7 +16,7 @@ Touches:
   inside it), symlinks leading out, hidden files, missing files and attachment names with a
   path separator get a warning naming the cell and are left as written. Local files are
   checked before the pipeline by :func:`pandockit.media.check_local_images` (this filter
-  does no I/O); it reads the verdicts from the metadata ``pandockit-local-images``.
+  does no I/O); it reads the verdicts from the job (``local_images``).
 Code blocks and code spans are never looked at.
 
 Each URL is ``<baseurl marker>/<assets-dir>/<post>/<name>``; identical bytes share one file
@@ -39,8 +39,8 @@ import yaml
 
 from pandockit import yamltext
 from pandockit.context import inputs
-from pandockit.filters.base import CELLS, cell_index, is_cell, option, run, walk
-from pandockit.keys import LOCAL_KEY, MEDIA_KEY, NOTEBOOK_KEY, POST_KEY
+from pandockit.filters.base import CELLS, cell_index, is_cell, job_of, run, walk
+from pandockit.keys import MEDIA_KEY, POST_KEY
 from pandockit.liquid import BASEURL_MARKER
 from pandockit.media import (
     EXTENSIONS,
@@ -78,7 +78,7 @@ _REFUSALS = {
 
 def asset_url(doc: pf.Doc, name: str) -> str:
     """The URL of file ``name`` of this post's asset folder, behind the baseurl marker."""
-    folder = option(doc, "assets-dir").strip("/")
+    folder = job_of(doc).options.assets_dir.strip("/")
     post = str(doc.get_metadata(POST_KEY, "post"))
     return BASEURL_MARKER + quote("/" + posixpath.join(folder, post, name))
 
@@ -125,8 +125,7 @@ def _state(doc: pf.Doc) -> _Run:
 
 
 def _warn(doc: pf.Doc, index: int, message: str) -> None:
-    notebook = doc.get_metadata(NOTEBOOK_KEY, "") or "notebook"
-    log.warning("%s: cell %d: %s", notebook, index, message)
+    log.warning("%s: cell %d: %s", job_of(doc).name, index, message)
 
 
 def _short(url: str) -> str:
@@ -434,8 +433,7 @@ def _markdown_cell(div: pf.Div, doc: pf.Doc) -> None:
 
 
 def prepare(doc: pf.Doc) -> None:
-    local = doc.get_metadata(LOCAL_KEY, {}) or {}
-    doc.pandockit_images = _Run(names=media(doc), local=local if isinstance(local, dict) else {})
+    doc.pandockit_images = _Run(names=media(doc), local=dict(job_of(doc).local_images))
 
 
 def action(elem: pf.Element, doc: pf.Doc) -> None:

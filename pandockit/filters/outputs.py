@@ -58,8 +58,8 @@ from pandockit.filters.base import (
     is_cell,
     is_output,
     items_of,
+    job_of,
     keep_only,
-    option,
     run,
 )
 from pandockit.inputs import markdown_as_html
@@ -90,7 +90,7 @@ def prepare(doc: pf.Doc) -> None:
     doc.pandockit_styles = set()  # style blocks already on the page
     doc.pandockit_widgets = dict(inputs(doc).widgets)
     doc.pandockit_markdown = []  # (block, Markdown) of text/markdown outputs made HTML
-    self_host = option(doc, "self-host")
+    self_host = job_of(doc).options.self_host
     doc.pandockit_src = libraries.resolver(BASEURL_MARKER) if self_host else None
 
 
@@ -107,13 +107,13 @@ def markdown_html(doc: pf.Doc) -> None:
     todo = doc.pandockit_markdown
     if not todo:
         return
-    mode = option(doc, "html")
+    mode = job_of(doc).options.html
     gathered = inputs(doc).markdown_html
     for block, markdown in todo:
         text = gathered.get(markdown)
         if text is None:
             raise PandockitError(None, "a Markdown output was not read before the filters "
-                                 "(pandockit.gather.attach_inputs)")
+                                 "(pandockit.gather.gather)")
         if mode == "keep":
             text = kept_html(text, doc)
         else:
@@ -202,9 +202,9 @@ def image_block(out: pf.Div, bundle: dict, skip: str = "") -> pf.Block | None:
 
 def text_output(text: str, kind: str, doc: pf.Doc) -> list[pf.Block]:
     """A text output as a code block (``pandockit-text``), ANSI escapes handled, lines capped."""
-    spans = option(doc, "ansi") == "spans" and terminal.has_ansi(text)
+    spans = job_of(doc).options.ansi == "spans" and terminal.has_ansi(text)
     shown = terminal.plain(text).rstrip("\n")
-    cap = option(doc, "max-output-lines")
+    cap = job_of(doc).options.max_output_lines
     lines = shown.split("\n")
     note: list[pf.Block] = []
     if cap and len(lines) > cap:
@@ -262,7 +262,8 @@ def interactive_block(bundle: dict, cell: pf.Div, n: int, doc: pf.Doc) -> pf.Blo
         if interactive.has_widget_state(view, doc.pandockit_widgets):
             record(doc, "widgets", "1")  # with math, MathJax 2: the html-manager typesets with it
             if interactive.widget_tex(doc.pandockit_widgets):
-                record(doc, "math", "dollars" if option(doc, "math") == "dollars" else "kramdown")
+                style = "dollars" if job_of(doc).options.math == "dollars" else "kramdown"
+                record(doc, "math", style)
             return _html_block(interactive.widget(view, doc.pandockit_widgets, loaded, src))
         _warn(cell, "widget without saved state in the notebook: shown as its text")
         return None
@@ -284,7 +285,7 @@ def is_interactive(bundle: dict) -> bool:
 
 def html_blocks(bundle: dict, cell: pf.Div, n: int, doc: pf.Doc) -> list[pf.Block] | None:
     """The ``text/html`` (and ``application/javascript``) of ``bundle`` per ``html`` mode."""
-    mode = option(doc, "html")
+    mode = job_of(doc).options.html
     text = multiline_text(bundle.get("text/html"))
     script = multiline_text(bundle.get("application/javascript"))
     if mode == "drop" or not (text.strip() or script.strip()):
@@ -328,7 +329,7 @@ def kept_html(text: str, doc: pf.Doc) -> str:
     if found & {"mathjax 2", "plotly 1"}:
         record(doc, "mathjax", "2")  # plotly.js 1.x typesets through MathJax 2's API only
     if found & {"mathjax", "plotly 1"} and htmlpolicy.has_plotly_tex(text):
-        record(doc, "math", "dollars" if option(doc, "math") == "dollars" else "kramdown")
+        record(doc, "math", "dollars" if job_of(doc).options.math == "dollars" else "kramdown")
     return text
 
 
@@ -350,7 +351,7 @@ def _has_static(bundle: dict) -> bool:
 def rich_output(out: pf.Div, raw: dict | None, cell: pf.Div, n: int, doc: pf.Doc) -> list:
     """The one representation of an execute_result/display_data output."""
     bundle = dict(raw.get("data") or {}) if raw else ast_bundle(out)
-    mode = option(doc, "html")
+    mode = job_of(doc).options.html
     if is_interactive(bundle):
         chosen = interactive_block(bundle, cell, n, doc) if mode == "keep" else None
         if chosen is not None:
@@ -435,7 +436,7 @@ def action(elem: pf.Element, doc: pf.Doc) -> None:
             position += 1
     raws = {id(out): raw for out, raw in items}
     kept = {}
-    collapse = option(doc, "collapse-output-lines")
+    collapse = job_of(doc).options.collapse_output_lines
     for out, text in _merge_streams(items):
         n = int(out.attributes.get("pandockit-output", 0))
         out.content = _render(out, text, raws[id(out)], elem, n, doc)

@@ -31,7 +31,7 @@ import panflute as pf
 
 from pandockit import formula_text
 from pandockit.context import inputs
-from pandockit.filters.base import ancestor, cell_index, is_cell, is_output, option, run
+from pandockit.filters.base import ancestor, cell_index, is_cell, is_output, job_of, run
 from pandockit.page_needs import record
 
 NAME = "tex-math"
@@ -71,7 +71,7 @@ def _in_body(elem: pf.Element) -> bool:
 
 
 def _dollars(doc: pf.Doc) -> bool:
-    return option(doc, "math") == "dollars"
+    return job_of(doc).options.math == "dollars"
 
 
 def _has_math(doc: pf.Doc) -> None:
