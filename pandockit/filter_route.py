@@ -16,7 +16,9 @@ each option's default. No filter reads options from metadata.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from pandockit import yamltext
 from pandockit.config import DEFAULTS, Options, attribute, resolve_options
 from pandockit.errors import PandockitError
 from pandockit.front_matter_sources import collect, name_post
+from pandockit.gather import gather
 from pandockit.job import Job, attach
 from pandockit.keys import DEFAULTS_KEY, NOTEBOOK_KEY, OPTIONS_KEY, SET_KEY, SITE_KEY
 from pandockit.notebook import Notebook
@@ -38,7 +41,9 @@ def site_of(doc: pf.Doc) -> Path:
     return Path(str(doc.get_metadata(SITE_KEY, ".") or "."))
 
 
-def job_from_metadata(doc: pf.Doc, *, need_notebook: bool = False) -> Job:
+def job_from_metadata(
+    doc: pf.Doc, *, need_notebook: bool = False, steps: Collection[str] | None = None
+) -> Job:
     """The job of the notebook ``doc`` was read from, as :func:`pandockit.plan.plan_post` makes
     it for ``pandockit convert``, with the verdicts on the local images ``doc`` names.
 
@@ -55,9 +60,10 @@ def job_from_metadata(doc: pf.Doc, *, need_notebook: bool = False) -> Job:
     if not path:
         if need_notebook:
             raise PandockitError(None, "the filter needs -M pandockit-notebook=NOTEBOOK.ipynb")
-        return _metadata_only(doc, options)
+        job = _metadata_only(doc, options)  # what the steps can have without the notebook:
+        return dataclasses.replace(job, inputs=gather(doc, None, options.html, steps))
     job = plan_post(str(path), options, site, links={})
-    return with_read(job, doc)
+    return with_read(job, doc, steps)
 
 
 def record_options(doc: pf.Doc, options: Options) -> None:
@@ -128,7 +134,7 @@ def run_step(name: str) -> None:
     step = next(s for s in PIPELINE if s.name == name)
     try:
         doc = pf.load()
-        attach(doc, job_from_metadata(doc))
+        attach(doc, job_from_metadata(doc, steps=(name,)))  # gathered for this step alone
         pf.dump(step.main(doc))
     except PandockitError as exc:
         print(f"pandockit-{name}: error: {exc}", file=sys.stderr)

@@ -29,6 +29,7 @@ import panflute as pf
 
 from pandockit.config import Options
 from pandockit.errors import PandockitError
+from pandockit.inputs import NO_INPUTS, Inputs
 
 if TYPE_CHECKING:  # the type only: a filter that reads the job imports no notebook reader
     from pandockit.notebook import Notebook
@@ -92,6 +93,11 @@ class Job:
     #: Local image URL of the document -> verdict (:func:`pandockit.media.check_local`),
     #: checked against pandoc's read of the notebook (:func:`pandockit.plan.with_read`).
     local_images: Mapping[str, Any] = field(default_factory=dict)
+    #: What the filters read of the notebook, as data (its cells, the markdown cells pandoc read
+    #: again as Jupyter reads them, the HTML of Markdown outputs), gathered against pandoc's
+    #: read (:func:`pandockit.plan.with_read`); the filters take it through
+    #: :func:`pandockit.context.inputs`.
+    inputs: Inputs = NO_INPUTS
 
     @property
     def name(self) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Collection
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -36,6 +37,7 @@ from pandockit.config import Options, with_post_site
 from pandockit.context import multiline_text
 from pandockit.errors import PandockitError
 from pandockit.front_matter_sources import collect, name_post, plain
+from pandockit.gather import gather
 from pandockit.job import CellEdit, FrontMatter, Job
 from pandockit.media import check_local_images
 from pandockit.notebook import Notebook, read_notebook
@@ -86,12 +88,15 @@ def plan_post(
     )
 
 
-def with_read(job: Job, doc: pf.Doc) -> Job:
+def with_read(job: Job, doc: pf.Doc, steps: Collection[str] | None = None) -> Job:
     """``job`` with the facts that need pandoc's read ``doc`` of its notebook, added by the
     driver after that read and before the filters run (the filters do no I/O): the verdicts on
-    the local images the document names. The one place a job grows after the plan."""
+    the local images the document names, and what the filters of ``steps`` (None: all) read of
+    the notebook (:func:`pandockit.gather.gather`: the re-reads of jupyter-math, the HTML of
+    Markdown outputs). The one place a job grows after the plan."""
     verdicts = check_local_images(doc, job.notebook.path, job.site, job.notebook.node)
-    return dataclasses.replace(job, local_images=verdicts)
+    given = gather(doc, job.notebook.node, job.options.html, steps)
+    return dataclasses.replace(job, local_images=verdicts, inputs=given)
 
 
 def _read_edits(found: FrontMatter, node: dict) -> FrontMatter:

@@ -20,9 +20,9 @@ falls back to pandoc's blocks when run without it. The choice, first match wins:
   page's one vega, vega-lite and vega-embed before it, so it loads none of its own;
   a Bokeh plot's script runs once the libraries of Bokeh's loader have loaded;
 - ``text/markdown`` as Markdown; one that may hold HTML (a tag; any, with ``html: sanitize``
-  or ``drop``) as the HTML Jupyter renders of it (:mod:`pandockit.markdown_output`), then
-  treated as a ``text/html`` output (sanitised, balanced; ``drop`` removes its raw HTML
-  first);
+  or ``drop``) as the HTML Jupyter renders of it (:mod:`pandockit.markdown_output`, run
+  before the pipeline: :mod:`pandockit.gather`), then treated as a ``text/html`` output
+  (sanitised, balanced; ``drop`` removes its raw HTML first);
 - ``text/latex`` as the raw LaTeX block (the math filter writes it); an image (SVG, PNG,
   JPEG, GIF; the images filter names it; with ``html: sanitize|drop`` an SVG that is not
   well-formed XML gives way to another image of the bundle, see :mod:`pandockit.svgpolicy`);
@@ -39,7 +39,6 @@ Configured by ``pandockit.html``, ``pandockit.ansi`` (``strip``, or ``spans``: c
 from __future__ import annotations
 
 import logging
-import re
 
 import panflute as pf
 
@@ -48,11 +47,11 @@ from pandockit import (
     htmltree,
     interactive,
     libraries,
-    markdown_output,
     svgpolicy,
     terminal,
 )
-from pandockit.context import multiline_text, notebook_cell, notebook_of
+from pandockit.context import inputs, multiline_text
+from pandockit.errors import PandockitError
 from pandockit.filters.base import (
     CELLS,
     cell_index,
@@ -63,6 +62,7 @@ from pandockit.filters.base import (
     keep_only,
     run,
 )
+from pandockit.inputs import markdown_as_html
 from pandockit.liquid import BASEURL_MARKER
 from pandockit.mimedata import decode
 from pandockit.page_needs import record
@@ -83,15 +83,12 @@ IMAGES = (
     ("image/bmp", (".bmp",)),
 )
 RESULT_CLASSES = ("execute_result", "display_data")
-#: What may open raw HTML in Markdown: ``<`` before a letter, ``/``, ``!`` or ``?``.
-_TAG = re.compile(r"<[A-Za-z/!?]")
 
 
 def prepare(doc: pf.Doc) -> None:
     doc.pandockit_loaded = set()  # CDN scripts already on the page
     doc.pandockit_styles = set()  # style blocks already on the page
-    node = notebook_of(doc)
-    doc.pandockit_widgets = interactive.widget_state(node.node) if node else {}
+    doc.pandockit_widgets = dict(inputs(doc).widgets)
     doc.pandockit_markdown = []  # (block, Markdown) of text/markdown outputs made HTML
     self_host = job_of(doc).options.self_host
     doc.pandockit_src = libraries.resolver(BASEURL_MARKER) if self_host else None
@@ -105,14 +102,18 @@ def finalize(doc: pf.Doc) -> None:
 
 def markdown_html(doc: pf.Doc) -> None:
     """The ``text/markdown`` outputs that hold HTML (any with ``html: sanitize|drop``) as HTML
-    blocks (:mod:`pandockit.markdown_output`: one pandoc read and write for them all), their
-    HTML then as a ``text/html`` output's; one with nothing left is left out."""
+    blocks (their HTML gathered before the pipeline: :mod:`pandockit.gather`), that HTML then
+    as a ``text/html`` output's; one with nothing left is left out."""
     todo = doc.pandockit_markdown
     if not todo:
         return
     mode = job_of(doc).options.html
-    texts = markdown_output.to_html([text for _, text in todo], mode == "drop")
-    for (block, _), text in zip(todo, texts):
+    gathered = inputs(doc).markdown_html
+    for block, markdown in todo:
+        text = gathered.get(markdown)
+        if text is None:
+            raise PandockitError(None, "a Markdown output was not read before the filters "
+                                 "(pandockit.gather.gather)")
         if mode == "keep":
             text = kept_html(text, doc)
         else:
@@ -145,10 +146,10 @@ def _self_hosted(text: str, cell: pf.Div, doc: pf.Doc) -> str:
 
 def raw_outputs(doc: pf.Doc, cell: pf.Div) -> list[dict] | None:
     """The notebook's outputs of ``cell`` (None when the filter runs without the notebook)."""
-    nb_cell = notebook_cell(doc, cell_index(cell))
-    if nb_cell is None or nb_cell.get("cell_type") != "code":
+    nb_cell = inputs(doc).cell(cell_index(cell))
+    if nb_cell is None or nb_cell.kind != "code":
         return None
-    return list(nb_cell.get("outputs") or [])
+    return list(nb_cell.outputs)
 
 
 def raw_output(out: pf.Div, position: int, outputs: list[dict] | None) -> dict | None:
@@ -365,7 +366,7 @@ def rich_output(out: pf.Div, raw: dict | None, cell: pf.Div, n: int, doc: pf.Doc
         return [pf.RawBlock(multiline_text(bundle["text/plain"]), format="markdown")]
     if "text/markdown" in bundle:
         text = multiline_text(bundle["text/markdown"])
-        if mode == "keep" and not _TAG.search(text):
+        if not markdown_as_html(text, mode):
             return [pf.RawBlock(text, format="markdown")]
         block = pf.RawBlock("", format="html")  # written by markdown_html
         doc.pandockit_markdown.append((block, text))
