@@ -105,6 +105,12 @@ class Job:
         return str(self.notebook.path)
 
     @property
+    def notebook_name(self) -> str:
+        """The notebook's file name (``2020-01-02-x.ipynb``): the post's name and title come
+        from it when nothing else gives them."""
+        return self.notebook.path.name
+
+    @property
     def post_path(self) -> PurePosixPath:
         """The post's file, relative to the site."""
         return PurePosixPath(self.options.posts_dir) / f"{self.stem}.md"

@@ -225,14 +225,6 @@ IO_LIBRARIES = (
 #: Built-in functions a filter does not call: file I/O, and imports the rule could not see.
 IO_BUILTINS = ("open", "__import__", "exec", "eval")
 
-#: Known violations, each with the branch that removes it: the rule itself is not weakened.
-#: When one is gone, remove it here (test_known_filter_io_is_still_there says so).
-KNOWN_FILTER_IO = {
-    ("pandockit.filters.front_matter", "pathlib.Path"):
-        "removed by branch job (the front matter filter only applies recorded edits); used "
-        "for a file name only",
-}
-
 
 def _io(module: str) -> bool:
     return module in IO_MODULES or any(
@@ -289,15 +281,8 @@ def test_filters_do_no_io() -> None:
     """No module under pandockit/filters/ imports an I/O module (IO_MODULES, IO_LIBRARIES) or
     an I/O function (IO_NAMES), or calls an I/O built-in: what a filter needs from outside is
     gathered before the pipeline and handed in (pandockit.gather, pandockit.context.inputs)."""
-    found = [f"{name}:{line} imports {what}" for (name, what), line in filter_io().items()
-             if (name, what) not in KNOWN_FILTER_IO]
+    found = [f"{name}:{line} imports {what}" for (name, what), line in filter_io().items()]
     assert found == []
-
-
-def test_known_filter_io_is_still_there() -> None:
-    """Each known violation is still there: once its branch removed it, remove it from
-    KNOWN_FILTER_IO, so that the rule holds for that filter too."""
-    assert sorted(set(KNOWN_FILTER_IO) - set(filter_io())) == []
 
 
 def test_the_io_rule_sees_hidden_imports() -> None:
@@ -327,9 +312,6 @@ def test_the_io_rule_sees_hidden_imports() -> None:
     ]
 
 
-#: Filters that read the notebook itself, not what was handed in (pandockit.context.inputs).
-KNOWN_NOTEBOOK_READERS: dict[str, str] = {}
-
 #: How a filter could reach the notebook object: ``context.notebook_of(doc)``,
 #: ``notebook_cell``, ``doc.pandockit_notebook``, a job's ``.notebook``.
 NOTEBOOK_ACCESS = ("notebook_of", "notebook_cell", "pandockit_notebook", "notebook")
@@ -348,8 +330,7 @@ def test_filters_read_the_notebook_as_handed_in() -> None:
                     isinstance(node, ast.Attribute) and node.attr in NOTEBOOK_ACCESS) or (
                     isinstance(node, ast.alias) and node.name in NOTEBOOK_ACCESS):
                 readers.add(name)
-    assert sorted(readers - set(KNOWN_NOTEBOOK_READERS)) == []
-    assert sorted(set(KNOWN_NOTEBOOK_READERS) - readers) == []  # once fixed, drop it there
+    assert sorted(readers) == []
 
 
 # --- following one notebook through a build, call by call -----------------------------------
@@ -424,7 +405,7 @@ def test_a_notebook_followed_through_a_build_climbs_at_most_four_times(tmp_path:
     assert len(climbs) <= 4, climbs
     assert climbs == {}, climbs  # what the design gives today: none
     # Counted with the walk's frames as rooms, the only climbs are the walk calling the
-    # visitors its filters hand it (panflute's contract): no other module calls up.
+    # visitors handed to it (panflute's contract: the filters', and the re-read's, which walks
+    # pandoc's read before the pipeline): no other module calls up.
     strict = climbs_of_a_build(tmp_path / "strict", walk=())
-    assert strict and all(caller == "pandockit.tree" and callee.startswith("pandockit.filters.")
-                          for caller, callee in strict), strict
+    assert strict and all(caller == "pandockit.tree" for caller, _ in strict), strict

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 
 import panflute as pf
 from panflute.elements import from_json
@@ -99,7 +98,7 @@ def prepare(doc: pf.Doc) -> None:
     fm = plain(dict(job.front_matter.values))  # a copy: the job stays as planned
     doc.metadata[POST_KEY] = job.stem  # named by the plan, from the sources alone
     _take_title(doc, fm)
-    fm.setdefault("title", post_names.title_from_name(Path(job.name).name))
+    fm.setdefault("title", post_names.title_from_name(job.notebook_name))
     if job.nb_path:
         fm.setdefault("nb_path", job.nb_path)
     fm[GENERATOR_KEY] = GENERATOR
