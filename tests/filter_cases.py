@@ -36,11 +36,11 @@ import yaml
 from converting import load_doc
 from goldens import options_of
 
-from pandockit.config import Options, resolve_options
+from pandockit.config import resolve_options
+from pandockit.job import Job, attach
 from pandockit.keys import DONE_KEY, NOTEBOOK_KEY
-from pandockit.notebook import Notebook, read_notebook
 from pandockit.pipeline import PIPELINE, Step
-from pandockit.prepare import attach, prepare_doc
+from pandockit.plan import plan_post, with_read
 
 FILTERS = Path(__file__).parent / "filters"
 INPUT = "input.ipynb"
@@ -87,11 +87,14 @@ def _source(case: Path, site: Path) -> Path:
     return Path(shutil.copy(case / INPUT, site / "_notebooks" / INPUT))
 
 
-def _read(case: Path, site: Path) -> tuple[Notebook, Options]:
-    """The case's notebook, read in ``site`` as the preparation reads it, and its options."""
+def _plan(case: Path, site: Path) -> Job:
+    """The case's job, planned in ``site`` as ``pandockit convert`` plans it (its options, its
+    post URLs, the fixed source day)."""
     source = _source(case, site)
     options = resolve_options(site, options_of(case))
-    return read_notebook(source, max_output_chars=options["max-output-chars"]), options
+    urls = case / POST_URLS
+    post_urls = yaml.safe_load(urls.read_text(encoding="utf-8")) if urls.is_file() else {}
+    return plan_post(source, options, site, source_day=SOURCE_DAY, links=post_urls)
 
 
 def make_sample(case: Path) -> pf.Doc:
@@ -99,11 +102,9 @@ def make_sample(case: Path) -> pf.Doc:
     pipeline's steps before that step (``make goldens`` only: it runs pandoc)."""
     step = step_of(case)
     with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp)
-        notebook, options = _read(case, site)
-        urls = case / POST_URLS
-        post_urls = yaml.safe_load(urls.read_text(encoding="utf-8")) if urls.is_file() else None
-        doc = prepare_doc(load_doc(notebook), notebook, options, site, SOURCE_DAY, post_urls)
+        job = _plan(case, Path(tmp))
+        doc = load_doc(job.notebook)
+        attach(doc, with_read(job, doc))
         for each in PIPELINE:
             if each.name == step.name:
                 return doc
@@ -113,11 +114,14 @@ def make_sample(case: Path) -> pf.Doc:
 
 def run_step(case: Path, doc: pf.Doc) -> pf.Doc:
     """The case's step, alone, on ``doc`` (a sample read back from its JSON): the one place
-    that says how a step runs on a document outside the pipeline. What the preparation hands a
-    filter besides the AST (the notebook, the cell reader) is handed again here."""
+    that says how a step runs on a document outside the pipeline. Its job is planned again and
+    given what the step reads of the document, as the ``pandoc --filter`` route gives a step
+    in the middle of a chain (:func:`pandockit.filter_route.job_from_metadata`)."""
+    step = step_of(case)
     with tempfile.TemporaryDirectory() as tmp:
-        attach(doc, _read(case, Path(tmp))[0])
-        return step_of(case).main(doc)
+        job = _plan(case, Path(tmp))
+        attach(doc, with_read(job, doc, [step.name]))
+        return step.main(doc)
 
 
 def portable(doc: pf.Doc) -> dict:
