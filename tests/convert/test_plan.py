@@ -23,7 +23,7 @@ import pytest
 from pandockit import builder, front_matter_sources
 from pandockit.config import resolve_options
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 NOTEBOOKS = sorted((EXAMPLES / "_notebooks").glob("*.ipynb"))
 COUNTED = {front_matter_sources.collect.__code__: "collect",
