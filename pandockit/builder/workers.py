@@ -96,6 +96,11 @@ def _render_chunk(tasks: list[Task]) -> list[Answer]:
     return list(render_tasks(tasks, batch=len(tasks)))  # the other workers keep the cores busy
 
 
+#: Seconds a stopped pool's manager thread is waited for (it ends in milliseconds when it
+#: is not stuck).
+STOP_WAIT = 5.0
+
+
 #: Most notebooks a worker process is given at a time (one pandoc read and one write for all).
 CHUNK = 32
 
@@ -205,7 +210,14 @@ class Pool:
             return
         for process in list((getattr(self._pool, "_processes", None) or {}).values()):
             _kill_group(process)
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        # Its manager thread notices the killed workers and ends; waited for a while only:
+        # on Linux, CPython 3.11's pool can stay stuck feeding a task to a killed worker's
+        # pipe (python/cpython#107219), and a stopped build must end (the command leaves
+        # with os._exit, which does not wait for that thread).
+        manager = getattr(self._pool, "_executor_manager_thread", None)
+        if manager is not None:
+            manager.join(STOP_WAIT)
 
 
 def _failed(chunk: list[Task], exc: BaseException) -> list[Answer]:
