@@ -38,8 +38,8 @@ from typing import Any
 import yaml
 
 from pandockit import post_names, yamltext
-from pandockit.context import multiline_text
 from pandockit.errors import PandockitError
+from pandockit.inputs import multiline_text
 from pandockit.job import CellEdit, FrontMatter
 
 #: Notebook metadata mappings read as front matter, in order of precedence (later wins).

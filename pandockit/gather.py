@@ -14,7 +14,7 @@ is fetched here, once per document, after pandoc's reading and before the first 
 
 With them the notebook's cells as data (:func:`pandockit.inputs.cells_of`) and its saved
 widget state, in one frozen :class:`pandockit.inputs.Inputs` that
-:func:`pandockit.context.inputs` hands the filters. A step already applied to the document (a
+:func:`pandockit.job.inputs_of` hands the filters. A step already applied to the document (a
 chain of ``pandoc --filter`` processes) gets nothing gathered for it.
 """
 

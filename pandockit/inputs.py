@@ -3,7 +3,7 @@ for them before the pipeline (frozen; no I/O).
 
 A filter never reads the notebook's JSON, a file or pandoc itself. Before the pipeline runs,
 :func:`pandockit.gather.gather` makes one :class:`Inputs` per document and hands it in
-(:func:`pandockit.context.inputs` gives it to a filter):
+(:func:`pandockit.job.inputs_of` gives it to a filter):
 
 - each notebook cell as a :class:`Cell` (its kind, its source as one string, attachments,
   metadata and outputs), by the index the cell-index step numbers it with;

@@ -96,7 +96,7 @@ class Job:
     #: What the filters read of the notebook, as data (its cells, the markdown cells pandoc read
     #: again as Jupyter reads them, the HTML of Markdown outputs), gathered against pandoc's
     #: read (:func:`pandockit.plan.with_read`); the filters take it through
-    #: :func:`pandockit.context.inputs`.
+    #: :func:`inputs_of`.
     inputs: Inputs = NO_INPUTS
 
     @property
@@ -138,3 +138,10 @@ def job_of(doc: pf.Doc) -> Job:
 
 def has_job(doc: pf.Doc) -> bool:
     return getattr(doc, "pandockit_job", None) is not None
+
+
+def inputs_of(doc: pf.Doc) -> Inputs:
+    """What ``doc``'s filters are handed beyond the AST (the job's ``inputs``), gathered before
+    the pipeline (:func:`pandockit.plan.with_read`); no cell and nothing read again without a
+    job (a filter run on a bare document)."""
+    return job_of(doc).inputs if has_job(doc) else NO_INPUTS

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 import panflute as pf
 
 from pandockit import svgpolicy
-from pandockit.context import multiline_text
+from pandockit.inputs import multiline_text
 from pandockit.mimedata import (  # named here too: media.decode etc. are this module's words
     EXTENSIONS,
     decode,

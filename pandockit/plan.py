@@ -34,10 +34,10 @@ import panflute as pf
 
 from pandockit import pandoc, post_urls, site_facts
 from pandockit.config import Options, with_post_site
-from pandockit.context import multiline_text
 from pandockit.errors import PandockitError
 from pandockit.front_matter_sources import collect, name_post, plain
 from pandockit.gather import gather
+from pandockit.inputs import multiline_text
 from pandockit.job import CellEdit, FrontMatter, Job
 from pandockit.media import check_local_images
 from pandockit.notebook import Notebook, read_notebook

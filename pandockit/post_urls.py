@@ -20,9 +20,9 @@ from urllib.parse import quote, unquote
 
 from pandockit import post_names
 from pandockit.config import Options, read_site_config
-from pandockit.context import multiline_text
 from pandockit.errors import PandockitError
 from pandockit.front_matter_sources import collect, name_post
+from pandockit.inputs import multiline_text
 from pandockit.liquid import BASEURL_MARKER
 from pandockit.notebook import Notebook, read_notebook
 from pandockit.source_dates import source_date

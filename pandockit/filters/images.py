@@ -38,8 +38,8 @@ import panflute as pf
 import yaml
 
 from pandockit import yamltext
-from pandockit.context import inputs
 from pandockit.filters.base import CELLS, cell_index, is_cell, job_of, run, walk
+from pandockit.job import inputs_of
 from pandockit.keys import MEDIA_KEY, POST_KEY
 from pandockit.liquid import BASEURL_MARKER
 from pandockit.media import (
@@ -222,7 +222,7 @@ _MIME_OF_EXT = {ext: mime for mime, ext in EXTENSIONS.items()}
 
 def _code_cell(cell: pf.Div, doc: pf.Doc) -> None:
     index = cell_index(cell)
-    nb_cell = inputs(doc).cell(index)
+    nb_cell = inputs_of(doc).cell(index)
     known = output_images(nb_cell.outputs) if nb_cell is not None else None
     if nb_cell is not None:
         source = nb_cell.source
@@ -408,7 +408,7 @@ def _prose(elem: pf.Element) -> bool:
 
 def _markdown_cell(div: pf.Div, doc: pf.Doc) -> None:
     index = cell_index(div)
-    nb_cell = inputs(doc).cell(index)
+    nb_cell = inputs_of(doc).cell(index)
     attachments = None if nb_cell is None else dict(nb_cell.attachments)
     source = nb_cell.source if nb_cell is not None else ""
     cell = _Cell(index, div.identifier, source, attachments)

@@ -50,7 +50,6 @@ from pandockit import (
     svgpolicy,
     terminal,
 )
-from pandockit.context import inputs, multiline_text
 from pandockit.errors import PandockitError
 from pandockit.filters.base import (
     CELLS,
@@ -62,7 +61,8 @@ from pandockit.filters.base import (
     keep_only,
     run,
 )
-from pandockit.inputs import markdown_as_html
+from pandockit.inputs import markdown_as_html, multiline_text
+from pandockit.job import inputs_of
 from pandockit.liquid import BASEURL_MARKER
 from pandockit.mimedata import decode
 from pandockit.page_needs import record
@@ -88,7 +88,7 @@ RESULT_CLASSES = ("execute_result", "display_data")
 def prepare(doc: pf.Doc) -> None:
     doc.pandockit_loaded = set()  # CDN scripts already on the page
     doc.pandockit_styles = set()  # style blocks already on the page
-    doc.pandockit_widgets = dict(inputs(doc).widgets)
+    doc.pandockit_widgets = dict(inputs_of(doc).widgets)
     doc.pandockit_markdown = []  # (block, Markdown) of text/markdown outputs made HTML
     self_host = job_of(doc).options.self_host
     doc.pandockit_src = libraries.resolver(BASEURL_MARKER) if self_host else None
@@ -108,7 +108,7 @@ def markdown_html(doc: pf.Doc) -> None:
     if not todo:
         return
     mode = job_of(doc).options.html
-    gathered = inputs(doc).markdown_html
+    gathered = inputs_of(doc).markdown_html
     for block, markdown in todo:
         text = gathered.get(markdown)
         if text is None:
@@ -146,7 +146,7 @@ def _self_hosted(text: str, cell: pf.Div, doc: pf.Doc) -> str:
 
 def raw_outputs(doc: pf.Doc, cell: pf.Div) -> list[dict] | None:
     """The notebook's outputs of ``cell`` (None when the filter runs without the notebook)."""
-    nb_cell = inputs(doc).cell(cell_index(cell))
+    nb_cell = inputs_of(doc).cell(cell_index(cell))
     if nb_cell is None or nb_cell.kind != "code":
         return None
     return list(nb_cell.outputs)

@@ -37,8 +37,8 @@ import re
 import panflute as pf
 
 from pandockit import htmltree
-from pandockit.context import inputs
 from pandockit.filters.base import CELLS, cell_index, is_cell, items_of, run, walk
+from pandockit.job import inputs_of
 
 NAME = "raw-html"
 log = logging.getLogger("pandockit")
@@ -227,7 +227,7 @@ def _may_hold_html(cell: pf.Div, doc: pf.Doc) -> bool:
     """False for a markdown cell whose source has no ``<``: pandoc then read no raw HTML in
     it, and what filters put there (a note's box) is balanced already. Most cells are such;
     the walk of each would cost more than the look at its source (with no notebook: True)."""
-    nb_cell = inputs(doc).cell(cell_index(cell))
+    nb_cell = inputs_of(doc).cell(cell_index(cell))
     return nb_cell is None or "<" in nb_cell.source
 
 

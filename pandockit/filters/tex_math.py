@@ -30,8 +30,8 @@ from collections.abc import Callable
 import panflute as pf
 
 from pandockit import formula_text
-from pandockit.context import inputs
 from pandockit.filters.base import ancestor, cell_index, is_cell, is_output, job_of, run
+from pandockit.job import inputs_of
 from pandockit.page_needs import record
 
 NAME = "tex-math"
@@ -241,7 +241,7 @@ def _verbatim(tex: str, source: str, cell: pf.Div, doc: pf.Doc) -> bool:
 def _cell_source(node: pf.Element | None, doc: pf.Doc) -> str | None:
     if node is None:
         return None
-    nb_cell = inputs(doc).cell(cell_index(node))
+    nb_cell = inputs_of(doc).cell(cell_index(node))
     return nb_cell.source if nb_cell is not None else None
 
 

@@ -15,11 +15,10 @@ from converting import load_doc, prepared
 
 from pandockit import gather, markdown_output, rereads
 from pandockit.config import resolve_options
-from pandockit.context import inputs
 from pandockit.errors import PandockitError
 from pandockit.filter_route import job_from_metadata
 from pandockit.filters import cell_index, jupyter_math, outputs
-from pandockit.job import attach, job_of
+from pandockit.job import attach, inputs_of, job_of
 from pandockit.keys import DONE_KEY
 from pandockit.notebook import read_notebook
 from pandockit.pandoc import pandoc_path
@@ -82,7 +81,7 @@ def test_the_steps_gathered_for_are_the_pipelines() -> None:
 
 
 def test_one_pandoc_run_per_reader_and_one_read_and_write_for_markdown(tmp_path, runs) -> None:
-    given = inputs(_prepared(_all_kinds(tmp_path), tmp_path))
+    given = inputs_of(_prepared(_all_kinds(tmp_path), tmp_path))
     assert sorted(given.rereads) == [0, 1]  # the cells' indexes; cell 2 reads alike
     assert list(given.markdown_html) == [MARKDOWN_HTML]
     assert given.markdown_html[MARKDOWN_HTML] == "<p><b>hi</b> <em>em</em></p>"
@@ -94,7 +93,7 @@ def test_one_pandoc_run_per_reader_and_one_read_and_write_for_markdown(tmp_path,
 def test_a_notebook_read_alike_starts_no_pandoc(tmp_path, runs) -> None:
     path = _notebook(tmp_path, [nbv.new_markdown_cell(AGREED), _display(MARKDOWN),
                                 nbv.new_code_cell("print(1)")])
-    given = inputs(_prepared(path, tmp_path))
+    given = inputs_of(_prepared(path, tmp_path))
     assert runs == []
     assert dict(given.rereads) == {} and dict(given.markdown_html) == {}
     assert given.cell(1).source == "x" and given.cell(3) is None
@@ -157,7 +156,7 @@ def test_without_the_notebook_markdown_outputs_are_read_from_the_ast(tmp_path) -
     notebook = read_notebook(_all_kinds(tmp_path))
     doc = load_doc(notebook)
     attach(doc, job_from_metadata(doc))
-    assert list(inputs(doc).markdown_html) == [MARKDOWN_HTML]
+    assert list(inputs_of(doc).markdown_html) == [MARKDOWN_HTML]
     with_notebook = _markdown_blocks(_prepared(_all_kinds(tmp_path), tmp_path))
     assert _markdown_blocks(doc) == with_notebook
     assert '<div class="pandockit-html">\n<p><b>hi</b> <em>em</em></p>\n</div>' in with_notebook
@@ -187,7 +186,7 @@ def test_the_inputs_are_frozen_plain_data(tmp_path) -> None:
     import dataclasses
     import pickle
 
-    given = inputs(_prepared(_all_kinds(tmp_path), tmp_path))
+    given = inputs_of(_prepared(_all_kinds(tmp_path), tmp_path))
     with pytest.raises(dataclasses.FrozenInstanceError):
         given.rereads = {}  # type: ignore[misc]
     copy = pickle.loads(pickle.dumps(given))

@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "pandockit.fastpages", "pandockit.svgpolicy", "pandockit.markdown_output",
         "pandockit.libraries", "pandockit.inputs",
     ]),
-    ("the job and the context", ["pandockit.job", "pandockit.context"]),
+    ("the job", ["pandockit.job"]),
     ("media, liquid and the front matter's sources", [
         "pandockit.media", "pandockit.liquid", "pandockit.front_matter_sources"]),
     ("what the plan gathers", ["pandockit.site_facts", "pandockit.post_urls",
@@ -182,7 +182,7 @@ def test_the_checks_see_function_imports() -> None:
 
 #: pandockit modules that read or write files, run pandoc, git or another process, or reach the
 #: network. A filter imports none of them: it computes on the document and what was handed in
-#: (:mod:`pandockit.gather`, before the pipeline: :func:`pandockit.context.inputs`); the writer
+#: (:mod:`pandockit.gather`, before the pipeline: :func:`pandockit.job.inputs_of`); the writer
 #: writes. The layers above the filters (convert, build, the CLI) are I/O too, and already out
 #: of a filter's reach (test_imports_point_down).
 IO_MODULES = {
@@ -206,7 +206,6 @@ IO_NAMES = {
     "pandockit.config": {"read_site_config", "resolve_options", "post_site"},
     "pandockit.media": {"check_local", "check_local_images", "confinement_root",
                         "notebook_folder", "resolve"},
-    "pandockit.context": {"read_cell"},  # pandoc, through the reader the preparation attached
     "pathlib": {"Path", "PosixPath", "WindowsPath"},  # the Pure* paths do no I/O
 }
 
@@ -279,7 +278,7 @@ def filter_io() -> dict[tuple[str, str], int]:
 def test_filters_do_no_io() -> None:
     """No module under pandockit/filters/ imports an I/O module (IO_MODULES, IO_LIBRARIES) or
     an I/O function (IO_NAMES), or calls an I/O built-in: what a filter needs from outside is
-    gathered before the pipeline and handed in (pandockit.gather, pandockit.context.inputs)."""
+    gathered before the pipeline and handed in (pandockit.gather, pandockit.job.inputs_of)."""
     found = [f"{name}:{line} imports {what}" for (name, what), line in filter_io().items()]
     assert found == []
 
@@ -311,14 +310,14 @@ def test_the_io_rule_sees_hidden_imports() -> None:
     ]
 
 
-#: How a filter could reach the notebook object: ``context.notebook_of(doc)``,
+#: How a filter could reach the notebook object (the names the former ``context`` module had),
 #: ``notebook_cell``, ``doc.pandockit_notebook``, a job's ``.notebook``.
 NOTEBOOK_ACCESS = ("notebook_of", "notebook_cell", "pandockit_notebook", "notebook")
 
 
 def test_filters_read_the_notebook_as_handed_in() -> None:
     """A filter reads the notebook's cells from what was handed in (pandockit.inputs, through
-    ``context.inputs``), never the notebook object itself (NOTEBOOK_ACCESS)."""
+    ``job.inputs_of``), never the notebook object itself (NOTEBOOK_ACCESS)."""
     readers = set()
     for name, path in MODULES.items():
         if not name.startswith("pandockit.filters."):
