@@ -218,8 +218,24 @@ def source_tex(tex: str, elem: pf.Element, doc: pf.Doc) -> str:
     words = [re.escape(w) for w in tex.split()]
     if not words:
         return tex
-    m = re.search(r"\s*".join(words), source)
-    return m.group(0) if m else tex
+    return _loose(re.compile(r"\s*".join(words)), source, node, doc) or tex
+
+
+def _loose(pattern: re.Pattern, source: str, cell: pf.Div, doc: pf.Doc) -> str | None:
+    """The first piece of ``source`` that ``pattern`` (a formula's TeX, any white space
+    between its words) matches from where the cell's formula before it was found, else in
+    the whole source: as :func:`_verbatim` does, so that a cell whose every formula pandoc
+    changed costs its length once, not once per formula. (A search of the whole source
+    first took the first look-alike, even one that an earlier formula of the cell had
+    matched.)"""
+    cursors = getattr(doc, "pandockit_cell_cursors", None)
+    key = cell_index(cell)
+    m = pattern.search(source, cursors.get(key, 0)) if cursors is not None else None
+    if m is None:
+        m = pattern.search(source)
+    elif cursors is not None:
+        cursors[key] = m.end()
+    return m.group(0) if m else None
 
 
 def _verbatim(tex: str, source: str, cell: pf.Div, doc: pf.Doc) -> bool:
