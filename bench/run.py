@@ -232,7 +232,7 @@ class Bench:
         self.goals: list[tuple[str, float, float, str]] = []
 
     def _has_build(self) -> bool:
-        return has_module("pandockit.build")
+        return has_module("pandockit.builder")
 
     def fresh(self, name: str, site: bool = False) -> Path:
         folder = self.scratch / name

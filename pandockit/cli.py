@@ -9,41 +9,13 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-from pandockit import __version__
+from pandockit import __version__, logs
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 log = logging.getLogger("pandockit")
-
-
-class _OneLine(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        level = "error" if record.levelno >= logging.ERROR else record.levelname.lower()
-        return f"pandockit: {level}: " + " ".join(record.getMessage().split())
-
-
-class _StderrHandler(logging.StreamHandler):
-    """Writes to whatever ``sys.stderr`` is at the time (so a caller may swap it)."""
-
-    @property
-    def stream(self):  # type: ignore[override]
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _value) -> None:
-        pass
-
-
-def _setup_logging(verbosity: int) -> None:
-    handler = _StderrHandler()
-    handler.setFormatter(_OneLine())
-    log.handlers[:] = [handler]
-    log.propagate = False
-    level = logging.ERROR if verbosity < 0 else logging.INFO if verbosity > 0 else logging.WARNING
-    log.setLevel(level)
 
 
 def _help(key: str) -> str:
@@ -287,8 +259,8 @@ def cmd_fetch_libs(args: argparse.Namespace) -> int:
 
 def cmd_convert(args: argparse.Namespace) -> int:
     from pandockit.config import resolve_options
-    from pandockit.convert import collisions, plan_post
-    from pandockit.errors import PandockitError, about
+    from pandockit.convert_run import convert_notebooks
+    from pandockit.errors import PandockitError
 
     try:
         options = resolve_options(
@@ -297,77 +269,15 @@ def cmd_convert(args: argparse.Namespace) -> int:
     except PandockitError as exc:
         log.error("%s", exc)
         return EXIT_FAILED
-    status = EXIT_OK
-    planned = []
-    for nb in args.notebooks:  # name every post before anything is written
-        try:
-            planned.append(plan_post(nb, options))
-        except PandockitError as exc:
-            log.error("%s", about(nb, exc))
-            status = EXIT_FAILED
-    clashes = collisions(((p.path, p.stem) for p in planned), options["posts-dir"])
-    clashes += shadowing(planned, args.site, options["posts-dir"])
-    for exc in clashes:
-        log.error("%s", exc)
-    if clashes:
-        return EXIT_FAILED
-    for ok in _converted(planned, args, options, quiet=args.quiet > args.verbose):
-        status = status if ok else EXIT_FAILED
-    return status
-
-
-def shadowing(planned: list, site: Path, posts_dir: str) -> list:
-    """One error for each planned post that would shadow a post of the same date and name
-    pandockit did not write (``2020-01-02-x.markdown``): found before anything is written."""
-    from pandockit.errors import PandockitError
-    from pandockit.writer import PostNames, post_path
-
-    found = []
-    names = PostNames(site / posts_dir)
-    for plan in planned:
-        target = post_path(site, posts_dir, plan.stem)
-        others = names.shadowed(target)
-        if others:
-            which = ", ".join(str(p) for p in others)
-            found.append(PandockitError(
-                plan.path,
-                f"its post {target} would shadow {which}, a post not written by pandockit with "
-                "the same date and name (Jekyll would publish only one of them); rename one",
-            ))
-    return found
-
-
-def _converted(
-    planned: list, args: argparse.Namespace, options, *, quiet: bool = False
-) -> Iterator[bool]:
-    """Convert and write each planned notebook, printing its post (not when ``quiet``: errors
-    only); yield whether each worked."""
-    from pandockit.convert import render_posts
-    from pandockit.errors import PandockitError, about
-    from pandockit.writer import PostNames, write_post
-
-    names = PostNames(args.site / options["posts-dir"])
-    for done in render_posts(planned, options, args.site):
-        try:
-            if done.error is not None:
-                raise done.error
-            target = write_post(
-                args.site, options["posts-dir"], options["assets-dir"], done.post, done.media,
-                force=args.force, posts=names,
-            )
-        except PandockitError as exc:
-            log.error("%s", about(done.planned.path, exc))
-            yield False
-            continue
-        if not quiet:
-            print(target)
-        yield True
+    ok = convert_notebooks(args.notebooks, args.site, options, force=args.force,
+                           quiet=args.quiet > args.verbose)
+    return EXIT_OK if ok else EXIT_FAILED
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from pandockit import build
+    from pandockit import builder
 
-    settings = build.Settings(
+    settings = builder.Settings(
         force=args.force,
         dry_run=args.dry_run,
         wait=not args.no_wait,
@@ -378,11 +288,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         log.error("%s: notebook folder not found", args.notebook_dir)
         return EXIT_USAGE
     if not args.watch:
-        return build.build_site(args.site, args.notebook_dir, cli, settings)
+        return builder.build_site(args.site, args.notebook_dir, cli, settings)
     if args.dry_run:
         log.error("--watch and --dry-run cannot be used together")
         return EXIT_USAGE
-    problem = build.site_problem(args.site)
+    problem = builder.site_problem(args.site)
     if problem is not None:  # nothing to watch
         log.error("%s: %s", args.site, problem)
         return EXIT_USAGE
@@ -394,10 +304,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     def rebuild() -> int:  # the first build reports in full; each rebuild starts with a line
         again = dataclasses.replace(settings, rebuild=bool(builds))
-        builds.append(build.build_site(args.site, args.notebook_dir, cli, again))
+        builds.append(builder.build_site(args.site, args.notebook_dir, cli, again))
         return builds[-1]
 
-    folder = build.notebook_folder(args.site, args.notebook_dir, cli)
+    folder = builder.notebook_folder(args.site, args.notebook_dir, cli)
     return watch(args.site, folder, rebuild, quiet=settings.verbosity < 0)
 
 
@@ -491,7 +401,7 @@ def _restore_sigterm(before: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
     if words[:1] == ["pandoc"]:  # every argument is pandoc's, --help and --version too
-        _setup_logging(0)
+        logs.setup(0)
         return run_pandoc(words[1:])
     _prefetch(words)
     parser = build_parser()
@@ -499,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    _setup_logging(getattr(args, "verbose", 0) - getattr(args, "quiet", 0))
+    logs.setup(getattr(args, "verbose", 0) - getattr(args, "quiet", 0))
     before = _on_sigterm()
     try:
         return args.func(args)

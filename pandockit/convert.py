@@ -20,7 +20,7 @@ from typing import TypeVar
 import panflute as pf
 from panflute.elements import from_json
 
-from pandockit import naming, pandoc, post_urls
+from pandockit import pandoc, post_names, post_urls
 from pandockit.config import Options
 from pandockit.errors import PandockitError, about
 from pandockit.filters import front_matter
@@ -100,7 +100,7 @@ def _groups(sizes: list[int], batch: int) -> list[list[int]]:
 
 
 @dataclass
-class Rendering:
+class Outcome:
     """What :func:`render_posts` made of one notebook: its post and media, or its error."""
 
     planned: Planned
@@ -116,7 +116,7 @@ def render_posts(
     *,
     batch: int | None = None,
     around: Callable[[int], AbstractContextManager[object]] | None = None,
-) -> Iterator[Rendering]:
+) -> Iterator[Outcome]:
     """Render every notebook of ``planned``, yielding each outcome in order; writes nothing.
 
     The one render loop, for one notebook or many: pandoc reads and writes ``batch`` notebooks
@@ -129,14 +129,14 @@ def render_posts(
     groups = _groups([len(plan.notebook.pandoc_input) for plan in planned], batch)
     reads = [_start_read(planned, group) for group in groups[:1]]
     writing: tuple[list[int], dict[int, pf.Doc], pandoc.Writing] | None = None
-    out: dict[int, Rendering] = {}
+    out: dict[int, Outcome] = {}
     for k, group in enumerate(groups):
         if k + 1 < len(groups):
             reads.append(_start_read(planned, groups[k + 1]))
         docs: dict[int, pf.Doc] = {}
         bodies: list[dict] = []
         for i, parts in zip(group, reads[k].results()):
-            out[i] = Rendering(planned[i])
+            out[i] = Outcome(planned[i])
             with scope(i):
                 try:
                     plan = planned[i]
@@ -162,9 +162,9 @@ def _start_read(planned: list[Planned], group: list[int]) -> pandoc.Reading:
 
 def _finished(
     writing: tuple[list[int], dict[int, pf.Doc], pandoc.Writing],
-    out: dict[int, Rendering],
+    out: dict[int, Outcome],
     scope: Callable[[int], AbstractContextManager[object]],
-) -> Iterator[Rendering]:
+) -> Iterator[Outcome]:
     group, docs, write = writing
     bodies = dict(zip(docs, write.results()))
     for i in group:
@@ -229,5 +229,5 @@ def collisions(
             f"maps to the same post as {given[first]} ({posts_dir}/{stem}.md); rename one of "
             "them or set a different 'date' in its front matter",
         )
-        for stem, first, second in naming.find_collisions(pairs)
+        for stem, first, second in post_names.find_collisions(pairs)
     ]

@@ -16,7 +16,7 @@ needs: keys, posts (a post carries its own mark, ``generator: pandockit``, for `
 where each post's folder is (``assets-dir`` may change between builds).
 
 Format 1 also listed each post's images (``media``); such a manifest is still read, its images
-are merged into the folder's list by the next build (:mod:`pandockit.build.run`), and it is
+are merged into the folder's list by the next build (:mod:`pandockit.builder.run`), and it is
 saved as format 2 without them.
 """
 
@@ -128,7 +128,7 @@ def _paths(entry: Entry) -> list[tuple[str, str]]:
 def in_site(rel: str) -> bool:
     """Whether ``rel``, a path the manifest records, names a file of the site: relative, in
     POSIX form, and never through ``..`` (a manifest comes with the site's files, so it may
-    come from anyone: :mod:`pandockit.build.run` deletes only what it may)."""
+    come from anyone: :mod:`pandockit.builder.run` deletes only what it may)."""
     if not rel or "\\" in rel or "\0" in rel or re.match(r"[A-Za-z]:", rel):
         return False
     parts = PurePosixPath(rel).parts

@@ -23,7 +23,7 @@ import secrets
 
 import panflute as pf
 
-from pandockit import commonmark_html, jupyter_math
+from pandockit import commonmark_html, formula_scan
 from pandockit.pandoc import FENCED_READER, run_pandoc
 
 
@@ -41,7 +41,7 @@ def read(texts: list[str]) -> tuple[list[list[pf.Block]], list[list[str]]]:
     """The blocks of each Markdown text as the jupyter-math filter reads a markdown cell
     (formulas as ``@@N@@``, HTML blocks ended where CommonMark ends them), and each text's
     formulas."""
-    masked = [jupyter_math.remove_math(t) for t in texts]
+    masked = [formula_scan.remove_math(t) for t in texts]
     sources = [commonmark_html.fenced(m) for m, _ in masked]
     ast = run_pandoc(["-f", FENCED_READER, "-t", "json"], _notebook(sources),
                      what="pandoc (reading Markdown outputs)")
@@ -78,6 +78,6 @@ def to_html(texts: list[str], drop: bool) -> list[str]:
     if drop:
         cells = [list(pf.Div(*cell).walk(_drop_raw).content) for cell in cells]
     return [
-        jupyter_math.replace_math(part, [html.escape(m) for m in math]).strip()
+        formula_scan.replace_math(part, [html.escape(m) for m in math]).strip()
         for part, math in zip(write_html(cells), formulas)
     ]

@@ -14,7 +14,7 @@ from pandockit.filters import (
     cells,
     front_matter,
     images,
-    math_cells,
+    jupyter_math,
     notes,
     outputs,
     raw_html,
@@ -35,9 +35,9 @@ class Step:
 PIPELINE: tuple[Step, ...] = (
     Step(cell_index.NAME, cell_index.main,
          "first: numbers the cells as the notebook has them, before any is dropped"),
-    Step(math_cells.NAME, math_cells.main,
+    Step(jupyter_math.NAME, jupyter_math.main,
          "reads markdown cells' math and HTML blocks as Jupyter does, before any filter reads "
-         "the cells (so math, images, Liquid and html see the Markdown between HTML blocks)"),
+         "the cells (so math, images, Liquid and raw-html see the Markdown between HTML blocks)"),
     Step(front_matter.NAME, front_matter.main,
          "reads the first cell and the title heading before anything rewrites them"),
     Step(visibility.NAME, visibility.main,
@@ -60,7 +60,7 @@ PIPELINE: tuple[Step, ...] = (
     Step(raw_html.NAME, raw_html.main,
          "after math, which reads the markdown attribute this adds; before cells unwraps them"),
     Step(top.NAME, top.main,
-         "after visibility (hidden cells' headings are gone) and html (its blocks are "
+         "after visibility (hidden cells' headings are gone) and raw-html (its blocks are "
          "pandockit's, not a cell's); puts badges and the TOC above the first cell"),
     Step(cells.NAME, cells.main,
          "last: unwraps the cell and output Divs every filter above relies on"),
@@ -68,8 +68,8 @@ PIPELINE: tuple[Step, ...] = (
 
 
 #: Steps' former names, as older chains recorded them in ``pandockit-done``: a step done under
-#: its former name is done (``math`` was ``tex-math``'s name before).
-FORMER_NAMES: dict[str, str] = {"math": tex_math.NAME}
+#: its former name is done (``math`` was ``tex-math``'s name before, ``html`` ``raw-html``'s).
+FORMER_NAMES: dict[str, str] = {"math": tex_math.NAME, "html": raw_html.NAME}
 
 
 def run_pipeline(doc: pf.Doc) -> pf.Doc:

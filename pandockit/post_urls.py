@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from pandockit import naming
+from pandockit import post_names
 from pandockit.config import Options, read_site_config
 from pandockit.context import multiline_text
 from pandockit.errors import PandockitError
@@ -59,7 +59,7 @@ def jekyll_url(stem: str, fm: dict[str, Any], permalink: Any = None) -> str:
     match = _STEM.fullmatch(stem)
     if match is None:
         raise ValueError(f"not a post name: {stem}")
-    day = naming.front_matter_date(fm.get("date"))
+    day = post_names.front_matter_date(fm.get("date"))
     when = day.date() if isinstance(day, datetime) else day if isinstance(day, date) else (
         date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
     slug = _NOT_PRETTY.sub("-", str(fm.get("slug") or match.group(4))).strip("-")

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 import panflute as pf
 
-from pandockit import context, dates, pandoc, site_facts, yamltext
+from pandockit import context, pandoc, site_facts, source_dates, yamltext
 from pandockit.config import Options, post_site, resolve_options
 from pandockit.keys import (
     DEFAULTS_KEY,
@@ -42,10 +42,13 @@ def source_date(path: Path, options: Options) -> str:
     ``post-names: fastpages``: its modification time minus one day, as fastpages dated it).
     ``""`` for a dated name (git is not asked) or when neither is known."""
     names = str(options["post-names"])
-    if not dates.needs_source_day(path.name, names):
+    if not source_dates.needs_source_day(path.name, names):
         return ""
-    tz = dates.site_timezone(str(options["timezone"] or ""))
-    day = dates.fastpages_day(path, tz) if names == "fastpages" else dates.source_day(path, tz)
+    tz = source_dates.site_timezone(str(options["timezone"] or ""))
+    if names == "fastpages":
+        day = source_dates.fastpages_day(path, tz)
+    else:
+        day = source_dates.source_day(path, tz)
     return day.isoformat() if day else ""
 
 

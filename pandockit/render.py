@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import panflute as pf
 
-from pandockit import dates, liquid, page_needs, pandoc, yamltext
+from pandockit import liquid, page_needs, pandoc, source_dates, yamltext
 from pandockit.config import get_option
 from pandockit.errors import PandockitError
 from pandockit.keys import FRONT_MATTER_KEY, MATH_SWITCH_KEY, MEDIA_KEY, NOTEBOOK_KEY, POST_KEY
@@ -76,4 +76,4 @@ def warn_future(doc: pf.Doc) -> None:
     stem = str(doc.get_metadata(POST_KEY, "") or "")
     name = str(doc.get_metadata(NOTEBOOK_KEY, "") or stem)
     future, tz_name = get_option(doc, "future"), str(get_option(doc, "timezone") or "")
-    dates.warn_if_future(name, fm, stem, future, tz_name)
+    source_dates.warn_if_future(name, fm, stem, future, tz_name)

@@ -1,8 +1,8 @@
 """Test support: the formulas a notebook holds, and the formulas a built page hands MathJax.
 
 The notebook side does not use pandockit's filters. Markdown cells are read as Jupyter reads
-them: JupyterLab's ``removeMath`` (:mod:`pandockit.jupyter_math`, held to JupyterLab's own
-cases by tests/test_jupyter_math.py) takes the formulas out, pandoc's reader parses the rest as
+them: JupyterLab's ``removeMath`` (:mod:`pandockit.formula_scan`, held to JupyterLab's own
+cases by tests/test_formula_scan.py) takes the formulas out, pandoc's reader parses the rest as
 Jupyter's Markdown parser would see it, and each formula left in text (not in code) is one
 MathJax gets, its TeX taken from the source as typed. ``text/latex`` results are taken the way
 Jupyter shows them.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from pandockit.jupyter_math import formula, remove_math
+from pandockit.formula_scan import formula, remove_math
 
 #: How markdown cells are read once Jupyter's math is masked: no dollar math of pandoc's own,
 #: ``\\(`` an escaped parenthesis (as in Jupyter's Markdown parser).

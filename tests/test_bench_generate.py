@@ -96,7 +96,7 @@ def test_benchmark_notebook_is_a_whole_post(site) -> None:
 def test_formula_cell_holds_the_formulas_asked(tmp_path: Path) -> None:
     """The ``cell`` case's notebook: one Markdown cell (after the front matter) with exactly
     the inline formulas asked, as Jupyter finds them, the same bytes on every run."""
-    from pandockit.jupyter_math import formulas
+    from pandockit.formula_scan import formulas
 
     path = generate.formula_cell(tmp_path, 120)
     assert path.read_bytes() == generate.dumps(generate.formula_cell_notebook(120))

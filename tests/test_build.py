@@ -17,7 +17,7 @@ import corpus
 import pytest
 from jekyll_site import JekyllSite, img_srcs, math_in, text_of
 
-from pandockit import build as bld
+from pandockit import builder as bld
 from pandockit import cli, lock, manifest
 from pandockit.errors import PandockitError
 

@@ -14,8 +14,8 @@ import panflute as pf
 import pypandoc
 import pytest
 
-from pandockit import cli, fastpages, naming
-from pandockit.build import discover
+from pandockit import cli, fastpages, post_names
+from pandockit.builder import discover
 from pandockit.config import CHOICES, DEFAULTS, resolve_options
 from pandockit.convert import plan_post
 from pandockit.filters import notes
@@ -146,7 +146,7 @@ def test_pandockit_reading_needs_no_space_after_the_colon_either() -> None:
     ],
 )
 def test_fastpages_post_names(name: str, expected: str) -> None:
-    assert naming.fastpages_stem(name, date(2021, 6, 14)) == expected
+    assert post_names.fastpages_stem(name, date(2021, 6, 14)) == expected
 
 
 def test_undated_notebook_is_dated_by_modification_time_minus_one_day(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ SINGLE_FILTERS = [
     "pandockit-card",
     "pandockit-anchors",
     "pandockit-tex-math",
-    "pandockit-html",
+    "pandockit-raw-html",
     "pandockit-top",
     "pandockit-cells",
 ]
@@ -75,15 +75,17 @@ def test_chained_single_filters_match_cli(tmp_path: Path) -> None:
 
 
 def test_former_script_name_still_chains(tmp_path: Path) -> None:
-    """``pandockit-math`` (the step's former name) is still installed, and a document it marked
-    done is not written twice by ``pandockit-jekyll``, which runs the steps still to do."""
+    """``pandockit-math`` and ``pandockit-html`` (the steps' former names) are still installed,
+    and a document they marked done is not written twice by ``pandockit-jekyll``, which runs the
+    steps still to do."""
     case = next(c for c in CASES if c.name == "seed")
     text, _, _ = convert_case(case, tmp_path / "cli")
     site = tmp_path / "chain"
     site.mkdir()
     out = tmp_path / "post.md"
-    chain = ["pandockit-math" if f == "pandockit-tex-math" else f for f in SINGLE_FILTERS]
-    run_pandoc(notebook_of(case), site, out, [*chain[:chain.index("pandockit-math") + 1],
+    former = {"pandockit-tex-math": "pandockit-math", "pandockit-raw-html": "pandockit-html"}
+    chain = [former.get(f, f) for f in SINGLE_FILTERS]
+    run_pandoc(notebook_of(case), site, out, [*chain[:chain.index("pandockit-html") + 1],
                                               "pandockit-jekyll"])
     assert out.read_text(encoding="utf-8") == text
 

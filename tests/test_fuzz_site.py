@@ -32,7 +32,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pandockit import build as bld
+from pandockit import builder as bld
 from pandockit import yamltext
 from pandockit.config import resolve_options
 from pandockit.errors import PandockitError

@@ -484,7 +484,7 @@ def test_reconversion_leaves_exactly_the_current_images(make_site) -> None:
 
 CHAIN = ["pandockit-cell-index", "pandockit-jupyter-math", "pandockit-front-matter",
          "pandockit-visibility", "pandockit-notes", "pandockit-outputs", "pandockit-images",
-         "pandockit-tex-math", "pandockit-html",
+         "pandockit-tex-math", "pandockit-raw-html",
          "pandockit-cells"]
 
 

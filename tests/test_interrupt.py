@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from pandockit import build as bld
+from pandockit import builder as bld
 from pandockit import lock, manifest
-from pandockit.build import workers
+from pandockit.builder import workers
 from pandockit.config import resolve_options
 from pandockit.errors import PandockitError
 from pandockit.pandoc.process import pandoc_path
@@ -214,11 +214,11 @@ def test_ctrl_c_stops_at_once_and_keeps_the_finished_posts(tmp_path: Path, fake)
     assert "1 converted, 1 skipped" in after.stdout
 
 
-def render_slowly(chunk: list[workers.Task]) -> list[workers.Rendered]:
+def render_slowly(chunk: list[workers.Task]) -> list[workers.Answer]:
     """A worker's render that never ends for ``a.ipynb`` (module level: it is pickled)."""
     if chunk[0].rel.endswith("a.ipynb"):
         time.sleep(600)
-    return [workers.Rendered(t.rel, t.key) for t in chunk]
+    return [workers.Answer(t.rel, t.key) for t in chunk]
 
 
 def test_an_interruption_keeps_chunks_finished_ahead_of_a_busy_one(
@@ -234,7 +234,7 @@ def test_an_interruption_keeps_chunks_finished_ahead_of_a_busy_one(
         for n in ("a.ipynb", "b.ipynb")
     ]
     monkeypatch.setattr(workers, "_render_chunk", render_slowly)  # forked workers inherit it
-    with workers.rendered(tasks, 2) as answers:
+    with workers.start_pool(tasks, 2) as answers:
         wait_until(lambda: answers._futures[1].done(), what="the second chunk")
         assert answers._futures[1].exception() is None
         pids = list(answers._pool._processes)

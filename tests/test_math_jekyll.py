@@ -169,7 +169,7 @@ def torture_notebook() -> nbformat.NotebookNode:
 def expected(style: str = "kramdown") -> list[tuple[str, str]]:
     """The formulas of the torture notebook as MathJax must get them in ``style``."""
     formulas = [f for _, fs in CELLS for f in fs]
-    if style == "kramdown":  # the one documented change: see texmath.kramdown_inline
+    if style == "kramdown":  # the one documented change: see formula_text.kramdown_inline
         formulas = [(k, re.sub(r"\n(?=[-#])", "\n    ", t) if k == "inline" else t)
                     for k, t in formulas]
     outputs = [("display", tex) for _, tex in LATEX_OUTPUTS] + [("inline", "\\delta_{x}")]

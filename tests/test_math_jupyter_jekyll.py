@@ -4,7 +4,7 @@ Issue 15, parts 2 and 3. Each markdown cell below holds one variant; the noteboo
 in both math styles and built by Jekyll, and the built page must hand MathJax exactly the
 formulas Jupyter typesets (JupyterLab's ``removeMath`` rules, not pandoc's ``tex_math_dollars``),
 with the author's TeX, and show the prose around them. The expected formulas are written here
-by hand from JupyterLab's rules (tests/test_jupyter_math.py holds the scanner to them); the
+by hand from JupyterLab's rules (tests/test_formula_scan.py holds the scanner to them); the
 oracle of tests/math_oracle.py must agree with them too.
 """
 

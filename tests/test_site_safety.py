@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from jekyll_site import JekyllSite, jekyll_available
 
-from pandockit import build as bld
+from pandockit import builder as bld
 from pandockit import manifest
-from pandockit.build.discover import build_key, options_text, sha256_of, site_text
+from pandockit.builder.discover import build_key, options_text, sha256_of, site_text
 from pandockit.config import resolve_options
 from pandockit.errors import PandockitError
 

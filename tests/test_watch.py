@@ -16,7 +16,7 @@ from pathlib import Path
 import polling
 import pytest
 
-from pandockit import build as bld
+from pandockit import builder as bld
 from pandockit.watch import relevant, watch
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -161,7 +161,7 @@ def test_a_config_line_that_is_not_pandockit_is_refused(
 
 
 def test_the_install_key_does_not_reconvert_posts() -> None:
-    from pandockit.build import BUILD_KEYS
+    from pandockit.builder import BUILD_KEYS
 
     assert "install" in BUILD_KEYS
     assert __version__

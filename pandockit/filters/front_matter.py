@@ -50,7 +50,7 @@ from typing import Any
 import panflute as pf
 import yaml
 
-from pandockit import naming, yamltext
+from pandockit import post_names, yamltext
 from pandockit.config import get_option
 from pandockit.context import multiline_text, notebook_of, read_cell
 from pandockit.errors import PandockitError
@@ -329,10 +329,10 @@ def _check_date(fm: dict, warnings: list[str]) -> None:
     if "date" not in fm or fm["date"] is None:
         fm.pop("date", None)
         return
-    if naming.front_matter_date(fm["date"]) is not None:
+    if post_names.front_matter_date(fm["date"]) is not None:
         return
     value = fm.pop("date")
-    if not (isinstance(value, str) and value.strip().lower() in naming.QUARTO_DATE_WORDS):
+    if not (isinstance(value, str) and value.strip().lower() in post_names.QUARTO_DATE_WORDS):
         warnings.append(
             f"front matter date {value!r} is not a date Jekyll reads (YYYY-MM-DD, optionally "
             "with a time); left out, the post is dated by its file name"
@@ -426,33 +426,33 @@ def stem_for(
     front_matter: dict,
     source_day: date | None,
     slug: str,
-    post_names: str = "pandockit",
+    style: str = "pandockit",
 ) -> str:
-    """The post's file stem (see :func:`pandockit.naming.post_stem`, and
-    :func:`pandockit.naming.fastpages_stem` for option ``post-names: fastpages``); raises
-    PandockitError."""
+    """The post's file stem (see :func:`pandockit.post_names.post_stem`, and
+    :func:`pandockit.post_names.fastpages_stem` for ``style`` (option ``post-names``)
+    ``fastpages``); raises PandockitError."""
     title = front_matter.get("title")
     try:
-        if post_names == "fastpages":
-            return naming.fastpages_stem(
+        if style == "fastpages":
+            return post_names.fastpages_stem(
                 notebook_name, source_day, slug, str(title) if title is not None else None
             )
-        return naming.post_stem(
+        return post_names.post_stem(
             notebook_name, front_matter.get("date"), source_day, slug,
             str(title) if title is not None else None,
         )
-    except naming.NamingError as exc:
+    except post_names.NamingError as exc:
         raise PandockitError(None, str(exc)) from None
 
 
 def name_post(
-    notebook_name: str, front_matter: dict, day: str, slug: str, post_names: str = "pandockit"
+    notebook_name: str, front_matter: dict, day: str, slug: str, style: str = "pandockit"
 ) -> str:
     """The one naming of a post, by :func:`pandockit.convert.plan_post` before converting and
     by this filter: :func:`stem_for` with ``day`` (``pandockit-source-date``: ``YYYY-MM-DD``,
     or ``""`` for today) as the source day."""
     source_day = date.fromisoformat(day) if day else date.today()
-    return stem_for(notebook_name, front_matter, source_day, slug, post_names)
+    return stem_for(notebook_name, front_matter, source_day, slug, style)
 
 
 # --- the filter -------------------------------------------------------------------------
@@ -548,7 +548,7 @@ def prepare(doc: pf.Doc) -> None:
         name, fm, day, str(get_option(doc, "slug")), str(get_option(doc, "post-names"))
     )
     _take_title(doc, fm)
-    fm.setdefault("title", naming.title_from_name(name))
+    fm.setdefault("title", post_names.title_from_name(name))
     nb_path = str(doc.get_metadata(NB_PATH_KEY, "") or "")
     if nb_path:
         fm.setdefault("nb_path", nb_path)

@@ -40,7 +40,7 @@ from pandockit import htmltree
 from pandockit.context import multiline_text, notebook_cell
 from pandockit.filters.base import CELLS, cell_index, is_cell, items_of, run, walk
 
-NAME = "html"
+NAME = "raw-html"
 log = logging.getLogger("pandockit")
 
 #: Block types whose items are inlines.

@@ -8,14 +8,14 @@ STYLE.md; and ``jupyter-math`` is a math step too) fits. A document marked done 
 by an older chain counts as done with ``tex-math`` (:data:`pandockit.pipeline.FORMER_NAMES`).
 
 This module decides *where*: which element, which style, in a table or not, inline or a block
-of its own. How each formula is written is :mod:`pandockit.texmath`'s (pure strings).
+of its own. How each formula is written is :mod:`pandockit.formula_text`'s (pure strings).
 
 Touches: ``Math`` (inline and display); ``RawInline``/``RawBlock`` of format ``tex``/``latex``
 in markdown cells (what the ``raw_tex`` reader extension keeps of bare ``\\begin{align}``
 environments, and of backslash words in prose such as ``C:\\path``, which go back to text);
 ``RawBlock latex`` inside an output Div (a ``text/latex`` result the outputs filter chose);
 ``RawBlock html`` of markdown cells and of outputs (their ``$`` math, which Jupyter typesets
-in both, see :func:`pandockit.texmath.html_math`); ``RawBlock markdown`` of a
+in both, see :func:`pandockit.formula_text.html_math`); ``RawBlock markdown`` of a
 ``text/markdown`` output (its ``$`` math); ``Str`` holding ``$`` (prose dollars); the
 ``Para``/``Plain`` blocks that hold display math (split: each formula a block of its own; in a
 table cell, a heading or a span, where no block can stand, display math is written inline).
@@ -29,7 +29,7 @@ from collections.abc import Callable
 
 import panflute as pf
 
-from pandockit import texmath
+from pandockit import formula_text
 from pandockit.context import multiline_text, notebook_cell
 from pandockit.filters.base import ancestor, cell_index, is_cell, is_output, option, run
 from pandockit.page_needs import record
@@ -82,14 +82,14 @@ def _has_math(doc: pf.Doc) -> None:
 def inline_math(tex: str, elem: pf.Element, doc: pf.Doc) -> pf.RawInline:
     """The inline formula ``tex`` as Markdown, for where ``elem`` stands."""
     _has_math(doc)
-    return pf.RawInline(texmath.inline(tex, _dollars(doc), table=in_table(elem)),
+    return pf.RawInline(formula_text.inline(tex, _dollars(doc), table=in_table(elem)),
                         format="markdown")
 
 
 def display_math(tex: str, doc: pf.Doc) -> pf.RawBlock:
     """A display formula as a block (its text ends with a newline: a blank line follows)."""
     _has_math(doc)
-    return pf.RawBlock(texmath.display(tex, _dollars(doc)), format="markdown")
+    return pf.RawBlock(formula_text.display(tex, _dollars(doc)), format="markdown")
 
 
 def _is_display(elem: pf.Element) -> bool:
@@ -98,13 +98,13 @@ def _is_display(elem: pf.Element) -> bool:
     return (
         isinstance(elem, pf.RawInline)
         and elem.format in _TEX_FORMATS
-        and bool(texmath.ENVIRONMENT.match(elem.text))
+        and bool(formula_text.ENVIRONMENT.match(elem.text))
     )
 
 
 def prose_dollars(text: str, doc: pf.Doc) -> list[pf.Inline] | None:
     """Prose text with its dollars written so they never start math (None: nothing to do)."""
-    pieces = texmath.prose_dollars(text, _dollars(doc))
+    pieces = formula_text.prose_dollars(text, _dollars(doc))
     if pieces is None:
         return None
     return [pf.RawInline(piece, format="markdown") if markdown else pf.Str(piece)
@@ -115,7 +115,7 @@ def _text(text: str, doc: pf.Doc) -> list[pf.Inline]:
     """Literal prose ``text`` as Jupyter shows it, as raw Markdown: pandoc's writer would not
     keep a ``Str`` such as ``\\textbf{costs \\$5}`` intact (measured: it writes
     ``\\textbf{costs \\\\5}``)."""
-    return [pf.RawInline(texmath.literal_text(text, _dollars(doc)), format="markdown")]
+    return [pf.RawInline(formula_text.literal_text(text, _dollars(doc)), format="markdown")]
 
 
 # --- splitting paragraphs around display math ------------------------------------------------
@@ -170,11 +170,11 @@ def escape_lone_start(block: pf.Block, doc: pf.Doc) -> None:
 
 def latex_output(text: str, doc: pf.Doc) -> list[pf.Block]:
     """A ``text/latex`` output as display math, or as text with its formulas as math."""
-    tex = texmath.latex_formula(text)
+    tex = formula_text.latex_formula(text)
     if tex is not None:
         return [display_math(tex, doc)]
     items: list[pf.Inline] = []
-    for kind, piece in texmath.latex_pieces(text):
+    for kind, piece in formula_text.latex_pieces(text):
         if kind == "text":
             items += _words(piece)
         else:
@@ -300,17 +300,17 @@ def _raw_block(elem: pf.RawBlock, doc: pf.Doc) -> pf.Element | list | None:
             return latex_output(elem.text, doc)
         if not _in_markdown_cell(elem):
             return None  # a raw cell: not shown as Jupyter does not render it
-        if texmath.ENVIRONMENT.match(elem.text):
+        if formula_text.ENVIRONMENT.match(elem.text):
             return display_math(elem.text, doc)
         return pf.Para(*_text(elem.text, doc))
     if "$" not in elem.text or not _in_body(elem):
         return None
     if elem.format == "html" and (in_output(elem) or _in_markdown_cell(elem)):
-        elem.text, found = texmath.html_math(elem.text, _dollars(doc))
+        elem.text, found = formula_text.html_math(elem.text, _dollars(doc))
         if found:
             _has_math(doc)
     elif elem.format == "markdown" and in_output(elem):
-        elem.text, found = texmath.markdown_output_math(elem.text, _dollars(doc))
+        elem.text, found = formula_text.markdown_output_math(elem.text, _dollars(doc))
         if found:
             _has_math(doc)
     return None

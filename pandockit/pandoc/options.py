@@ -13,7 +13,7 @@ from __future__ import annotations
 READER = "ipynb+raw_tex+tex_math_single_backslash+escaped_line_breaks"
 
 #: How the jupyter-math filter re-reads a markdown cell whose math this reading finds otherwise
-#: than Jupyter (see pandockit.jupyter_math): its formulas replaced by ``@@N@@`` first, as
+#: than Jupyter (see pandockit.formula_scan): its formulas replaced by ``@@N@@`` first, as
 #: Jupyter hides them from its Markdown parser, so no dollar is left to read as math, and
 #: ``\(`` is an escaped ``(`` as in Jupyter's Markdown parser.
 MASKED_READER = "ipynb+raw_tex-tex_math_dollars+escaped_line_breaks"

@@ -1,4 +1,4 @@
-"""Post names, slugs and date rules (pandockit.naming): pure functions, no pandoc, no Jekyll."""
+"""Post names, slugs and date rules (pandockit.post_names): pure functions, no pandoc, no Jekyll."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from pandockit import naming
-from pandockit.naming import NamingError, post_stem, slugify
+from pandockit import post_names
+from pandockit.post_names import NamingError, post_stem, slugify
 
 UTC = timezone.utc
 
@@ -95,7 +95,7 @@ def test_slugs_are_always_safe_path_components() -> None:
         for mode in ("ascii", "unicode"):
             slug = slugify(text, mode)
             assert "/" not in slug and "\\" not in slug and slug not in (".", "..")
-            assert len(slug) <= naming.MAX_SLUG
+            assert len(slug) <= post_names.MAX_SLUG
             assert slug == "" or (slug[0] != "-" and slug[-1] != "-")
 
 
@@ -114,11 +114,11 @@ def test_an_undated_name_with_nothing_left_is_named_post() -> None:
     ],
 )
 def test_title_from_name(name: str, expected: str) -> None:
-    assert naming.title_from_name(name) == expected
+    assert post_names.title_from_name(name) == expected
 
 
 def test_collisions_name_both_sources() -> None:
-    found = naming.find_collisions(
+    found = post_names.find_collisions(
         [("a/2020-01-01-x.ipynb", "2020-01-01-x"), ("b.ipynb", "2020-01-02-b"),
          ("c/x.ipynb", "2020-01-01-x"), ("d.ipynb", "2020-01-01-X")]
     )
@@ -126,7 +126,7 @@ def test_collisions_name_both_sources() -> None:
         ("2020-01-01-x", "a/2020-01-01-x.ipynb", "c/x.ipynb"),
         ("2020-01-01-X", "a/2020-01-01-x.ipynb", "d.ipynb"),  # one file on macOS and Windows
     ]
-    assert naming.find_collisions([("a", "s"), ("a", "s")]) == []  # the same notebook twice
+    assert post_names.find_collisions([("a", "s"), ("a", "s")]) == []  # the same notebook twice
 
 
 TZ_PLUS2 = timezone(timedelta(hours=2))
@@ -146,7 +146,7 @@ TZ_PLUS2 = timezone(timedelta(hours=2))
     ],
 )
 def test_future_warning(fm_date, post_day, now, future) -> None:
-    message = naming.future_warning("p.ipynb", fm_date, post_day, now, TZ_PLUS2, "Europe/X")
+    message = post_names.future_warning("p.ipynb", fm_date, post_day, now, TZ_PLUS2, "Europe/X")
     assert (message is not None) == future
     if message:
         assert message.startswith("p.ipynb: dated 2030-01-01")
@@ -154,7 +154,7 @@ def test_future_warning(fm_date, post_day, now, future) -> None:
 
 
 def test_front_matter_date_reads_what_jekyll_reads() -> None:
-    fmd = naming.front_matter_date
+    fmd = post_names.front_matter_date
     assert fmd("2020-01-02") == date(2020, 1, 2)
     assert fmd("2020-01-02 03:04:05.5 -0130") == datetime(
         2020, 1, 2, 3, 4, 5, 500000, tzinfo=timezone(-timedelta(hours=1, minutes=30))
@@ -165,7 +165,7 @@ def test_front_matter_date_reads_what_jekyll_reads() -> None:
 
 
 def test_post_claims_fold_case_and_normalisation() -> None:
-    claims = naming.PostClaims()
+    claims = post_names.PostClaims()
     assert claims.claim("a.ipynb", "_posts/2020-01-01-Café.md") is None
     assert claims.claim("a.ipynb", "_posts/2020-01-01-café.md") is None  # its own, again
     assert claims.claim("b.ipynb", "_posts/2020-01-01-CAFE\u0301.md") == "a.ipynb"

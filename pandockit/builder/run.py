@@ -24,7 +24,7 @@ import yaml
 
 from pandockit import manifest as mf
 from pandockit import yamltext
-from pandockit.build.discover import (
+from pandockit.builder.discover import (
     build_key,
     discover,
     local_deps,
@@ -33,13 +33,13 @@ from pandockit.build.discover import (
     site_text,
     up_to_date,
 )
-from pandockit.build.report import Reporter, Summary
-from pandockit.build.workers import Rendered, Task, naming, rendered
+from pandockit.builder.report import Reporter, Summary
+from pandockit.builder.workers import Answer, Task, start_pool, with_notebook
 from pandockit.config import Options, post_site, resolve_options
 from pandockit.errors import PandockitError
 from pandockit.jekyll_theme import FRONT
 from pandockit.lock import site_lock
-from pandockit.naming import PostClaims
+from pandockit.post_names import PostClaims
 from pandockit.writer import (
     PostNames,
     asset_folder,
@@ -196,7 +196,7 @@ class _Build:
     def run(self, tasks: list[Task], jobs: int) -> None:
         """Render ``tasks`` and apply each answer in order. Interrupted (Ctrl-C, SIGTERM), it
         ends the workers at once and still applies the answers they had finished."""
-        with self.report.progress([t.rel for t in tasks]), rendered(tasks, jobs) as answers:
+        with self.report.progress([t.rel for t in tasks]), start_pool(tasks, jobs) as answers:
             try:
                 for result in answers:
                     self._take(result)
@@ -206,9 +206,9 @@ class _Build:
                     self._take(result)
                 raise
 
-    def _take(self, result: Rendered) -> None:
+    def _take(self, result: Answer) -> None:
         for level, message in result.logs:
-            log.log(level, "%s", naming(message, result.rel))
+            log.log(level, "%s", with_notebook(message, result.rel))
         if result.error is not None:
             self._fail(result.rel, result.error)
         else:
@@ -219,7 +219,7 @@ class _Build:
         log.error("%s", reason)
         self.report.skip()
 
-    def _apply(self, result: Rendered) -> None:
+    def _apply(self, result: Answer) -> None:
         opts, site = self.options, self.site
         post_rel = mf.relative(site, post_path(site, opts["posts-dir"], result.post.stem))
         folder = asset_folder(site, opts["assets-dir"], result.post.stem)
@@ -358,7 +358,7 @@ def build(
     *,
     missing_ok: bool = False,
 ) -> Summary:
-    """Convert the notebooks under ``notebook_dir`` into ``site`` (see :mod:`pandockit.build`);
+    """Convert the notebooks under ``notebook_dir`` into ``site`` (see :mod:`pandockit.builder`);
     with ``missing_ok``, a missing ``notebook_dir`` holds no notebooks (posts of notebooks that
     were there are still cleaned).
 

@@ -4,7 +4,7 @@ notebooks; each notebook's log lines are captured and handed back with its answe
 pandoc is the slow part, so notebooks are rendered in parallel; the answers come back in the
 order of the tasks (whatever finishes first), so the build that writes them is byte-identical
 to ``-j 1``. A worker never writes into the site, and never raises: a failure is its answer.
-Workers die with the build, and a stopped build ends them at once (:class:`Rendering`).
+Workers die with the build, and a stopped build ends them at once (:class:`Pool`).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Task:
 
 
 @dataclass
-class Rendered:
+class Answer:
     """A worker's answer: the post and image bytes, or the reason it failed; its log lines."""
 
     rel: str
@@ -76,13 +76,13 @@ def _collecting_logs(level: int) -> Iterator[_Collect]:
         log.setLevel(level_back)
 
 
-def naming(message: str, rel: str) -> str:
+def with_notebook(message: str, rel: str) -> str:
     """A worker's log message, prefixed with its notebook unless it names a file already."""
     head = message.split(":", 1)[0]
     return message if head.endswith(".ipynb") or "/" in head else f"{rel}: {message}"
 
 
-def render_tasks(tasks: list[Task], batch: int | None = None) -> Iterator[Rendered]:
+def render_tasks(tasks: list[Task], batch: int | None = None) -> Iterator[Answer]:
     """Read and render ``tasks`` (one build's: same site and options), yielding each answer in
     order; never raises (a failure is the answer's ``error``). pandoc reads and writes them in
     batches of ``batch`` (:func:`pandockit.convert.render_posts`; None: its default)."""
@@ -91,7 +91,7 @@ def render_tasks(tasks: list[Task], batch: int | None = None) -> Iterator[Render
     # start-up time: a build with nothing to convert imports no converter (panflute, nbformat)
     from pandockit.convert import plan_post, render_posts
 
-    answers = [Rendered(task.rel, task.key) for task in tasks]
+    answers = [Answer(task.rel, task.key) for task in tasks]
     planned, owners = [], []
     for task, out in zip(tasks, answers):
         with _collecting_logs(task.log_level) as logs:
@@ -121,7 +121,7 @@ def render_tasks(tasks: list[Task], batch: int | None = None) -> Iterator[Render
         yield out
 
 
-def _render_chunk(tasks: list[Task]) -> list[Rendered]:
+def _render_chunk(tasks: list[Task]) -> list[Answer]:
     return list(render_tasks(tasks, batch=len(tasks)))  # the other workers keep the cores busy
 
 
@@ -136,13 +136,13 @@ def chunk_size(tasks: int, jobs: int) -> int:
     return max(1, min(CHUNK, -(-tasks // (2 * jobs))))
 
 
-def rendered(tasks: list[Task], jobs: int) -> Rendering:
+def start_pool(tasks: list[Task], jobs: int) -> Pool:
     """Render ``tasks``: iterate the answer for answers in the order of ``tasks`` (whatever
     finishes first); use it as a context manager, which ends its worker processes."""
-    return Rendering(tasks, jobs)
+    return Pool(tasks, jobs)
 
 
-class Rendering:
+class Pool:
     """The answers of a build's notebooks, in the order of its tasks, from this process
     (``jobs`` 1) or a pool of worker processes.
 
@@ -154,12 +154,12 @@ class Rendering:
     """
 
     def __init__(self, tasks: list[Task], jobs: int) -> None:
-        self._queue: deque[Rendered] = deque()
+        self._queue: deque[Answer] = deque()
         self._chunks: list[list[Task]] = []
         self._futures: list[Any] = []
         self._next = 0  # the first chunk whose answers were not queued yet
         self._pool: Any = None
-        self._in_process: Iterator[Rendered] | None = None
+        self._in_process: Iterator[Answer] | None = None
         if jobs <= 1 or len(tasks) <= 1:
             self._in_process = render_tasks(tasks)
             return
@@ -186,7 +186,7 @@ class Rendering:
         )
         self._futures = [self._pool.submit(_render_chunk, chunk) for chunk in self._chunks]
 
-    def __enter__(self) -> Rendering:
+    def __enter__(self) -> Pool:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -195,10 +195,10 @@ class Rendering:
         elif self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def __iter__(self) -> Rendering:
+    def __iter__(self) -> Pool:
         return self
 
-    def __next__(self) -> Rendered:
+    def __next__(self) -> Answer:
         if self._in_process is not None:
             return next(self._in_process)
         while not self._queue:
@@ -213,7 +213,7 @@ class Rendering:
             self._queue.extend(answers)
         return self._queue.popleft()
 
-    def finished(self) -> Iterator[Rendered]:
+    def finished(self) -> Iterator[Answer]:
         """The answers already rendered that were not handed out (after :meth:`stop`: what the
         workers finished before it), without waiting; a chunk not finished is left out (the
         next build converts its notebooks)."""
@@ -237,8 +237,8 @@ class Rendering:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _failed(chunk: list[Task], exc: BaseException) -> list[Rendered]:
-    return [Rendered(t.rel, t.key, error=f"{t.path}: worker failed ({exc})") for t in chunk]
+def _failed(chunk: list[Task], exc: BaseException) -> list[Answer]:
+    return [Answer(t.rel, t.key, error=f"{t.path}: worker failed ({exc})") for t in chunk]
 
 
 def _kill_group(process: Any) -> None:

@@ -1,6 +1,6 @@
 """The tex-math filter on small inputs: what it writes for kramdown, and for dollars.
 
-The encoders on their own are tested in test_texmath.py."""
+The encoders on their own are tested in test_formula_text.py."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Called by :mod:`pandockit.convert` and :mod:`pandockit.jekyll_filter`, never by a filter (the
 filters get the day as the metadata ``pandockit-source-date``). The rules themselves are the
-pure functions of :mod:`pandockit.naming`.
+pure functions of :mod:`pandockit.post_names`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pandockit import naming
+from pandockit import post_names
 
 log = logging.getLogger("pandockit")
 
@@ -88,13 +88,14 @@ def fastpages_day(path: Path, tz: tzinfo | None) -> date | None:
         return None
 
 
-def needs_source_day(notebook_name: str, post_names: str = "pandockit") -> bool:
-    """Whether the post name may need the source day (git is not asked for dated names)."""
-    if post_names == "fastpages":
-        return not naming.fastpages_dated(notebook_name)
+def needs_source_day(notebook_name: str, style: str = "pandockit") -> bool:
+    """Whether the post name may need the source day (git is not asked for dated names);
+    ``style``: option ``post-names``."""
+    if style == "fastpages":
+        return not post_names.fastpages_dated(notebook_name)
     try:
-        return naming.split_dated_name(Path(notebook_name).stem) is None
-    except naming.NamingError:
+        return post_names.split_dated_name(Path(notebook_name).stem) is None
+    except post_names.NamingError:
         return False
 
 
@@ -112,10 +113,10 @@ def warn_if_future(
     tz = site_timezone(tz_name or "")
     zone = tz or now(None).tzinfo
     try:
-        dated = naming.split_dated_name(stem)
-    except naming.NamingError:
+        dated = post_names.split_dated_name(stem)
+    except post_names.NamingError:
         return
-    message = naming.future_warning(
+    message = post_names.future_warning(
         str(what), front_matter.get("date"), dated[0] if dated else None, now(tz), zone,
         tz_name or "",
     )

@@ -3,7 +3,7 @@
 Touches: the markdown cell Divs (top level). pandoc's ``tex_math_dollars`` finds math by rules
 of its own (no space inside ``$..$``, no digit after the closing ``$``, ``\\(x\\)`` is math...);
 Jupyter finds it with JupyterLab's ``removeMath`` before its Markdown parser runs
-(:mod:`pandockit.jupyter_math` lists where the two differ). For each markdown cell the
+(:mod:`pandockit.formula_scan` lists where the two differ). For each markdown cell the
 formulas pandoc found are compared with Jupyter's, white space aside (pandoc's reader changes
 it; the math filter takes the author's back from the source). Where they differ the cell is
 read again as Jupyter reads it: its source with each formula replaced by ``@@N@@``, read by
@@ -38,7 +38,7 @@ import re
 
 import panflute as pf
 
-from pandockit import commonmark_html, jupyter_math
+from pandockit import commonmark_html, formula_scan
 from pandockit.context import multiline_text, notebook_cell
 from pandockit.filters.base import CELLS, cell_index, is_cell, run, walk
 from pandockit.pandoc import FENCED_READER, MASKED_READER, run_pandoc
@@ -55,7 +55,7 @@ def _squashed(tex: str) -> str:
 
 def jupyter_found(source: str) -> list[tuple[bool, str]]:
     """Jupyter's formulas of a cell source: (display, TeX without white space)."""
-    return [(f.display, _squashed(f.tex)) for f in jupyter_math.formulas(source)]
+    return [(f.display, _squashed(f.tex)) for f in formula_scan.formulas(source)]
 
 
 def pandoc_found(cell: pf.Div) -> list[tuple[bool, str]]:
@@ -125,7 +125,7 @@ def read_masked(cells: list[dict], reader: str = MASKED_READER) -> list[list[pf.
 
 
 def _math_inline(group: str) -> pf.Inline:
-    found = jupyter_math.formula(group)
+    found = formula_scan.formula(group)
     if found is None:  # a `@@N@@` the author wrote: text again
         return pf.Str(group)
     if group[:1] == "\\" and group[1:6] == "begin":
@@ -151,7 +151,7 @@ def unmask(blocks: list[pf.Block], math: list[str]) -> list[pf.Block]:
     text elsewhere (code, raw HTML, link targets)."""
 
     def back(text: str) -> str:
-        return jupyter_math.replace_math(text, math)
+        return formula_scan.replace_math(text, math)
 
     def visit(elem: pf.Element, doc: pf.Doc) -> pf.Element | list | None:
         if isinstance(elem, pf.Str) and "@@" in elem.text:
@@ -197,7 +197,7 @@ def finalize(doc: pf.Doc) -> None:
     del doc.pandockit_reread
     if not todo:
         return
-    masked = [jupyter_math.remove_math(source) for _, _, source, _ in todo]
+    masked = [formula_scan.remove_math(source) for _, _, source, _ in todo]
     cells = [
         {"source": commonmark_html.fenced(text) if split else text,
          "id": nb_cell.get("id"), "attachments": nb_cell.get("attachments")}

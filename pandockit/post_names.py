@@ -1,8 +1,8 @@
 """Post names and dates: the file name a notebook's post gets, and the date Jekyll gives it.
 
 Pure functions (no file system, no clock): the callers pass in the notebook's name, its front
-matter date, the date of its source (git or modification time, :mod:`pandockit.dates`) and the
-current time. The rules:
+matter date, the date of its source (git or modification time,
+:mod:`pandockit.source_dates`) and the current time. The rules:
 
 - ``YYYY-MM-DD-rest.ipynb`` keeps its name: the post is ``YYYY-MM-DD-rest`` with the date
   zero-padded (``2020-10-4`` becomes ``2020-10-04``) and ``rest`` as written. A date that is not
@@ -245,7 +245,7 @@ def fastpages_stem(
     A name that starts ``YYYY-MM-DD-`` keeps it, its spaces made ``-``; any other is
     ``<source_day>-<name>``, the name without its leading digits and dashes and with spaces
     made ``-`` (fastpages' ``source_day``: the modification day minus one, see
-    :func:`pandockit.dates.fastpages_day`; the front matter ``date`` is not asked, as
+    :func:`pandockit.source_dates.fastpages_day`; the front matter ``date`` is not asked, as
     fastpages did not ask it). What fastpages would have written and no file system or Jekyll
     takes (a day that does not exist, a control character, nothing left of the name) is
     handled as :func:`post_stem` handles it. Raises :class:`NamingError`.

@@ -1,10 +1,10 @@
-"""The math encoders on their own (pandockit.texmath): plain strings in, Markdown out."""
+"""The math encoders on their own (pandockit.formula_text): plain strings in, Markdown out."""
 
 from __future__ import annotations
 
 import pytest
 
-from pandockit import texmath
+from pandockit import formula_text
 
 
 @pytest.mark.parametrize(
@@ -22,7 +22,7 @@ from pandockit import texmath
     ],
 )
 def test_dollars_escape(tex: str, written: str) -> None:
-    assert texmath.dollars_escape(tex) == written
+    assert formula_text.dollars_escape(tex) == written
 
 
 LABELLED = "\\begin{equation}E\\label{e}\\end{equation}"
@@ -42,7 +42,7 @@ LABELLED = "\\begin{equation}E\\label{e}\\end{equation}"
     ],
 )
 def test_latex_formula(latex: str, tex: str | None) -> None:
-    assert texmath.latex_formula(latex) == tex
+    assert formula_text.latex_formula(latex) == tex
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,7 @@ def test_latex_formula(latex: str, tex: str | None) -> None:
     ],
 )
 def test_html_math(html: str, dollars: bool, out: str) -> None:
-    assert texmath.html_math(html, dollars)[0] == out
+    assert formula_text.html_math(html, dollars)[0] == out
 
 
 @pytest.mark.parametrize(
@@ -72,48 +72,48 @@ def test_html_math(html: str, dollars: bool, out: str) -> None:
     ],
 )
 def test_kramdown_inline(tex: str, table: bool, written: str) -> None:
-    assert texmath.kramdown_inline(tex, table=table) == written
+    assert formula_text.kramdown_inline(tex, table=table) == written
 
 
 def test_display_in_either_style() -> None:
-    assert texmath.display(" a = b \n", dollars=False) == "$$\na = b\n$$\n"
-    assert texmath.display("a\n\nb_1", dollars=True) == "\\$\\$\na\nb\\_1\n\\$\\$\n"
-    assert texmath.inline("x_1", dollars=True) == "$x\\_1$"
-    assert texmath.inline("x_1", dollars=False) == "$$x_1$$"
+    assert formula_text.display(" a = b \n", dollars=False) == "$$\na = b\n$$\n"
+    assert formula_text.display("a\n\nb_1", dollars=True) == "\\$\\$\na\nb\\_1\n\\$\\$\n"
+    assert formula_text.inline("x_1", dollars=True) == "$x\\_1$"
+    assert formula_text.inline("x_1", dollars=False) == "$$x_1$$"
 
 
 def test_table_safe() -> None:
-    assert texmath.table_safe("\\|a| |b|") == "\\\\|a\\| \\|b\\|"
+    assert formula_text.table_safe("\\|a| |b|") == "\\\\|a\\| \\|b\\|"
 
 
 @pytest.mark.parametrize(
     ("text", "dollars", "pieces"),
     [
         ("costs $5", False, None),  # one dollar: stock MathJax has no `$` delimiter
-        ("a $$b", False, [(False, "a "), (True, texmath.ESCAPED_DOLLAR * 2), (False, "b")]),
-        ("$5", True, [(True, texmath.ESCAPED_DOLLAR), (False, "5")]),
+        ("a $$b", False, [(False, "a "), (True, formula_text.ESCAPED_DOLLAR * 2), (False, "b")]),
+        ("$5", True, [(True, formula_text.ESCAPED_DOLLAR), (False, "5")]),
         ("plain", True, None),
     ],
 )
 def test_prose_dollars(text: str, dollars: bool, pieces: list | None) -> None:
-    assert texmath.prose_dollars(text, dollars) == pieces
+    assert formula_text.prose_dollars(text, dollars) == pieces
 
 
 @pytest.mark.parametrize(
     ("text", "dollars", "written"),
     [
         ("C:\\path", False, "C:\\\\path"),
-        ("\\$5 and $$", False, "\\$5 and " + texmath.ESCAPED_DOLLAR * 2),
-        ("$5", True, texmath.ESCAPED_DOLLAR + "5"),
+        ("\\$5 and $$", False, "\\$5 and " + formula_text.ESCAPED_DOLLAR * 2),
+        ("$5", True, formula_text.ESCAPED_DOLLAR + "5"),
         ("\\ref{x} &amp;", False, "\\\\ref{x} &amp;"),  # entities left for the browser
     ],
 )
 def test_literal_text(text: str, dollars: bool, written: str) -> None:
-    assert texmath.literal_text(text, dollars) == written
+    assert formula_text.literal_text(text, dollars) == written
 
 
 def test_latex_pieces() -> None:
-    assert texmath.latex_pieces("The $a$ and \\[b\\] or \\begin{align}c\\end{align}.") == [
+    assert formula_text.latex_pieces("The $a$ and \\[b\\] or \\begin{align}c\\end{align}.") == [
         ("text", "The "), ("inline", "a"), ("text", " and "), ("display", "b"),
         ("text", " or "), ("display", "\\begin{align}c\\end{align}"), ("text", "."),
     ]
@@ -125,7 +125,7 @@ def test_latex_pieces() -> None:
      ("$5 and $6", False), ("$$y$$", True)],
 )
 def test_html_math_says_whether_it_found_a_formula(html: str, found: bool) -> None:
-    assert texmath.html_math(html)[1] is found
+    assert formula_text.html_math(html)[1] is found
 
 
 @pytest.mark.parametrize(
@@ -140,7 +140,7 @@ def test_html_math_says_whether_it_found_a_formula(html: str, found: bool) -> No
     ],
 )
 def test_markdown_output_math(text: str, dollars: bool, written: str, found: bool) -> None:
-    assert texmath.markdown_output_math(text, dollars) == (written, found)
+    assert formula_text.markdown_output_math(text, dollars) == (written, found)
 
 
 def test_para_before_is_the_regex_read_backwards() -> None:
@@ -148,7 +148,7 @@ def test_para_before_is_the_regex_read_backwards() -> None:
     replaces, on every prefix of texts made of the characters that matter."""
     import itertools
 
-    from pandockit import texmath as tm
+    from pandockit import formula_text as tm
 
     for n in range(7):
         for chars in itertools.product(" \tx\n", repeat=n):
