@@ -128,6 +128,8 @@ def test_each_formula_is_looked_up_from_the_last_one_found(tmp_path, monkeypatch
         "| $a$ | $q|r$ |\n|---|---|\n| 1 | 2 |\n\n"
         "$$\na + b   \n\t= c\n$$\n\nAfter it $x$, $a + b$ and $z_{1}^2$.",
         "Second cell: $z_{1}^2$ and $y$ and $\\alpha$\n$x$.",
+        # formulas further apart than tex_math.NEAR: looked for beyond it
+        "$p$ " + "word " * 1000 + "$q + r$ then $q +  \ns$ " + "word " * 1000 + "$q +  \ns$",
     ]
     nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
           "cells": [{"cell_type": "markdown", "metadata": {}, "id": f"c{i}", "source": src}
@@ -140,12 +142,11 @@ def test_each_formula_is_looked_up_from_the_last_one_found(tmp_path, monkeypatch
         site.mkdir()
         assert main(["convert", "-q", "--site", str(site), str(path)]) == 0
         posts.append((site / "_posts" / "2024-01-01-formulas.md").read_text(encoding="utf-8"))
-        monkeypatch.setattr(km, "_verbatim", lambda tex, source, cell, doc: tex in source)
-        monkeypatch.setattr(km, "_loose", lambda pattern, source, cell, doc:
-                            (m := pattern.search(source)) and m.group(0))
+        monkeypatch.setattr(km, "_near", lambda tex, source, cell, doc: None)  # whole source
     assert posts[0] == posts[1]
     assert "a + b   \n\t= c" in posts[0]  # the author's white space, found by the regex
     assert posts[0].count("z_{1}^2") == 2
+    assert "$$q + r$$" in posts[0] and posts[0].count("$$q +  \ns$$") == 2
 
 
 def _formula_post(tmp_path, source: str) -> str:
