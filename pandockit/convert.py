@@ -48,6 +48,20 @@ def doc_of(parts: Iterable[bytes] | Iterable[str]) -> pf.Doc:
     return doc
 
 
+_frozen: list[bool] = []
+
+
+def _freeze_imports() -> None:
+    """Once per process, before the first notebook: what exists then (the modules, their
+    functions and classes, the options) is left out of Python's cycle collections from then
+    on, which otherwise walk it all at each full collection (100 notebooks: 0.06 -> 0.01 s of
+    collections of the oldest generation). Those objects are still freed when unused, unless
+    in a cycle."""
+    if not _frozen:
+        gc.freeze()
+        _frozen.append(True)
+
+
 @contextmanager
 def paused_collector() -> Iterator[None]:
     """Python's cycle collector off within the block, for work that makes many objects and
@@ -142,6 +156,7 @@ def render_posts(
     how: one notebook in parts at once, many in one pandoc-server batch), reading the next
     batch and writing the previous one while Python filters. Python's work on notebook ``i``
     runs inside ``around(i)`` (a build collects each notebook's log lines with it)."""
+    _freeze_imports()
     scope = around or (lambda _i: nullcontext())
     batch = batch or batch_size(len(planned))
     groups = _groups([len(plan.notebook.pandoc_input) for plan in planned], batch)
