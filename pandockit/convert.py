@@ -183,6 +183,7 @@ def render_posts(
         reads[k] = None  # type: ignore[call-overload]  # its texts are no longer needed
         started = (group, docs, pandoc.write(bodies))
         bodies = []  # pandoc has their JSON: Python's memory beside its writer is not both
+        gc.collect()  # the trees' blocks (cycles: each child names its parent), while it writes
         if writing is not None:
             yield from _finished(writing, out, scope)
         writing = started
