@@ -1,4 +1,5 @@
-"""The document tree as pandockit reads it: notebook cell predicates and a fast walk.
+"""The document tree as pandockit reads it: notebook cell predicates, a fast walk, and a fast
+making of pandoc's JSON into panflute objects.
 
 A leaf of pandockit (it imports panflute only), shared by the filters, the media checks and
 the Liquid guard. Loading it lets panflute accept raw blocks of any format (see
