@@ -37,14 +37,14 @@ DEFAULT = Path(__file__).resolve().parent / "out" / "notebooks" / "many"
 #: (module, function, label): the steps timed in place. A function is replaced in its module
 #: and wherever it was imported by name (``also``).
 STEPS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("pandockit.convert", "plan_post", "plan: read the notebook, its front matter, its name",
-     ("pandockit.builder.workers",)),
+    ("pandockit.plan", "plan_post",
+     "plan: the job (notebook read, front matter, post name, site facts, links)", ()),
+    ("pandockit.post_urls", "gather", "post URLs of linked notebooks", ()),
     ("pandockit.convert", "doc_of", "pandoc's JSON -> panflute objects", ()),
-    ("pandockit.post_urls", "gather", "post URLs of linked notebooks", ("pandockit.convert",)),
-    ("pandockit.prepare", "prepare_doc", "options and notebook -> document metadata",
+    ("pandockit.plan", "with_read",
+     "after the read: local images, gathered inputs (re-reads, Markdown outputs)",
      ("pandockit.convert",)),
-    ("pandockit.render", "warn_future", "future-date check (front matter read)",
-     ("pandockit.convert",)),
+    ("pandockit.render", "warn_future", "future-date check", ("pandockit.convert",)),
     ("pandockit.render", "body_ast", "panflute objects -> JSON (body AST)",
      ("pandockit.convert",)),
     ("pandockit.pandoc.split", "compact", "JSON text for pandoc", ("pandockit.pandoc",)),
@@ -83,8 +83,11 @@ class Clock:
 
 def instrument(clock: Clock) -> None:
     for module, name, label, also in STEPS:
-        owner = importlib.import_module(module)
-        original = getattr(owner, name)
+        try:
+            owner = importlib.import_module(module)
+            original = getattr(owner, name)
+        except (ImportError, AttributeError):  # a step another version has not
+            continue
         timed = clock.wrap(label, original)
         setattr(owner, name, timed)
         for other in also:
@@ -127,19 +130,19 @@ def pandoc_split(folder: Path) -> tuple[float, float]:
     """pandoc's CPU to read the notebooks (batches of 25) and to write their filtered bodies."""
     from pandockit import pandoc
     from pandockit.config import default_options
-    from pandockit.convert import doc_of, filtered, plan_post
+    from pandockit.convert import doc_of, filtered
+    from pandockit.plan import plan_post
     from pandockit.render import body_ast
 
     options = default_options()
-    planned = [plan_post(path, options) for path in sorted(folder.glob("*.ipynb"))]
+    jobs = [plan_post(path, options) for path in sorted(folder.glob("*.ipynb"))]
     pandoc.has_server()
     start, texts = _children_cpu(), []
-    for i in range(0, len(planned), 25):
-        batch = [plan.notebook.pandoc_input for plan in planned[i : i + 25]]
+    for i in range(0, len(jobs), 25):
+        batch = [job.notebook.pandoc_input for job in jobs[i : i + 25]]
         texts += [list(parts) for parts in pandoc.read(batch).results()]
     read = _children_cpu() - start
-    bodies = [body_ast(filtered(doc_of(parts), plan.notebook, options, None, plan.source_day))
-              for plan, parts in zip(planned, texts)]
+    bodies = [body_ast(filtered(doc_of(parts), job)) for job, parts in zip(jobs, texts)]
     start = _children_cpu()
     for i in range(0, len(bodies), 25):
         pandoc.write(bodies[i : i + 25]).results()

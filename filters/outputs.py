@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """pandoc filter: choose one representation per output.
 
-Thin wrapper of `pandockit.filters.outputs`."""
+Thin wrapper of `pandockit.filters.outputs`, run by `pandockit.filter_route`."""
 import _checkout  # noqa: F401  (finds pandockit in a checkout)
 
-from pandockit.filters.outputs import main
+from pandockit.filter_route import outputs
 
-main()
+outputs()

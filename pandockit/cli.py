@@ -87,7 +87,7 @@ def _metadata(pairs: list[tuple[str, str | None]] | None) -> dict | None:
     """The ``-M`` pairs as front matter, values read as YAML (see ``yaml_value``)."""
     if not pairs:
         return None
-    from pandockit.filters.front_matter import yaml_value
+    from pandockit.front_matter_sources import yaml_value
 
     return {k: True if v is None else yaml_value(v, allow_mapping=True) for k, v in pairs}
 

@@ -1,8 +1,9 @@
 """Resolved options: defaults < the site's ``_config.yml`` (key ``pandockit:``) < the command line.
 
-Options reach the filters as document metadata under ``pandockit`` (kebab-case keys), so the
-same filters work in process and as ``pandoc --filter``. Metadata turns numbers into strings,
-so :func:`get_option` converts each value back to the type of its default.
+Made once per run, typed (:class:`Options`, a frozen dataclass, one attribute per option),
+and handed down: a notebook's job (:class:`pandockit.job.Job`) carries them to the filters in
+process. Only the ``pandoc --filter`` route writes them as text, into document metadata, and
+reads them back (:mod:`pandockit.filter_route`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -104,38 +106,78 @@ JEKYLL_KEYS = ("baseurl", "timezone", "future")
 CLI_ONLY = ("metadata",)
 
 
-@dataclass
-class Options:
-    """The resolved options and where each came from (``default``, ``_config.yml``, ``cli``)."""
+def attribute(key: str) -> str:
+    """The attribute of :class:`Options` for option ``key`` (``posts-dir`` -> ``posts_dir``)."""
+    return key.replace("-", "_")
 
-    values: dict[str, Any] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)
-    #: What the site gives posts (layout, math switch): found from the site's files before the
-    #: filters run (:func:`post_site`), None until then. Not an option.
+
+@dataclass(frozen=True)
+class Options:
+    """The resolved options, typed, made once (:func:`resolve_options`): one attribute per
+    option of :data:`DEFAULTS` (its snake_case name: ``options.posts_dir``), where each came
+    from (``sources``: ``default``, ``_config.yml``, ``cli``, for ``pandockit config``), and
+    what the site gives posts (``post_site``: layout, math switch; :func:`with_post_site`).
+
+    Frozen: nothing re-derives or changes an option after it is resolved. Its mappings
+    (``front_matter``, ``metadata``, ``tags``) are read-only by convention (plain dicts, so that
+    the options pickle to a build's worker processes). The options travel as text in one
+    place only: :mod:`pandockit.filter_route`, the ``pandoc --filter`` route.
+    """
+
+    posts_dir: str
+    assets_dir: str
+    math: str
+    output_style: str
+    liquid: str
+    liquid_tag: str
+    html: str
+    front_matter: dict[str, Any]
+    metadata: dict[str, Any]
+    tags: dict[str, Any]
+    summary: str
+    output_summary: str
+    editor_state: bool
+    max_output_lines: int
+    max_output_chars: int
+    collapse_output_lines: int
+    ansi: str
+    slug: str
+    baseurl: str
+    timezone: str
+    future: bool
+    notebooks_dir: str
+    recursive: bool
+    post_names: str
+    first_cell: str
+    notes: bool
+    toc: bool
+    badges: bool
+    self_host: bool
+    jobs: int
+    clean: bool
+    install: str
+    #: Option (kebab-case) -> where its value came from: ``default``, ``_config.yml``, ``cli``.
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
+    #: What the site gives posts (layout, math switch), found from the site's files once
+    #: (:func:`with_post_site`); None until then. Not an option.
     post_site: PostSite | None = None
 
     def __getitem__(self, key: str) -> Any:
-        return self.values[key]
+        """The option as users name it (kebab-case): ``options["posts-dir"]``."""
+        return getattr(self, attribute(key))
 
-    def to_meta(self) -> dict[str, Any]:
-        """The options as plain data for document metadata (dates, which metadata cannot hold,
-        as text; front matter options also travel typed, as YAML text: see convert.py)."""
-        return {k: _meta_value(v) for k, v in self.values.items()}
+    def items(self) -> Iterator[tuple[str, Any]]:
+        """Every option (kebab-case name, value), in :data:`DEFAULTS`' order."""
+        return ((key, getattr(self, attribute(key))) for key in DEFAULTS)
 
 
-def _meta_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _meta_value(v) for k, v in value.items() if v is not None}
-    if isinstance(value, (list, tuple)):
-        return [_meta_value(v) for v in value]
-    if isinstance(value, (str, bool, int, float)):
-        return value
-    return "" if value is None else str(value)
+def _options(values: dict[str, Any], sources: dict[str, str]) -> Options:
+    return Options(**{attribute(k): v for k, v in values.items()}, sources=dict(sources))
 
 
 def default_options() -> Options:
     values = {k: _copy(v) for k, (v, _) in DEFAULTS.items()}
-    return Options(values, {k: "default" for k in values})
+    return _options(values, {k: "default" for k in values})
 
 
 def _copy(value: Any) -> Any:
@@ -160,11 +202,12 @@ def read_site_config(site: Path) -> dict[str, Any]:
 
 def resolve_options(site: Path, cli: dict[str, Any] | None = None) -> Options:
     """Defaults < ``_config.yml`` < ``cli`` (keys kebab-case; None values mean 'not given')."""
-    opts = default_options()
+    opts = {k: _copy(v) for k, (v, _) in DEFAULTS.items()}
+    sources = {k: "default" for k in opts}
     site_cfg = read_site_config(site)
     for key in JEKYLL_KEYS:
         if site_cfg.get(key) is not None:
-            _set(opts, key, site_cfg[key], "_config.yml", site / "_config.yml")
+            _set(opts, sources, key, site_cfg[key], "_config.yml", site / "_config.yml")
     ours = site_cfg.get("pandockit") or {}
     if not isinstance(ours, dict):
         raise PandockitError(site / "_config.yml", "'pandockit:' must be a mapping")
@@ -183,21 +226,21 @@ def resolve_options(site: Path, cli: dict[str, Any] | None = None) -> Options:
                 "%s: unknown pandockit option '%s' ignored%s", site / "_config.yml", key, hint
             )
             continue
-        _set(opts, key, value, "_config.yml", site / "_config.yml")
+        _set(opts, sources, key, value, "_config.yml", site / "_config.yml")
     for key, value in (cli or {}).items():
         if value is not None:
-            _set(opts, key, value, "cli", None)
-    return opts
+            _set(opts, sources, key, value, "cli", None)
+    return _options(opts, sources)
 
 
-def post_site(site: Path, options: Options) -> PostSite:
-    """What ``site`` gives posts (:func:`pandockit.jekyll_theme.post_site`): found once, kept
-    on ``options`` (a run's every notebook, and a build's workers, share it)."""
-    if options.post_site is None:
-        options.post_site = _find_post_site(
-            site, read_site_config(site), str(options["posts-dir"]), str(options["math"])
-        )
-    return options.post_site
+def with_post_site(options: Options, site: Path) -> Options:
+    """``options`` knowing what ``site`` gives posts (:func:`pandockit.jekyll_theme.post_site`):
+    found once per run (a run's every notebook, and a build's workers, share it); ``options``
+    itself when it knows already."""
+    if options.post_site is not None:
+        return options
+    found = _find_post_site(site, read_site_config(site), options.posts_dir, options.math)
+    return replace(options, post_site=found)
 
 
 #: Allowed values of the options that are a choice.
@@ -228,7 +271,10 @@ def _site_folder(value: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and bool(path.parts)
 
 
-def _set(opts: Options, key: str, value: Any, source: str, where: Path | None) -> None:
+def _set(
+    opts: dict[str, Any], sources: dict[str, str], key: str, value: Any, source: str,
+    where: Path | None,
+) -> None:
     default = DEFAULTS[key][0]
     if key == "baseurl":
         value = "" if value is None else str(value)
@@ -243,7 +289,7 @@ def _set(opts: Options, key: str, value: Any, source: str, where: Path | None) -
     elif isinstance(default, dict):
         if not isinstance(value, dict):
             raise PandockitError(where, f"option '{key}' must be a mapping")
-        value = {**opts.values.get(key, {}), **value}
+        value = {**opts.get(key, {}), **value}
     elif isinstance(default, str):
         if not isinstance(value, str):
             raise PandockitError(where, f"option '{key}' must be text, not {value!r}")
@@ -254,37 +300,8 @@ def _set(opts: Options, key: str, value: Any, source: str, where: Path | None) -
             raise PandockitError(
                 where, f"option '{key}' must be a folder inside the site, not {value!r}"
             )
-    opts.values[key] = value
-    opts.sources[key] = source
-
-
-def get_option(doc, key: str) -> Any:
-    """An option as the filters see it: ``pandockit.<key>`` metadata, else the default."""
-    default = DEFAULTS[key][0]
-    value = _options_of(doc).get(key, default)
-    if isinstance(default, bool):
-        return value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes")
-    if isinstance(default, int):
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            return default
-    if isinstance(default, dict):
-        return value if isinstance(value, dict) else {}
-    return value
-
-
-def _options_of(doc) -> dict:
-    """The ``pandockit`` metadata as Python data, converted once per document while that
-    metadata entry stays the same object (filters ask per cell: 17,000 times, 0.15 s, on a
-    2,000-cell notebook when each call converted it again)."""
-    entry = doc.metadata.content.dict.get("pandockit")
-    cached = getattr(doc, "pandockit_options", None)
-    if cached is None or cached[0] is not entry:
-        value = doc.get_metadata("pandockit", {}) if entry is not None else {}
-        cached = (entry, value if isinstance(value, dict) else {})
-        doc.pandockit_options = cached
-    return cached[1]
+    opts[key] = value
+    sources[key] = source
 
 
 def describe(options: Options, site: Path) -> str:
@@ -294,7 +311,7 @@ def describe(options: Options, site: Path) -> str:
     rows = []
     for key in DEFAULTS:
         text = yaml.safe_dump(
-            {key: options.values[key]}, default_flow_style=True, sort_keys=False, width=10**6
+            {key: options[key]}, default_flow_style=True, sort_keys=False, width=10**6
         ).strip()[1:-1]
         source = options.sources.get(key, "default")
         rows.append((text, where.get(source, source)))

@@ -1,69 +1,25 @@
-"""What a filter run knows about its input beyond the AST: the notebook and its file name.
+"""What a filter reads of its input beyond the AST: the notebook's cells, through the job.
 
-In process, :mod:`pandockit.prepare` attaches the notebook :mod:`pandockit.convert` already
-read. Run as ``pandoc --filter``, pandoc does not tell a filter the input file, so the console
-scripts take it from the metadata ``pandockit-notebook`` (``-M pandockit-notebook=NB.ipynb``)
-and read it there, before any filter runs: the filters themselves never touch the file system.
+The driver attaches the notebook's job to the document before any filter runs
+(:func:`pandockit.job.attach`; for ``pandoc --filter``, :mod:`pandockit.filter_route` reads the
+notebook named by ``-M pandockit-notebook=NB.ipynb`` and makes the job there): the filters
+themselves never touch the file system. What they read of the notebook is handed in as data
+(:func:`inputs`: the cells, and what pandoc read again for them, gathered before the pipeline
+by :mod:`pandockit.gather`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import panflute as pf
 
-from pandockit.errors import PandockitError
-from pandockit.keys import NOTEBOOK_KEY, SITE_KEY
-from pandockit.notebook import Notebook
+from pandockit.inputs import NO_INPUTS, Inputs, multiline_text
+from pandockit.job import has_job, job_of
 
-__all__ = [
-    "NOTEBOOK_KEY", "SITE_KEY", "attach", "multiline_text", "notebook_cell", "notebook_of",
-    "read_cell", "site_of",
-]
-
-#: Reads a markdown cell (the cell, its new source) into blocks, as pandoc's ipynb reader would.
-CellReader = Callable[[dict, str], list]
+__all__ = ["inputs", "multiline_text"]
 
 
-def attach(doc: pf.Doc, notebook: Notebook, read: CellReader | None = None) -> None:
-    """Give ``doc`` its notebook (the upgraded nbformat node, for filters that need sources)
-    and the reader of :func:`read_cell`."""
-    doc.pandockit_notebook = notebook
-    doc.pandockit_read_cell = read
-    doc.metadata[NOTEBOOK_KEY] = str(notebook.path)
-
-
-def notebook_of(doc: pf.Doc) -> Notebook | None:
-    return getattr(doc, "pandockit_notebook", None)
-
-
-def read_cell(doc: pf.Doc, cell: dict, source: str) -> list[pf.Block]:
-    """What pandoc's ipynb reader makes of markdown cell ``cell`` of the notebook holding
-    ``source`` instead, through the reader the preparation attached (a filter starts no
-    pandoc itself: :func:`pandockit.prepare.read_markdown_cell`)."""
-    read = getattr(doc, "pandockit_read_cell", None)
-    if read is None:
-        raise PandockitError(None, "no cell reader: prepare the document first "
-                             "(pandockit.prepare.prepare_doc)")
-    return read(cell, source)
-
-
-def notebook_cell(doc: pf.Doc, index: int) -> dict | None:
-    """The notebook's cell number ``index`` (a cell Div's ``pandockit-cell``); None without a
-    notebook or such a cell."""
-    notebook = notebook_of(doc)
-    cells = notebook.node.get("cells", []) if notebook is not None else []
-    cell = cells[index] if 0 <= index < len(cells) else None
-    return cell if isinstance(cell, dict) else None
-
-
-def multiline_text(value: object) -> str:
-    """A notebook text field (a string, or nbformat's list of lines) as one string."""
-    if isinstance(value, list):
-        return "".join(str(v) for v in value)
-    return value if isinstance(value, str) else ""
-
-
-def site_of(doc: pf.Doc) -> Path:
-    return Path(str(doc.get_metadata(SITE_KEY, ".") or "."))
+def inputs(doc: pf.Doc) -> Inputs:
+    """What ``doc``'s filters are handed beyond the AST (:class:`pandockit.inputs.Inputs`, the
+    job's ``inputs``), gathered before the pipeline (:func:`pandockit.plan.with_read`); no cell
+    and nothing read again without a job or a notebook."""
+    return job_of(doc).inputs if has_job(doc) else NO_INPUTS

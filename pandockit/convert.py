@@ -1,9 +1,10 @@
-"""Convert notebooks into posts: plan each (read and name it), then render all. The driver.
+"""Convert notebooks into posts: plan each (its job), then render all. The driver.
 
-:func:`plan_post` reads a notebook and names its post without pandoc, so collisions are found
-before anything is written (:func:`collisions`). :func:`render_posts` is the one render loop,
-for one notebook or many: pandoc reads (notebook -> AST, :func:`pandockit.pandoc.read`), the
-filters run in process in :mod:`pandockit.pipeline`'s order, pandoc writes (AST -> Markdown,
+:func:`pandockit.plan.plan_post` makes each notebook's job (read, front matter collected, post
+named) before pandoc runs, so collisions are found before anything is written
+(:func:`collisions`). :func:`render_posts` is the one render loop, for one notebook or many,
+given the jobs: pandoc reads (notebook -> AST, :func:`pandockit.pandoc.read`), the filters run
+in process in :mod:`pandockit.pipeline`'s order on the job, pandoc writes (AST -> Markdown,
 :func:`pandockit.pandoc.write`). Nothing here writes a file: ``pandockit convert`` and
 ``pandockit build`` hand each post to :mod:`pandockit.writer`.
 """
@@ -20,14 +21,13 @@ from typing import TypeVar
 
 import panflute as pf
 
-from pandockit import pandoc, post_names, post_urls
-from pandockit.config import Options
+from pandockit import pandoc, post_names
 from pandockit.errors import PandockitError, about
-from pandockit.filters import front_matter
+from pandockit.job import Job
+from pandockit.logs import kept_logs
 from pandockit.media import resolve
-from pandockit.notebook import Notebook, read_notebook
 from pandockit.pipeline import run_pipeline
-from pandockit.prepare import prepare_doc, source_date
+from pandockit.plan import with_read
 from pandockit.render import Post, body_ast, finish, warn_future
 from pandockit.tree import from_json
 
@@ -76,22 +76,17 @@ def paused_collector() -> Iterator[None]:
             gc.enable()
 
 
-def filtered(
-    doc: pf.Doc,
-    notebook: Notebook,
-    options: Options,
-    site: Path | None = None,
-    source_day: str | None = None,
-) -> pf.Doc:
-    """``doc`` (pandoc's read of ``notebook``) through the whole pipeline, ready to render."""
+def filtered(doc: pf.Doc, job: Job) -> pf.Doc:
+    """``doc`` (pandoc's read of ``job``'s notebook) through the whole pipeline, ready to
+    render. The job gets the one fact that needs pandoc's read (the verdicts on the local
+    images the document names) here, before the filters run."""
 
     def work() -> pf.Doc:
-        urls = post_urls.gather(notebook, options, site)
-        done = run_pipeline(prepare_doc(doc, notebook, options, site, source_day, urls))
+        done = run_pipeline(doc, with_read(job, doc))
         warn_future(done)
         return done
 
-    return _deep_guard(notebook.path, work)
+    return _deep_guard(job.notebook.path, work)
 
 
 def _deep_guard(path: Path, work: Callable[[], T]) -> T:
@@ -133,53 +128,53 @@ def _groups(sizes: list[int], batch: int) -> list[list[int]]:
 
 @dataclass
 class Outcome:
-    """What :func:`render_posts` made of one notebook: its post and media, or its error."""
+    """What :func:`render_posts` made of one notebook: its post and media, or its error; and,
+    when asked, the log lines its rendering gave."""
 
-    planned: Planned
+    job: Job
     post: Post | None = None
     media: dict[str, bytes] = field(default_factory=dict)
     error: PandockitError | None = None
+    logs: list[tuple[int, str]] = field(default_factory=list)
 
 
 def render_posts(
-    planned: list[Planned],
-    options: Options,
-    site: Path | None = None,
-    *,
-    batch: int | None = None,
-    around: Callable[[int], AbstractContextManager[object]] | None = None,
+    jobs: list[Job], *, batch: int | None = None, log_level: int | None = None
 ) -> Iterator[Outcome]:
-    """Render every notebook of ``planned``, yielding each outcome in order; writes nothing.
+    """Render the post of every job of ``jobs``, yielding each outcome in order; writes nothing.
 
     The one render loop, for one notebook or many: pandoc reads and writes ``batch`` notebooks
     (default: :func:`batch_size`) at a time (:func:`pandockit.pandoc.read` and ``write`` pick
     how: one notebook in parts at once, many in one pandoc-server batch), reading the next
-    batch and writing the previous one while Python filters. Python's work on notebook ``i``
-    runs inside ``around(i)`` (a build collects each notebook's log lines with it)."""
+    batch and writing the previous one while Python filters. With ``log_level`` (a build's
+    workers), the log lines of Python's work on each notebook are kept on its outcome
+    (``logs``), not printed: the build prints them, in order."""
+
+    def scope(outcome: Outcome) -> AbstractContextManager[object]:
+        return nullcontext() if log_level is None else kept_logs(outcome.logs, log_level)
+
     _freeze_imports()
-    scope = around or (lambda _i: nullcontext())
-    batch = batch or batch_size(len(planned))
-    groups = _groups([len(plan.notebook.pandoc_input) for plan in planned], batch)
-    reads = [_start_read(planned, group) for group in groups[:1]]
+    batch = batch or batch_size(len(jobs))
+    groups = _groups([len(job.notebook.pandoc_input) for job in jobs], batch)
+    reads = [_start_read(jobs, group) for group in groups[:1]]
     writing: tuple[list[int], dict[int, pf.Doc], pandoc.Writing] | None = None
     out: dict[int, Outcome] = {}
     for k, group in enumerate(groups):
         if k + 1 < len(groups):
-            reads.append(_start_read(planned, groups[k + 1]))
+            reads.append(_start_read(jobs, groups[k + 1]))
         docs: dict[int, pf.Doc] = {}
         bodies: list[dict] = []
         for i, parts in zip(group, reads[k].results()):
-            out[i] = Outcome(planned[i])
-            with scope(i):
+            out[i] = Outcome(jobs[i])
+            with scope(out[i]):
                 try:
-                    plan = planned[i]
-                    doc = filtered(doc_of(parts), plan.notebook, options, site, plan.source_day)
+                    doc = filtered(doc_of(parts), jobs[i])
                     with paused_collector():  # JSON made of the tree: nothing freed
                         bodies.append(body_ast(doc))
                     doc.content = []  # the post is made of the body and the metadata
                     docs[i] = doc
                 except Exception as exc:  # one notebook's failure is its own (a bug too)
-                    out[i].error = about(planned[i].path, exc)
+                    out[i].error = about(jobs[i].notebook.path, exc)
         reads[k] = None  # type: ignore[call-overload]  # its texts are no longer needed
         started = (group, docs, pandoc.write(bodies))
         bodies = []  # pandoc has their JSON: Python's memory beside its writer is not both
@@ -191,59 +186,31 @@ def render_posts(
         yield from _finished(writing, out, scope)
 
 
-def _start_read(planned: list[Planned], group: list[int]) -> pandoc.Reading:
-    return pandoc.read([planned[i].notebook.pandoc_input for i in group])
+def _start_read(jobs: list[Job], group: list[int]) -> pandoc.Reading:
+    return pandoc.read([jobs[i].notebook.pandoc_input for i in group])
 
 
 def _finished(
     writing: tuple[list[int], dict[int, pf.Doc], pandoc.Writing],
     out: dict[int, Outcome],
-    scope: Callable[[int], AbstractContextManager[object]],
+    scope: Callable[[Outcome], AbstractContextManager[object]],
 ) -> Iterator[Outcome]:
     group, docs, write = writing
     bodies = dict(zip(docs, write.results()))
     for i in group:
         done = out.pop(i)
         if i in docs:
-            with scope(i):
+            with scope(done):
                 try:
                     body = bodies[i]
                     if isinstance(body, PandockitError):
                         raise body
                     done.post = finish(docs[i], body)
                     done.media = resolve(
-                        done.planned.notebook.node, done.post.media, done.post.clean_media)
+                        done.job.notebook.node, done.post.media, done.post.clean_media)
                 except Exception as exc:  # likewise
-                    done.error = about(done.planned.path, exc)
+                    done.error = about(done.job.notebook.path, exc)
         yield done
-
-
-@dataclass
-class Planned:
-    """A notebook read and named, before it is converted: what :func:`plan_post` found."""
-
-    path: Path
-    notebook: Notebook
-    stem: str  # the post is <posts-dir>/<stem>.md
-    source_day: str
-
-
-def plan_post(path: str | Path, options: Options) -> Planned:
-    """Read the notebook at ``path`` and name its post, without pandoc (the name comes from
-    the file name and the front matter's sources: :func:`front_matter.collect` and
-    :func:`front_matter.name_post`, as the filter names it). Raises PandockitError."""
-    notebook = read_notebook(path, max_output_chars=options["max-output-chars"])
-    day = source_date(notebook.path, options)
-    try:
-        fm = front_matter.collect(
-            notebook.node, options["front-matter"], options["metadata"], options["first-cell"]
-        )
-        stem = front_matter.name_post(
-            notebook.path.name, fm.front_matter, day, options["slug"], options["post-names"]
-        )
-    except PandockitError as exc:
-        raise PandockitError(path, exc.message) from None
-    return Planned(Path(path), notebook, stem, day)
 
 
 def collisions(

@@ -11,9 +11,11 @@ import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pandockit.config import Options
-from pandockit.convert import Planned, collisions, plan_post, render_posts
+from pandockit.config import Options, with_post_site
+from pandockit.convert import collisions, render_posts
 from pandockit.errors import PandockitError, about
+from pandockit.job import Job
+from pandockit.plan import plan_post
 from pandockit.writer import PostNames, post_path, write_post
 
 log = logging.getLogger("pandockit")
@@ -28,14 +30,15 @@ def convert_notebooks(
     notebooks would write one post or a post would shadow one pandockit did not write."""
     ok = True
     planned = []
+    options = with_post_site(options, site)  # found once, for every notebook
     for nb in notebooks:  # name every post before anything is written
         try:
-            planned.append(plan_post(nb, options))
+            planned.append(plan_post(nb, options, site))  # its job: planned once
         except PandockitError as exc:
             log.error("%s", about(nb, exc))
             ok = False
-    clashes = collisions(((p.path, p.stem) for p in planned), options["posts-dir"])
-    clashes += shadowing(planned, site, options["posts-dir"])
+    clashes = collisions(((job.notebook.path, job.stem) for job in planned), options.posts_dir)
+    clashes += shadowing(planned, site, options.posts_dir)
     for exc in clashes:
         log.error("%s", exc)
     if clashes:
@@ -45,7 +48,7 @@ def convert_notebooks(
     return ok
 
 
-def shadowing(planned: list[Planned], site: Path, posts_dir: str) -> list[PandockitError]:
+def shadowing(planned: list[Job], site: Path, posts_dir: str) -> list[PandockitError]:
     """One error for each planned post that would shadow a post of the same date and name
     pandockit did not write (``2020-01-02-x.markdown``): found before anything is written."""
     found = []
@@ -56,7 +59,7 @@ def shadowing(planned: list[Planned], site: Path, posts_dir: str) -> list[Pandoc
         if others:
             which = ", ".join(str(p) for p in others)
             found.append(PandockitError(
-                plan.path,
+                plan.notebook.path,
                 f"its post {target} would shadow {which}, a post not written by pandockit with "
                 "the same date and name (Jekyll would publish only one of them); rename one",
             ))
@@ -64,21 +67,21 @@ def shadowing(planned: list[Planned], site: Path, posts_dir: str) -> list[Pandoc
 
 
 def _written(
-    planned: list[Planned], site: Path, options: Options, *, force: bool, quiet: bool
+    planned: list[Job], site: Path, options: Options, *, force: bool, quiet: bool
 ) -> Iterator[bool]:
     """Render and write each planned notebook, printing its post (not when ``quiet``); yield
     whether each worked."""
-    names = PostNames(site / options["posts-dir"])
-    for done in render_posts(planned, options, site):
+    names = PostNames(site / options.posts_dir)
+    for done in render_posts(planned):
         try:
             if done.error is not None:
                 raise done.error
             target = write_post(
-                site, options["posts-dir"], options["assets-dir"], done.post, done.media,
+                site, options.posts_dir, options.assets_dir, done.post, done.media,
                 force=force, posts=names,
             )
         except PandockitError as exc:
-            log.error("%s", about(done.planned.path, exc))
+            log.error("%s", about(done.job.notebook.path, exc))
             yield False
             continue
         if not quiet:

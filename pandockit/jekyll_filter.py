@@ -18,12 +18,10 @@ import sys
 
 import panflute as pf
 
-from pandockit import context
-from pandockit.config import get_option
 from pandockit.errors import PandockitError
+from pandockit.filter_route import job_from_metadata
 from pandockit.media import resolve
 from pandockit.pipeline import run_pipeline
-from pandockit.prepare import attach_from_metadata
 from pandockit.render import render, warn_future
 from pandockit.writer import write_media
 
@@ -31,15 +29,12 @@ from pandockit.writer import write_media
 def jekyll_post(doc: pf.Doc) -> pf.Doc:
     """Run the pipeline on ``doc`` (read from the notebook named in its metadata), write the
     images into the site, and return the post as a one-block document."""
-    attach_from_metadata(doc)
-    notebook = context.notebook_of(doc)
-    if notebook is None:
-        raise PandockitError(None, "the filter needs -M pandockit-notebook=NOTEBOOK.ipynb")
-    doc = run_pipeline(doc)
+    job = job_from_metadata(doc, need_notebook=True)  # the same job as pandockit convert's
+    doc = run_pipeline(doc, job)
     warn_future(doc)
     post = render(doc)
-    media = resolve(notebook.node, post.media, post.clean_media)
-    write_media(context.site_of(doc), get_option(doc, "assets-dir"), post.stem, media)
+    media = resolve(job.notebook.node, post.media, post.clean_media)
+    write_media(job.site, job.options.assets_dir, post.stem, media)
     return pf.Doc(pf.RawBlock(post.text.rstrip("\n"), format="markdown"))
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 log = logging.getLogger("pandockit")
 
@@ -42,3 +44,28 @@ def setup(verbosity: int) -> None:
     log.propagate = False
     level = logging.ERROR if verbosity < 0 else logging.INFO if verbosity > 0 else logging.WARNING
     log.setLevel(level)
+
+
+class _Kept(logging.Handler):
+    def __init__(self, into: list[tuple[int, str]]) -> None:
+        super().__init__()
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append((record.levelno, record.getMessage()))
+
+
+@contextmanager
+def kept_logs(into: list[tuple[int, str]], level: int) -> Iterator[None]:
+    """Within the block, pandockit's log records at ``level`` or above go into ``into`` (a
+    build's worker hands them back, the parent prints them in order), not to the terminal."""
+    handler = _Kept(into)
+    saved = (log.handlers[:], log.level, log.propagate)
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+    try:
+        yield
+    finally:
+        log.handlers[:], level_back, log.propagate = saved
+        log.setLevel(level_back)

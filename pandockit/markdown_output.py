@@ -5,13 +5,15 @@ sanitises that HTML when it does not trust the notebook, and sets it in an eleme
 Handed to kramdown as Markdown, the output would instead reach the page through everything
 kramdown makes HTML of (raw HTML, ``{::nomarkdown}``, attribute lists such as
 ``{: onmouseover="..."}``, ``javascript:`` links), and an element its HTML leaves open would
-take the rest of the post. So such an output is read by pandoc as the jupyter-math filter reads
-a markdown cell (math hidden as Jupyter hides it, HTML blocks fenced where CommonMark ends
-them: :data:`pandockit.pandoc.FENCED_READER`), ``html: drop`` removes its raw HTML, pandoc
-writes HTML and the formulas go back (HTML-escaped). The outputs filter then treats that HTML
+take the rest of the post. So such an output is read by pandoc as a markdown cell is read
+again for the jupyter-math step (:mod:`pandockit.rereads`: math hidden as Jupyter hides it,
+HTML blocks fenced where CommonMark ends them: :data:`pandockit.pandoc.FENCED_READER`),
+``html: drop`` removes its raw HTML, pandoc writes HTML and the formulas go back
+(HTML-escaped). The outputs filter then treats that HTML
 as a ``text/html`` output's (sanitised with ``sanitize`` and ``drop``, balanced in every mode)
 and puts it in an HTML block, which kramdown does not read. All such outputs of a document:
-one pandoc read, one write.
+one pandoc read, one write, before the pipeline (:mod:`pandockit.gather`; the filter does no
+I/O).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def _drop_raw(elem: pf.Element, doc: pf.Doc) -> list | None:
 
 
 def read(texts: list[str]) -> tuple[list[list[pf.Block]], list[list[str]]]:
-    """The blocks of each Markdown text as the jupyter-math filter reads a markdown cell
+    """The blocks of each Markdown text as a markdown cell is read again for jupyter-math
     (formulas as ``@@N@@``, HTML blocks ended where CommonMark ends them), and each text's
     formulas."""
     masked = [formula_scan.remove_math(t) for t in texts]

@@ -23,8 +23,7 @@ from urllib.parse import unquote, urlsplit
 import panflute as pf
 
 from pandockit import svgpolicy
-from pandockit.context import multiline_text, notebook_of
-from pandockit.keys import LOCAL_KEY
+from pandockit.context import multiline_text
 from pandockit.mimedata import (  # named here too: media.decode etc. are this module's words
     EXTENSIONS,
     decode,
@@ -36,7 +35,7 @@ from pandockit.mimedata import (  # named here too: media.decode etc. are this m
 from pandockit.tree import is_cell, walk
 
 __all__ = [
-    "EXTENSIONS", "LOCAL_KEY", "check_local_images", "classify", "decode", "decode_data_uri",
+    "EXTENSIONS", "check_local_images", "classify", "decode", "decode_data_uri",
     "extension", "is_media_mime", "local_path", "resolve", "sha1",
 ]
 
@@ -146,9 +145,10 @@ def _inside(path: Path, root: Path) -> bool:
     return path != root and root in path.parents
 
 
-def local_urls(doc: pf.Doc) -> set[str]:
+def local_urls(doc: pf.Doc, node: dict | None = None) -> set[str]:
     """Every URL of an image (Markdown or raw HTML ``<img>``) of a markdown cell that names a
-    local file."""
+    local file (``node``: the notebook ``doc`` was read from, whose sources say when no cell
+    can name one)."""
     found: set[str] = set()
 
     def visit(elem: pf.Element, _doc: pf.Doc) -> None:
@@ -160,8 +160,7 @@ def local_urls(doc: pf.Doc) -> set[str]:
             return
         found.update(u for u in urls if classify(u) == "local")
 
-    notebook = notebook_of(doc)
-    if notebook is not None and not _may_name_images(notebook.node):
+    if node is not None and not _may_name_images(node):
         return found  # most notebooks: no walk at all
     for block in doc.content:
         if is_cell(block, "markdown"):
@@ -180,16 +179,15 @@ def _may_name_images(node: dict) -> bool:
     return False
 
 
-def check_local_images(doc: pf.Doc, notebook: Path, site: Path | None = None) -> None:
-    """Check every local image the document names and record the verdicts in its metadata
-    (``pandockit-local-images``), for the images filter, which may not touch files itself.
-
-    Run before the pipeline (by :func:`pandockit.prepare.prepare_doc`).
-    """
+def check_local_images(
+    doc: pf.Doc, notebook: Path, site: Path | None = None, node: dict | None = None
+) -> dict[str, dict[str, str]]:
+    """The verdict on every local image the document (pandoc's read of the notebook at
+    ``notebook``, nbformat ``node``) names, for the images filter, which may not touch files
+    itself: run before the pipeline (:func:`pandockit.plan.with_read`), kept on the
+    job."""
     root = confinement_root(notebook, site)
-    verdicts = {url: check_local(url, notebook, root) for url in sorted(local_urls(doc))}
-    if verdicts:
-        doc.metadata[LOCAL_KEY] = verdicts
+    return {url: check_local(url, notebook, root) for url in sorted(local_urls(doc, node))}
 
 
 # --------------------------------------------------------------------------- resolution

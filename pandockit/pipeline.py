@@ -23,6 +23,7 @@ from pandockit.filters import (
     visibility,
 )
 from pandockit.filters.base import done
+from pandockit.job import Job, attach
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,10 @@ PIPELINE: tuple[Step, ...] = (
 FORMER_NAMES: dict[str, str] = {"math": tex_math.NAME, "html": raw_html.NAME}
 
 
-def run_pipeline(doc: pf.Doc) -> pf.Doc:
-    """Apply, in order, every step not yet applied to ``doc`` (chained filters count)."""
+def run_pipeline(doc: pf.Doc, job: Job) -> pf.Doc:
+    """Apply, in order, every step not yet applied to ``doc`` (chained filters count), with
+    ``job`` (the notebook's, :mod:`pandockit.job`) attached once, for every filter to read."""
+    attach(doc, job)
     already = {FORMER_NAMES.get(name, name) for name in done(doc)}
     for step in PIPELINE:
         if step.name not in already:

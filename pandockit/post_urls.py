@@ -4,7 +4,7 @@ notebook's post.
 Gathered before the pipeline (this reads the other notebooks and the site's ``_config.yml``;
 the anchors filter, which rewrites the links, does no I/O): each ``.ipynb`` link target of the
 notebook's markdown cells that is a notebook of the site is named as ``pandockit convert``
-names its post (:func:`pandockit.filters.front_matter.collect` and ``name_post``), and its URL
+names its post (:func:`pandockit.front_matter_sources.collect` and ``name_post``), and its URL
 is the one Jekyll gives that post (:func:`jekyll_url`: the post's or the site's ``permalink``,
 ``:categories`` lowercased, the date and slug of the post's name).
 """
@@ -22,10 +22,10 @@ from pandockit import post_names
 from pandockit.config import Options, read_site_config
 from pandockit.context import multiline_text
 from pandockit.errors import PandockitError
-from pandockit.filters import front_matter
+from pandockit.front_matter_sources import collect, name_post
 from pandockit.liquid import BASEURL_MARKER
 from pandockit.notebook import Notebook, read_notebook
-from pandockit.prepare import source_date
+from pandockit.source_dates import source_date
 
 #: Jekyll's permalink styles (``permalink: pretty`` ...); anything else is a pattern.
 STYLES = {
@@ -117,11 +117,11 @@ def gather(notebook: Notebook, options: Options, site: Path | None) -> dict[str,
         if rel in urls or not path.is_file() or not path.is_relative_to(root):
             continue
         try:
-            other = read_notebook(path, max_output_chars=options["max-output-chars"])
-            fm = front_matter.collect(other.node, options["front-matter"], options["metadata"],
-                                      options["first-cell"]).front_matter
-            stem = front_matter.name_post(path.name, fm, source_date(path, options),
-                                          options["slug"], options["post-names"])
+            other = read_notebook(path, max_output_chars=options.max_output_chars)
+            fm = dict(collect(other.node, options.front_matter, options.metadata,
+                              options.first_cell).values)
+            stem = name_post(path.name, fm, source_date(path, options), options.slug,
+                             options.post_names)
             urls[rel] = BASEURL_MARKER + jekyll_url(stem, fm, permalink)
         except (PandockitError, ValueError, OSError):
             continue  # a notebook that does not convert has no post to link to

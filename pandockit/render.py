@@ -3,8 +3,9 @@
 The Jekyll Markdown writer: pandoc writes the body (see :data:`pandockit.pandoc.options.WRITER`),
 the front matter the filters collected is dumped with the YAML library, and notebook text is
 kept from running as Liquid (:mod:`pandockit.liquid`). A post with math on a theme that loads
-its own MathJax behind a front matter switch (``pandockit-math-switch``: Chirpy's ``math``) gets
-that switch set. Touches no file.
+its own MathJax behind a front matter switch (the job's ``math_switch``: Chirpy's ``math``) gets
+that switch set. Reads the options from the document's job (:func:`pandockit.job.job_of`), and
+what the filters recorded from its metadata. Touches no file.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from dataclasses import dataclass, field
 import panflute as pf
 
 from pandockit import liquid, page_needs, pandoc, source_dates, yamltext
-from pandockit.config import get_option
 from pandockit.errors import PandockitError
-from pandockit.keys import FRONT_MATTER_KEY, MATH_SWITCH_KEY, MEDIA_KEY, NOTEBOOK_KEY, POST_KEY
+from pandockit.job import job_of
+from pandockit.keys import FRONT_MATTER_KEY, MEDIA_KEY, POST_KEY
 
 
 @dataclass
@@ -51,22 +52,22 @@ def body_ast(doc: pf.Doc) -> dict:
 
 def finish(doc: pf.Doc, body: str) -> Post:
     """The post of ``doc`` with ``body``, the Markdown pandoc wrote of :func:`body_ast`."""
+    job = job_of(doc)
     fm = yamltext.load(str(doc.get_metadata(FRONT_MATTER_KEY, "") or ""))
     stem = str(doc.get_metadata(POST_KEY, "post"))
     media = {str(k): str(v) for k, v in (doc.get_metadata(MEDIA_KEY, {}) or {}).items()}
     needs = page_needs.needs(doc)
     if needs:
         fm[page_needs.FRONT_MATTER_KEY] = needs
-    switch = str(doc.get_metadata(MATH_SWITCH_KEY, "") or "")
-    if switch and needs.get("math"):
-        fm.setdefault(switch, True)  # the theme's own MathJax, on this page (Chirpy: math)
-    if get_option(doc, "liquid") == "off":
+    if job.math_switch and needs.get("math"):
+        fm.setdefault(job.math_switch, True)  # the theme's own MathJax (Chirpy: math)
+    if job.options.liquid == "off":
         fm["render_with_liquid"] = False
-        body = liquid.protect(body, baseurl=str(get_option(doc, "baseurl")))
+        body = liquid.protect(body, baseurl=job.options.baseurl)
     else:
         body = liquid.protect(body)
     text = yamltext.front_matter(fm) + "\n" + body.rstrip("\n") + "\n"
-    clean_media = get_option(doc, "html") != "keep"
+    clean_media = job.options.html != "keep"
     return Post(stem=stem, text=text, media=media, needs=needs, clean_media=clean_media)
 
 
@@ -74,6 +75,5 @@ def warn_future(doc: pf.Doc) -> None:
     """Warn when Jekyll would skip the post of ``doc`` (through the pipeline) as future-dated."""
     fm = yamltext.load(str(doc.get_metadata(FRONT_MATTER_KEY, "") or ""))
     stem = str(doc.get_metadata(POST_KEY, "") or "")
-    name = str(doc.get_metadata(NOTEBOOK_KEY, "") or stem)
-    future, tz_name = get_option(doc, "future"), str(get_option(doc, "timezone") or "")
-    source_dates.warn_if_future(name, fm, stem, future, tz_name)
+    job = job_of(doc)
+    source_dates.warn_if_future(job.name, fm, stem, job.options.future, job.options.timezone or "")

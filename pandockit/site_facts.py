@@ -2,7 +2,7 @@
 notebook badges themselves, and the repository and branch badges link to.
 
 Read before the pipeline (files and git: the top filter does no I/O) by
-:func:`pandockit.prepare.prepare_doc`, which hands :func:`facts` to the filters as metadata.
+:func:`pandockit.plan.plan_post`, which hands :func:`facts` to the filters on the job.
 
 - A layout renders its own TOC when it or a layout it extends (the site's ``_layouts/``, as
   a fork of a theme has them) uses ``page.toc``, the ``toc`` filter or a ``toc`` include:

@@ -1,8 +1,9 @@
 """The I/O side of post dates: a notebook's git commit or modification day, the site's clock.
 
-Called by :mod:`pandockit.convert` and :mod:`pandockit.jekyll_filter`, never by a filter (the
-filters get the day as the metadata ``pandockit-source-date``). The rules themselves are the
-pure functions of :mod:`pandockit.post_names`.
+Called by the plan (:func:`pandockit.plan.plan_post`: the day is the job's ``source_day``), by
+:mod:`pandockit.post_urls` for the posts a notebook links to, and by the renderer's warning on
+future posts; never by a filter. The rules themselves are the pure functions of
+:mod:`pandockit.post_names`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pandockit import post_names
+from pandockit.config import Options
 
 log = logging.getLogger("pandockit")
 
@@ -86,6 +88,18 @@ def fastpages_day(path: Path, tz: tzinfo | None) -> date | None:
         return datetime.fromtimestamp(stamp, tz).date()
     except (OSError, OverflowError, ValueError):
         return None
+
+
+def source_date(path: Path, options: Options) -> str:
+    """The day (``YYYY-MM-DD``) a notebook without a date in its name is published under: its
+    last commit in git, else its modification time, in the site's ``timezone`` (with
+    ``post-names: fastpages``: its modification time minus one day, as fastpages dated it).
+    ``""`` for a dated name (git is not asked) or when neither is known."""
+    if not needs_source_day(path.name, options.post_names):
+        return ""
+    tz = site_timezone(options.timezone or "")
+    day = fastpages_day(path, tz) if options.post_names == "fastpages" else source_day(path, tz)
+    return day.isoformat() if day else ""
 
 
 def needs_source_day(notebook_name: str, style: str = "pandockit") -> bool:

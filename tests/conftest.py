@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -45,6 +46,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("corpus"):
             item.add_marker(pytest.mark.skip(reason=f"{item.name}: {corpus.MISSING}"))
+
+
+@pytest.fixture(autouse=True)
+def _pandockit_logger():
+    """Each test starts with the ``pandockit`` logger as Python left it: a test that runs the
+    CLI in process (whose ``logs.setup`` stops propagation) does not hide later tests' log
+    records from ``caplog``."""
+    logger = logging.getLogger("pandockit")
+    saved = (list(logger.handlers), logger.propagate, logger.level)
+    yield
+    logger.handlers[:], logger.propagate, _ = saved
+    logger.setLevel(saved[2])
 
 
 @pytest.fixture

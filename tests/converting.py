@@ -13,8 +13,10 @@ import panflute as pf
 
 from pandockit import pandoc
 from pandockit.config import Options
-from pandockit.convert import Planned, doc_of, plan_post, render_posts
+from pandockit.convert import doc_of, render_posts
+from pandockit.job import Job, attach
 from pandockit.notebook import Notebook
+from pandockit.plan import plan_post, with_read
 from pandockit.render import Post
 from pandockit.writer import write_post
 
@@ -32,17 +34,19 @@ def convert(
     options: Options,
     *,
     force: bool = False,
-    planned: Planned | None = None,
+    planned: Job | None = None,
 ) -> Result:
     """Convert the notebook at ``path`` into ``site`` as ``pandockit convert`` does; raise
     PandockitError on failure. A post pandockit did not write is not replaced unless
     ``force``."""
-    if planned is None:
-        planned = plan_post(path, options)
-    post, media = render_notebook(planned.notebook, options, site, planned.source_day)
+    job = plan_post(path, options, site) if planned is None else planned
+    (done,) = render_posts([job])
+    if done.error is not None:
+        raise done.error
     target = write_post(
-        site, options["posts-dir"], options["assets-dir"], post, media, force=force
+        site, options.posts_dir, options.assets_dir, done.post, done.media, force=force
     )
+    media = done.media
     return Result(notebook=Path(path), post=target, media=sorted(media))
 
 
@@ -53,11 +57,29 @@ def render_notebook(
     source_day: str | None = None,
 ) -> tuple[Post, dict[str, bytes]]:
     """The post and its media bytes for ``notebook`` alone; writes nothing."""
-    plan = Planned(notebook.path, notebook, "", source_day)  # type: ignore[arg-type]  # None: computed
-    (done,) = render_posts([plan], options, site)
+    job = plan_post(notebook.path, options, site, source_day=source_day, notebook=notebook)
+    (done,) = render_posts([job])
     if done.error is not None:
         raise done.error
     return done.post, done.media
+
+
+def prepared(
+    doc: pf.Doc,
+    notebook: Notebook,
+    options: Options,
+    site: Path | None = None,
+    *,
+    source_day: str | None = None,
+    links: dict[str, str] | None = None,
+) -> pf.Doc:
+    """``doc`` (pandoc's read of ``notebook``) with its job attached, as the driver attaches it
+    before the pipeline (``links``: the post URLs of the notebooks it links to; none unless
+    given), for tests that run single filters in process."""
+    job = plan_post(notebook.path, options, site, source_day=source_day,
+                    links={} if links is None else links, notebook=notebook)
+    attach(doc, with_read(job, doc))
+    return doc
 
 
 def load_doc(notebook: Notebook) -> pf.Doc:

@@ -28,10 +28,10 @@ from converting import load_doc
 from goldens import options_of
 
 from pandockit.config import resolve_options
+from pandockit.job import attach
 from pandockit.keys import DONE_KEY
-from pandockit.notebook import read_notebook
 from pandockit.pipeline import PIPELINE
-from pandockit.prepare import prepare_doc
+from pandockit.plan import plan_post, with_read
 
 FILTERS = Path(__file__).parent / "filters"
 INPUT = "input.ipynb"
@@ -67,10 +67,11 @@ def run_to(case: Path) -> str:
             (site / "_notebooks").mkdir(exist_ok=True)
             source = Path(shutil.copy(source, site / "_notebooks" / INPUT))
         options = resolve_options(site, options_of(case))
-        notebook = read_notebook(source, max_output_chars=options["max-output-chars"])
         urls = case / POST_URLS
-        post_urls = yaml.safe_load(urls.read_text(encoding="utf-8")) if urls.is_file() else None
-        doc = prepare_doc(load_doc(notebook), notebook, options, site, SOURCE_DAY, post_urls)
+        post_urls = yaml.safe_load(urls.read_text(encoding="utf-8")) if urls.is_file() else {}
+        job = plan_post(source, options, site, source_day=SOURCE_DAY, links=post_urls)
+        doc = load_doc(job.notebook)
+        attach(doc, with_read(job, doc))
         for each in PIPELINE:
             before = doc.get_metadata()
             doc = each.main(doc)

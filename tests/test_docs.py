@@ -25,7 +25,7 @@ import pytest
 
 from pandockit.cli import build_parser
 from pandockit.config import CLI_ONLY, DEFAULTS, JEKYLL_KEYS
-from pandockit.pipeline import PIPELINE
+from pandockit.pipeline import FORMER_NAMES, PIPELINE
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -303,12 +303,23 @@ def check_pandoc(argv: list[str]) -> list[str]:
             elif value not in scripts:
                 problems.append(f"{value} is not a console script of pyproject.toml")
             else:
-                chain.append(scripts[value].split(":")[0])
+                chain.append(script_module(scripts[value]))
         elif option in {"-M", "--metadata"}:
             key = value.partition("=")[0]
             if key.startswith("pandockit") and f'"{key}"' not in source:
                 problems.append(f"pandockit reads no metadata key {key!r}")
     return problems + check_chain(chain)
+
+
+def script_module(target: str) -> str:
+    """The module a console script runs: a step's filter module for the filter route's scripts
+    (``pandockit.filter_route:tex_math`` -> ``pandockit.filters.tex_math``; former names too)."""
+    module, _, function = target.partition(":")
+    if module != "pandockit.filter_route":
+        return module
+    name = function.replace("_", "-")
+    name = FORMER_NAMES.get(name, name)
+    return next(step.main.__module__ for step in PIPELINE if step.name == name)
 
 
 def check_chain(modules: list[str]) -> list[str]:

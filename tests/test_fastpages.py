@@ -17,10 +17,12 @@ import pytest
 from pandockit import cli, fastpages, post_names
 from pandockit.builder import discover
 from pandockit.config import CHOICES, DEFAULTS, resolve_options
-from pandockit.convert import plan_post
+from pandockit.filter_route import job_from_metadata
 from pandockit.filters import notes
-from pandockit.filters.front_matter import collect, parse_fastpages, parse_fastpages_exact
+from pandockit.front_matter_sources import collect, parse_fastpages, parse_fastpages_exact
+from pandockit.job import attach
 from pandockit.pandoc import READER
+from pandockit.plan import plan_post
 
 
 def md(source: str) -> dict:
@@ -116,8 +118,8 @@ def test_exact_reading_takes_no_cell_that_does_not_open_with_a_title() -> None:
 def test_exact_reading_takes_the_first_markdown_cell_with_a_title_and_drops_it() -> None:
     node = nb(md("Intro text"), md("# T\n> s\n- toc:true\n\nSome text"), md("# Later\n> x"))
     sources = collect(node, first_cell="fastpages")
-    assert sources.front_matter["title"] == "T"
-    assert sources.front_matter["toc"] is True
+    assert sources.values["title"] == "T"
+    assert sources.values["toc"] is True
     assert [(e.index, e.rest) for e in sources.edits] == [(1, "")]
     assert len(sources.warnings) == 1 and "fastpages left it out" in sources.warnings[0]
 
@@ -204,7 +206,8 @@ def run_notes(markdown: str, on: bool = True) -> list[pf.Block]:
     node = nb(md(markdown))
     ast = json.loads(pypandoc.convert_text(json.dumps(node), "json", format=READER))
     doc = pf.load(io.StringIO(json.dumps(ast)))
-    doc.metadata["pandockit"] = {"notes": on}
+    doc.metadata["pandockit"] = {"notes": on}  # as -M pandockit.notes=... gives it
+    attach(doc, job_from_metadata(doc))  # the filter route's adapter: a job without cells
     doc = notes.main(doc)
     return list(doc.content[0].content)
 

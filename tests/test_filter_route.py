@@ -12,6 +12,7 @@ import pypandoc
 import pytest
 from goldens import case_dirs, case_params, convert_case, notebook_of, options_of
 
+from pandockit.filter_route import job_from_metadata
 from pandockit.filters import tex_math
 from pandockit.keys import DONE_KEY
 from pandockit.pandoc import READER
@@ -96,10 +97,11 @@ def test_a_step_done_under_its_former_name_is_done() -> None:
     doc = pf.Doc(pf.Para(pf.Str("costs"), pf.Space(), pf.Str("$$5")))
     names = [step.name for step in PIPELINE if step.name != tex_math.NAME] + ["math"]
     doc.metadata[DONE_KEY] = names
-    run_pipeline(doc)
+    job = job_from_metadata(doc)  # no notebook: the job of a bare document
+    run_pipeline(doc, job)
     assert [type(i) for i in doc.content[0].content] == [pf.Str, pf.Space, pf.Str]  # untouched
     doc.metadata[DONE_KEY] = names[:-1]
-    run_pipeline(doc)
+    run_pipeline(doc, job)
     assert pf.RawInline in [type(i) for i in doc.content[0].content]  # the $$ escaped
 
 

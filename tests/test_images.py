@@ -17,16 +17,17 @@ from pathlib import Path
 import nbformat
 import panflute as pf
 import pytest
-from converting import convert, load_doc
+from converting import convert, load_doc, prepared
 from jekyll_site import JekyllSite, article, img_srcs
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from pandockit.config import default_options, resolve_options
 from pandockit.filters import cell_index, images
+from pandockit.job import attach
 from pandockit.liquid import BASEURL_MARKER
 from pandockit.media import resolve
 from pandockit.notebook import read_notebook
-from pandockit.prepare import prepare_doc
+from pandockit.plan import plan_post
 from pandockit.writer import MEDIA_MANIFEST
 
 PNG = base64.b64decode(
@@ -95,7 +96,7 @@ def warned():
 def filtered(path: Path, site: Path | None = None) -> pf.Doc:
     """``path`` read by pandoc, numbered and through the images filter (nothing else)."""
     notebook = read_notebook(path)
-    doc = prepare_doc(load_doc(notebook), notebook, default_options(), site or path.parent)
+    doc = prepared(load_doc(notebook), notebook, default_options(), site or path.parent)
     doc.metadata["pandockit-post"] = STEM
     return images.main(cell_index.main(doc))
 
@@ -334,8 +335,8 @@ def test_a_chained_filter_without_checks_leaves_local_images(tmp_path, warned) -
     nbdir = make_local_tree(tmp_path)
     path = write_nb(nbdir, [new_markdown_cell("![fig](images/fig.png)")])
     notebook = read_notebook(path)
-    doc = load_doc(notebook)  # no prepare_doc: nobody checked the files
-    doc.pandockit_notebook = notebook
+    doc = load_doc(notebook)  # its job, but nobody checked the files (no local_images)
+    attach(doc, plan_post(path, default_options(), links={}, notebook=notebook))
     doc = images.main(cell_index.main(doc))
     assert [i.url for i in doc_images(doc)] == ["images/fig.png"]
     assert any("not checked" in m for m in warned)

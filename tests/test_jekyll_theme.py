@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from pandockit import jekyll_theme as jt
-from pandockit.config import post_site, resolve_options
-from pandockit.filters.front_matter import collect
+from pandockit.config import resolve_options, with_post_site
+from pandockit.front_matter_sources import collect
 from pandockit.site.init import InitOptions, init
 
 LINE = "{%- include pandockit-head.html -%}"
@@ -73,14 +73,14 @@ def test_posts_get_no_layout_key_when_the_site_defaults_give_one_and_an_explicit
 ) -> None:
     site = write(tmp_path, {"_config.yml": "defaults:\n  - scope: {path: '', type: posts}\n"
                                            "    values: {layout: single}\n"})
-    given = post_site(site, resolve_options(site))
+    given = with_post_site(resolve_options(site), site).post_site
     assert (given.layout, given.applied) == (None, "single")
     node = {"cells": [], "metadata": {}}
-    assert "layout" not in collect(node, layout=given.layout).front_matter
+    assert "layout" not in collect(node, layout=given.layout).values
     node["metadata"] = {"jekyll": {"layout": "wide"}}
-    assert collect(node, layout=given.layout).front_matter["layout"] == "wide"
+    assert collect(node, layout=given.layout).values["layout"] == "wide"
     assert collect({"cells": [], "metadata": {}}, {"layout": "notebook"},
-                   layout="post").front_matter["layout"] == "notebook"
+                   layout="post").values["layout"] == "notebook"
 
 
 MATHJAX = """{% if page.math %}

@@ -1,11 +1,11 @@
-"""The jupyter-math filter in process: when a cell is re-read, and what the re-read gives."""
+"""The jupyter-math step: when a cell is re-read (pandockit.rereads), and what the re-read gives."""
 
 from __future__ import annotations
 
 import panflute as pf
 import pytest
 
-from pandockit.filters import jupyter_math
+from pandockit import rereads
 from pandockit.formula_text import kramdown_inline
 from pandockit.pandoc import pandoc_path
 
@@ -29,14 +29,14 @@ def _cell(markdown: str) -> pf.Div:
     ],
 )
 def test_which_cells_are_read_again(source: str, differs: bool) -> None:
-    assert jupyter_math._differs(_cell(source), source) is differs
+    assert rereads.math_differs(_cell(source), source) is differs
 
 
 def test_unmask_gives_math_text_and_code_back() -> None:
     blocks = [pf.Para(pf.Str("a@@0@@b"), pf.Space(), pf.Code("@@1@@"), pf.Space(),
                       pf.Str("@@2@@"), pf.Space(), pf.Str("@@3@@"))]
     math = ["$ x $", "$$y$$", "@@7@@", "\\begin{align}z\\end{align}"]
-    (para,) = jupyter_math.unmask(blocks, math)
+    (para,) = rereads.unmask(blocks, math)
     items = list(para.content)
     assert isinstance(items[1], pf.Math) and items[1].text == " x "
     assert items[1].format == "InlineMath"
@@ -47,7 +47,7 @@ def test_unmask_gives_math_text_and_code_back() -> None:
 
 
 def test_read_masked_keeps_markdown_around_the_markers() -> None:
-    (blocks,) = jupyter_math.read_masked([{"source": "*a* @@0@@ \\(b\\)", "id": "c1"}])
+    (blocks,) = rereads.read_masked([{"source": "*a* @@0@@ \\(b\\)", "id": "c1"}])
     assert pf.stringify(blocks[0]).strip() == "a @@0@@ (b)"
 
 

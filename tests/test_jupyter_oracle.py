@@ -42,7 +42,8 @@ from jupyter_oracle import (
 )
 
 from pandockit.config import resolve_options
-from pandockit.convert import plan_post, render_posts
+from pandockit.convert import render_posts
+from pandockit.plan import plan_post
 from pandockit.writer import write_post
 
 CRAFTED = ORACLE / "notebooks"
@@ -80,13 +81,13 @@ def convert_all(site: Path, found: list[tuple[str, Path, dict, str]]) -> dict[Pa
     for group, members in groups.items():
         cli = {**members[0][1], "posts-dir": f"{group}/_posts", "assets-dir": f"assets/{group}"}
         options = resolve_options(site, cli)
-        planned = [plan_post(nb, options) for nb, _ in members]
-        for done in render_posts(planned, options, site):
+        planned = [plan_post(nb, options, site) for nb, _ in members]
+        for done in render_posts(planned):
             if done.error is not None:
                 raise done.error
-            post = write_post(site, options["posts-dir"], options["assets-dir"], done.post,
+            post = write_post(site, options.posts_dir, options.assets_dir, done.post,
                               done.media)
-            posts[done.planned.path] = post
+            posts[done.job.notebook.path] = post
     for n, post in enumerate(posts.values()):  # one URL a post: notebooks repeat permalinks
         text = post.read_text(encoding="utf-8")
         head, _, body = text.partition("\n---\n")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pandockit"
@@ -20,16 +21,19 @@ LAYERS: list[tuple[str, list[str]]] = [
         "pandockit.formula_scan", "pandockit.commonmark_html", "pandockit.htmltree",
         "pandockit.page_needs", "pandockit.formula_text", "pandockit.jekyll_theme",
         "pandockit.fastpages", "pandockit.svgpolicy", "pandockit.markdown_output",
-        "pandockit.libraries",
+        "pandockit.libraries", "pandockit.inputs",
     ]),
-    ("context", ["pandockit.context"]),
-    ("media and liquid", ["pandockit.media", "pandockit.liquid"]),
-    ("preparation", ["pandockit.prepare", "pandockit.site_facts"]),
+    ("the job and the context", ["pandockit.job", "pandockit.context"]),
+    ("media, liquid and the front matter's sources", [
+        "pandockit.media", "pandockit.liquid", "pandockit.front_matter_sources"]),
+    ("what the plan gathers", ["pandockit.site_facts", "pandockit.post_urls",
+                               "pandockit.rereads", "pandockit.gather"]),
+    ("the plan", ["pandockit.plan"]),
     ("the filters", ["pandockit.filters"]),
     ("the pipeline", ["pandockit.pipeline"]),
     ("render", ["pandockit.render", "pandockit.writer"]),
     ("convert", [
-        "pandockit.convert", "pandockit.jekyll_filter", "pandockit.post_urls",
+        "pandockit.convert", "pandockit.filter_route", "pandockit.jekyll_filter",
         "pandockit.convert_run",
     ]),
     ("the site (pandockit init; build's MathJax check; self-hosted libraries)", [
@@ -171,5 +175,237 @@ def test_the_checks_see_function_imports() -> None:
     """The walk counts an import inside a function (the kind that hid the old cycle)."""
     lazy = [(n, t) for n, edges in GRAPH.items() for t, _, inside in edges if inside]
     assert ("pandockit.cli", "pandockit.convert_run") in lazy
-    assert ("pandockit.prepare", "pandockit.media") in [(n, t) for n, e in GRAPH.items()
-                                                        for t, _, _ in e]
+    assert ("pandockit.plan", "pandockit.media") in [(n, t) for n, e in GRAPH.items()
+                                                     for t, _, _ in e]
+
+
+# --- filters do no I/O ------------------------------------------------------------------------
+
+#: pandockit modules that read or write files, run pandoc, git or another process, or reach the
+#: network. A filter imports none of them: it computes on the document and what was handed in
+#: (:mod:`pandockit.gather`, before the pipeline: :func:`pandockit.context.inputs`); the writer
+#: writes. The layers above the filters (convert, build, the CLI) are I/O too, and already out
+#: of a filter's reach (test_imports_point_down).
+IO_MODULES = {
+    "pandockit.prepare": "reads the notebook, _config.yml and local images; runs pandoc, git",
+    "pandockit.gather": "runs pandoc (the jupyter-math re-reads, Markdown outputs' HTML)",
+    "pandockit.rereads": "runs pandoc",
+    "pandockit.markdown_output": "runs pandoc",
+    "pandockit.pandoc": "runs pandoc",
+    "pandockit.notebook": "reads notebook files (a filter's cells: pandockit.inputs)",
+    "pandockit.source_dates": "asks git and the file system for a notebook's day",
+    "pandockit.site_facts": "reads the site's files and git",
+    "pandockit.jekyll_theme": "reads the site's and its theme's files",
+    "pandockit.writer": "writes posts and images",
+    "pandockit.selfhost": "fetches and copies libraries",
+    "pandockit.post_urls": "reads the notebooks a notebook links to",
+}
+
+#: Modules a filter may take some names from, but not these (which do I/O). Importing such a
+#: module whole (``from pandockit import media``) would reach them: it counts as importing them.
+IO_NAMES = {
+    "pandockit.config": {"read_site_config", "resolve_options", "post_site"},
+    "pandockit.media": {"check_local", "check_local_images", "confinement_root",
+                        "notebook_folder", "resolve"},
+    "pandockit.context": {"read_cell"},  # pandoc, through the reader the preparation attached
+    "pathlib": {"Path", "PosixPath", "WindowsPath"},  # the Pure* paths do no I/O
+}
+
+#: Standard library and third-party modules that do I/O (a prefix covers its submodules:
+#: ``os`` is ``os.path`` too, whose ``exists`` and ``realpath`` touch the disk). ``io`` is
+#: files and the buffers pandoc's output is parsed from, which a filter never sees;
+#: ``importlib`` can import anything by name.
+IO_LIBRARIES = (
+    "os", "subprocess", "shutil", "tempfile", "glob", "fcntl", "io", "socket", "ssl",
+    "select", "selectors", "http", "urllib.request", "ftplib", "smtplib", "multiprocessing",
+    "concurrent", "asyncio", "threading", "sqlite3", "importlib", "webbrowser", "pypandoc",
+    "nbformat", "requests", "urllib3",
+)
+
+#: Built-in functions a filter does not call: file I/O, and imports the rule could not see.
+IO_BUILTINS = ("open", "__import__", "exec", "eval")
+
+
+def _io(module: str) -> bool:
+    return module in IO_MODULES or any(
+        module == lib or module.startswith(lib + ".") for lib in IO_LIBRARIES)
+
+
+def io_target(module: str, name: str | None) -> str | None:
+    """The I/O that importing ``name`` from ``module`` (None: the module itself) reaches, or
+    None: the I/O module (``os.path``, ``pandockit.pandoc``) or function
+    (``pandockit.config.resolve_options``)."""
+    full = f"{module}.{name}" if name else module
+    for candidate in (full, module):
+        if _io(candidate):
+            return candidate
+    if module in IO_NAMES and (name is None or name in IO_NAMES[module]):
+        return full
+    return full if full in IO_NAMES else None  # ``from pandockit import media``: all of it
+
+
+def io_imports(name: str, source: str) -> list[tuple[str, int]]:
+    """(what, line) for every import of I/O in a module's ``source`` (anywhere: in functions,
+    under ``TYPE_CHECKING``) and every call of an I/O built-in."""
+    package = name.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        pairs: list[tuple[str, str | None]] = []
+        if isinstance(node, ast.Import):
+            pairs = [(alias.name, None) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            pairs = [(base, alias.name) for alias in node.names]
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id in IO_BUILTINS):
+            found.append((f"builtins.{node.func.id}", node.lineno))
+        for module, item in pairs:
+            target = io_target(module, item)
+            if target is not None:
+                found.append((target, node.lineno))
+    return found
+
+
+def filter_io() -> dict[tuple[str, str], int]:
+    return {
+        (name, what): line
+        for name, path in MODULES.items() if name.startswith("pandockit.filters.")
+        for what, line in io_imports(name, path.read_text(encoding="utf-8"))
+    }
+
+
+def test_filters_do_no_io() -> None:
+    """No module under pandockit/filters/ imports an I/O module (IO_MODULES, IO_LIBRARIES) or
+    an I/O function (IO_NAMES), or calls an I/O built-in: what a filter needs from outside is
+    gathered before the pipeline and handed in (pandockit.gather, pandockit.context.inputs)."""
+    found = [f"{name}:{line} imports {what}" for (name, what), line in filter_io().items()]
+    assert found == []
+
+
+def test_the_io_rule_sees_hidden_imports() -> None:
+    """The rule sees an import in a function or under TYPE_CHECKING, a relative import, a
+    whole module that holds I/O functions, and a call of open()."""
+    source = "\n".join([
+        "from typing import TYPE_CHECKING",
+        "from pandockit.media import classify",  # pure: allowed
+        "from pandockit.config import get_option",  # pure: allowed
+        "from pathlib import PurePosixPath",  # pure: allowed
+        "if TYPE_CHECKING:",
+        "    from pandockit.notebook import Notebook",
+        "def f():",
+        "    import subprocess",
+        "    from os import path",
+        "    from ..pandoc import run_pandoc",
+        "    from pandockit import media",
+        "    from urllib import request",
+        "    from pandockit.config import resolve_options",
+        "    return open('x')",
+    ])
+    found = [what for what, _ in io_imports("pandockit.filters.x", source)]
+    assert found == [
+        "pandockit.notebook", "subprocess", "os.path", "pandockit.pandoc",
+        "pandockit.media", "urllib.request", "pandockit.config.resolve_options",
+        "builtins.open",
+    ]
+
+
+#: How a filter could reach the notebook object: ``context.notebook_of(doc)``,
+#: ``notebook_cell``, ``doc.pandockit_notebook``, a job's ``.notebook``.
+NOTEBOOK_ACCESS = ("notebook_of", "notebook_cell", "pandockit_notebook", "notebook")
+
+
+def test_filters_read_the_notebook_as_handed_in() -> None:
+    """A filter reads the notebook's cells from what was handed in (pandockit.inputs, through
+    ``context.inputs``), never the notebook object itself (NOTEBOOK_ACCESS)."""
+    readers = set()
+    for name, path in MODULES.items():
+        if not name.startswith("pandockit.filters."):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Name) and node.id in NOTEBOOK_ACCESS[:2]) or (
+                    isinstance(node, ast.Attribute) and node.attr in NOTEBOOK_ACCESS) or (
+                    isinstance(node, ast.alias) and node.name in NOTEBOOK_ACCESS):
+                readers.add(name)
+    assert sorted(readers) == []
+
+
+# --- following one notebook through a build, call by call -----------------------------------
+
+#: Frames that are not rooms: ``pandockit.tree`` is pandockit's copy of panflute's walk (a
+#: filter hands it its action, as to panflute's ``run_filter``), so a visitor it calls is called
+#: by the filter that started the walk, as through panflute's own walk, whose frames are not
+#: pandockit's either.
+WALK = ("pandockit.tree",)
+
+
+def _room(frame) -> str | None:
+    name = frame.f_globals.get("__name__", "")
+    return name if name == "pandockit" or name.startswith("pandockit.") else None
+
+
+def climbs_of_a_build(
+    tmp_path: Path, walk: tuple[str, ...] = WALK
+) -> dict[tuple[str, str], list[str]]:
+    """Trace one real ``pandockit build -j 1`` of one notebook, in process, with
+    ``sys.setprofile``; return its climbs, each (caller module, callee module) with the calls
+    (``caller function -> callee function``) that made it.
+
+    A *climb* is a call from a function of a pandockit module into a function of a module of a
+    HIGHER layer (:data:`LAYERS`): control going back up, as a callback or a re-entry does. The
+    caller of a call is the nearest frame below it of a pandockit module (library frames such as
+    ``contextlib``'s or panflute's in between are skipped, so a callback handed to a library is
+    still the caller's; the walk's frames, ``walk``, likewise). Climbs are counted once per
+    pair of modules: a callback run for every cell is one climb."""
+    import io
+    import shutil
+
+    from pandockit import builder
+    from pandockit.config import resolve_options
+
+    site = tmp_path / "site"
+    examples = PACKAGE.parent / "examples"
+    shutil.copytree(examples / "site", site)
+    (site / "_notebooks").mkdir()
+    shutil.copyfile(examples / "_notebooks" / "2022-07-24-Tensor-Products-and-Gradients.ipynb",
+                    site / "_notebooks" / "tensor.ipynb")
+    found: dict[tuple[str, str], set[str]] = {}
+
+    def trace(frame, event, _arg) -> None:
+        callee = _room(frame) if event == "call" else None
+        if callee is None or callee in walk:
+            return
+        caller = frame.f_back
+        while caller is not None and (_room(caller) is None or _room(caller) in walk):
+            caller = caller.f_back
+        if caller is not None and layer_of(callee) > layer_of(_room(caller)):
+            found.setdefault((_room(caller), callee), set()).add(
+                f"{caller.f_code.co_name} -> {frame.f_code.co_name}")
+
+    options = resolve_options(site)
+    sys.setprofile(trace)
+    try:
+        summary = builder.build(site, site / "_notebooks", options, builder.Settings(jobs=1),
+                                builder.Reporter(0, io.StringIO()))
+    finally:
+        sys.setprofile(None)
+    assert summary.converted == ["_notebooks/tensor.ipynb"], summary.failed
+    return {pair: sorted(calls) for pair, calls in found.items()}
+
+
+def test_a_notebook_followed_through_a_build_climbs_at_most_four_times(tmp_path: Path) -> None:
+    """Issue 23's measure: control climbs back to a higher layer at most 4 times. Before the
+    plan made one job per notebook, the render loop called back into the build for each
+    notebook's logs (``convert.render_posts -> builder.workers.logs_of``, its ``around``); now
+    the loop keeps the logs on each outcome and nothing calls up."""
+    climbs = climbs_of_a_build(tmp_path / "walk")
+    assert len(climbs) <= 4, climbs
+    assert climbs == {}, climbs  # what the design gives today: none
+    # Counted with the walk's frames as rooms, the only climbs are the walk calling the
+    # visitors handed to it (panflute's contract: the filters', and the re-read's, which walks
+    # pandoc's read before the pipeline): no other module calls up.
+    strict = climbs_of_a_build(tmp_path / "strict", walk=())
+    assert strict and all(caller == "pandockit.tree" for caller, _ in strict), strict

@@ -12,14 +12,15 @@ import nbformat
 import nbformat.v4 as nbv
 import panflute as pf
 import pytest
-from converting import load_doc, render_notebook
+from converting import load_doc, prepared, render_notebook
 
 from pandockit import htmlpolicy, terminal
 from pandockit.config import resolve_options
+from pandockit.filter_route import job_from_metadata, record_options
 from pandockit.filters import cell_index, outputs, visibility
 from pandockit.filters.base import is_output
+from pandockit.job import attach
 from pandockit.notebook import read_notebook
-from pandockit.prepare import prepare_doc
 
 PNG = base64.b64encode(
     bytes.fromhex(
@@ -153,7 +154,7 @@ def test_markdown_output_stays_markdown(tmp_path: Path) -> None:
 def test_latex_output_is_left_to_the_math_filter(tmp_path: Path) -> None:
     latex = {"text/latex": r"\begin{equation}x\end{equation}", "text/plain": "<Math>"}
     nb = read_notebook(notebook(tmp_path, [display(latex)]))
-    doc = prepare_doc(load_doc(nb), nb, resolve_options(tmp_path))
+    doc = prepared(load_doc(nb), nb, resolve_options(tmp_path))
     doc = outputs.main(visibility.main(cell_index.main(doc)))
     blocks = [b for d in doc.content[0].content if is_output(d) for b in d.content]
     assert [(type(b).__name__, b.format) for b in blocks] == [("RawBlock", "latex")]
@@ -332,7 +333,8 @@ def test_without_the_notebook_the_ast_is_used(tmp_path: Path) -> None:
     nb = read_notebook(notebook(tmp_path, [display({"text/html": "<b>h</b>", "text/plain": "p"}),
                                            stream("stdout", "s\n")]))
     doc = load_doc(nb)
-    doc.metadata["pandockit"] = resolve_options(tmp_path).to_meta()
+    record_options(doc, resolve_options(tmp_path))  # as a chain's first filter records them
+    attach(doc, job_from_metadata(doc))  # no -M pandockit-notebook: a job without cells
     doc = outputs.main(cell_index.main(doc))
     outs = [d for d in doc.content[0].content if is_output(d)]
     assert isinstance(outs[0].content[0], pf.RawBlock) and "<b>h</b>" in outs[0].content[0].text

@@ -88,7 +88,7 @@ def test_convert_cli_with_prefetch(tmp_path: Path) -> None:
     from converting import render_notebook
 
     from pandockit.config import resolve_options
-    from pandockit.convert import plan_post
+    from pandockit.plan import plan_post
 
     notebooks = sorted((ROOT / "examples" / "_notebooks").glob("*.ipynb"))[:2]
     site = tmp_path / "site"
@@ -97,7 +97,7 @@ def test_convert_cli_with_prefetch(tmp_path: Path) -> None:
     subprocess.run([*cli, *map(str, notebooks)], check=True, capture_output=True)
     options = resolve_options(site)
     for nb in notebooks:
-        plan = plan_post(nb, options)
+        plan = plan_post(nb, options, site)
         post, _ = render_notebook(plan.notebook, options, site, plan.source_day)
         written = (site / "_posts" / f"{plan.stem}.md").read_text(encoding="utf-8")
         assert written == post.text
@@ -214,30 +214,32 @@ def test_render_many_gives_the_posts_of_render_notebook(tmp_path: Path) -> None:
     from converting import render_notebook
 
     from pandockit.config import resolve_options
-    from pandockit.convert import plan_post, render_posts
+    from pandockit.convert import render_posts
+    from pandockit.plan import plan_post
 
     options = resolve_options(tmp_path)
     notebooks = [*EXAMPLE.parent.glob("*.ipynb"), *CASES]
-    planned = [plan_post(nb, options) for nb in notebooks]
+    planned = [plan_post(nb, options, tmp_path) for nb in notebooks]
     broken = tmp_path / "broken.ipynb"
     broken.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
-    planned.insert(2, plan_post(broken, options))
-    planned[2].notebook = dataclasses_replace(planned[2].notebook, b"{}")
-    outcomes = list(render_posts(planned, options, tmp_path, batch=3))
-    assert [o.planned for o in outcomes] == planned
+    job = plan_post(broken, options, tmp_path)
+    planned.insert(2, dataclasses_replace(job, notebook=dataclasses_replace(
+        job.notebook, pandoc_input=b"{}")))
+    outcomes = list(render_posts(planned, batch=3))
+    assert [o.job for o in outcomes] == planned
     assert outcomes[2].error is not None and str(outcomes[2].error.path) == str(broken)
     for plan, outcome in zip(planned, outcomes):
         if plan is planned[2]:
             continue
         post, media = render_notebook(plan.notebook, options, tmp_path, plan.source_day)
         assert outcome.error is None, outcome.error
-        assert (outcome.post.text, outcome.media) == (post.text, media), plan.path.name
+        assert (outcome.post.text, outcome.media) == (post.text, media), plan.notebook.path.name
 
 
-def dataclasses_replace(notebook, pandoc_input: bytes):
+def dataclasses_replace(frozen, **changes):
     import dataclasses
 
-    return dataclasses.replace(notebook, pandoc_input=pandoc_input)
+    return dataclasses.replace(frozen, **changes)
 
 
 @corpus.mark  # five notebooks to cut: the golden cases made from real ones
@@ -249,14 +251,15 @@ def test_a_body_written_in_parts_is_the_body_written_whole(parts: int) -> None:
     from converting import load_doc
 
     from pandockit.config import resolve_options
-    from pandockit.convert import filtered, plan_post
+    from pandockit.convert import filtered
+    from pandockit.plan import plan_post
     from pandockit.render import body_ast
 
     options = resolve_options(ROOT / "examples" / "site")
     cut = 0
     for nb in [*sorted(EXAMPLE.parent.glob("*.ipynb")), *CASES]:
         plan = plan_post(nb, options)
-        doc = filtered(load_doc(plan.notebook), plan.notebook, options, None, plan.source_day)
+        doc = filtered(load_doc(plan.notebook), plan)
         ast = body_ast(doc)
         whole = pandoc.run_pandoc(pandoc.WRITE_ARGS, json.dumps(ast).encode()).decode()
         pieces = split.split_body(ast, parts)

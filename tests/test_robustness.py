@@ -770,13 +770,13 @@ def test_valid_notebook_that_pandoc_refuses_converts_without_warning(tmp_path: P
 
 def test_an_internal_error_is_still_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
     """A bug (any exception that is not a PandockitError) is reported on one line, exit 1."""
-    import pandockit.convert
+    import pandockit.convert_run
     from pandockit import cli
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug\nover two lines")
 
-    monkeypatch.setattr(pandockit.convert, "plan_post", broken)
+    monkeypatch.setattr(pandockit.convert_run, "plan_post", broken)
     nb = write(tmp_path, "2020-01-01-post.ipynb", GOOD)
     logger = logging.getLogger("pandockit")  # cli.main sets it up: restore it for other tests
     saved = (list(logger.handlers), logger.propagate, logger.level)

@@ -10,7 +10,9 @@ import json
 import panflute as pf
 
 from pandockit import pandoc
+from pandockit.filter_route import job_from_metadata
 from pandockit.filters import tex_math as km
+from pandockit.job import attach
 
 READER = "markdown+raw_tex+tex_math_single_backslash"
 
@@ -18,7 +20,8 @@ READER = "markdown+raw_tex+tex_math_single_backslash"
 def doc_of(markdown: str, math: str = "kramdown") -> pf.Doc:
     ast = pandoc.run_pandoc(["-f", READER, "-t", "json"], markdown.encode("utf-8"))
     doc = pf.load(io.StringIO(ast.decode("utf-8")))
-    doc.metadata["pandockit"] = {"math": math}
+    doc.metadata["pandockit"] = {"math": math}  # as -M pandockit.math=... gives it
+    attach(doc, job_from_metadata(doc))  # the filter route's adapter: a job without cells
     return doc
 
 

@@ -8,13 +8,12 @@ import nbformat
 import nbformat.v4 as nbv
 import panflute as pf
 import pytest
-from converting import load_doc, render_notebook
+from converting import load_doc, prepared, render_notebook
 
 from pandockit.config import resolve_options
 from pandockit.filters import cell_index, visibility
 from pandockit.filters.base import is_cell, is_output
 from pandockit.notebook import read_notebook
-from pandockit.prepare import prepare_doc
 
 
 def write(tmp_path: Path, cells: list, metadata: dict | None = None) -> Path:
@@ -40,7 +39,7 @@ def streams_cell(source: str, tags: list[str] | None = None, **metadata) -> dict
 def filtered(tmp_path: Path, cells: list, cli: dict | None = None) -> pf.Doc:
     """The document after the cell-index and visibility filters."""
     notebook = read_notebook(write(tmp_path, cells))
-    doc = prepare_doc(load_doc(notebook), notebook, resolve_options(tmp_path, cli))
+    doc = prepared(load_doc(notebook), notebook, resolve_options(tmp_path, cli))
     return visibility.main(cell_index.main(doc))
 
 

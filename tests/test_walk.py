@@ -12,6 +12,7 @@ from pathlib import Path
 import corpus
 import panflute as pf
 import pytest
+from converting import prepared
 from panflute.containers import ListContainer
 from panflute.elements import from_json
 
@@ -20,7 +21,6 @@ from pandockit.config import default_options
 from pandockit.filters import base
 from pandockit.notebook import read_notebook
 from pandockit.pipeline import PIPELINE
-from pandockit.prepare import prepare_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,7 +130,7 @@ def test_every_filter_same_as_panflute_walk(path: Path, monkeypatch: pytest.Monk
     def load() -> pf.Doc:
         doc = json.loads(raw, object_hook=from_json)
         doc.format = "markdown"
-        return prepare_doc(doc, notebook, default_options())
+        return prepared(doc, notebook, default_options())
 
     ours, theirs = load(), load()
     fast = base.walk

@@ -44,7 +44,7 @@ def discover(folder: Path, recursive: bool = True) -> list[Path]:
 
 def options_text(options: Options) -> str:
     """The options that shape a post, as canonical text (part of the incremental key)."""
-    values = {k: v for k, v in options.values.items() if k not in BUILD_KEYS}
+    values = {k: v for k, v in options.items() if k not in BUILD_KEYS}
     return json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
 
 

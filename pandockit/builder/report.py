@@ -33,6 +33,8 @@ class Summary:
     notebooks: int = 0  # notebooks found in the folder
     #: the layouts the posts written name (layout -> posts), for the missing layout warning
     layouts: dict[str, int] = field(default_factory=dict)
+    #: the layouts the site and its theme have (None: not looked up, or the theme not found)
+    site_layouts: frozenset[str] | None = None
 
     @property
     def status(self) -> int:

@@ -35,7 +35,7 @@ from pandockit.builder.discover import (
 )
 from pandockit.builder.report import Reporter, Summary
 from pandockit.builder.workers import Answer, Task, start_pool, with_notebook
-from pandockit.config import Options, post_site, resolve_options
+from pandockit.config import Options, resolve_options, with_post_site
 from pandockit.errors import PandockitError
 from pandockit.jekyll_theme import FRONT
 from pandockit.lock import site_lock
@@ -87,8 +87,8 @@ class _Build:
         self.manifest = mf.load(site)
         self.claims = PostClaims()  # post (site path) -> notebook writing it this build
         self.changed = False
-        self.posts = site / str(options["posts-dir"])
-        self.assets = site / str(options["assets-dir"])
+        self.posts = site / options.posts_dir
+        self.assets = site / options.assets_dir
         check_inside(site, self.posts)  # a symlink leading out: nothing is written there
         check_inside(site, self.assets)
         self.post_names = PostNames(self.posts)  # the posts a new one must not shadow
@@ -114,7 +114,7 @@ class _Build:
         of the assets folder (listed there by the writer): the manifest may come from anyone."""
         if kind == "post":
             if not inside(path.parent, self.posts):
-                return f"it is outside the posts folder ({self.options['posts-dir']})"
+                return f"it is outside the posts folder ({self.options.posts_dir})"
             if not is_pandockit_post(path):
                 return "it was not written by pandockit (no 'generator: pandockit')"
             return None
@@ -124,7 +124,7 @@ class _Build:
         """Why asset folder ``folder`` is not one whose images a build may remove (None: it
         is one): it must be a folder of the assets folder (symlinks resolved)."""
         if not inside(folder, self.assets) or inside(self.assets, folder):
-            return f"it is outside the assets folder ({self.options['assets-dir']})"
+            return f"it is outside the assets folder ({self.options.assets_dir})"
         return None
 
     def _migrate(self) -> None:
@@ -171,7 +171,7 @@ class _Build:
                 self.report.say(f"up to date {rel}", level=2)
                 continue
             level = log.getEffectiveLevel()
-            post_site(self.site, self.options)  # found once, here, for every worker
+            self.options = with_post_site(self.options, self.site)  # once, for every worker
             tasks.append(Task(str(path), rel, key, self.site, self.options, level))
         todo = {t.rel for t in tasks}
         for rel, entry in self.manifest.entries.items():
@@ -345,7 +345,7 @@ def _forget_media(folder: Path, site: Path) -> None:
 
 def jobs_for(settings: Settings, options: Options) -> int:
     """The number of worker processes: ``-j``, else the ``jobs`` option, else the cores."""
-    jobs = settings.jobs or int(options.values.get("jobs") or 0)
+    jobs = settings.jobs or options.jobs
     return jobs if jobs > 0 else (os.cpu_count() or 1)
 
 
@@ -375,7 +375,7 @@ def build(
         run = _Build(site, options, settings, reporter)
         try:
             found = (
-                discover(notebook_dir, bool(options.values.get("recursive", True)))
+                discover(notebook_dir, options.recursive)
                 if notebook_dir.is_dir() else []
             )
             run.summary.notebooks = len(found)
@@ -384,11 +384,13 @@ def build(
                 run.announce(tasks)
             run.run(tasks, jobs_for(settings, options))
             run.clean()
-            if options.values.get("self-host") and not settings.dry_run:
+            if options.self_host and not settings.dry_run:
                 _self_host(site, options, reporter)
         finally:
             if run.changed and not settings.dry_run:
                 run.manifest.save()
+    if run.options.post_site is not None:
+        run.summary.site_layouts = run.options.post_site.layouts
     run.summary.seconds = time.perf_counter() - started
     return run.summary
 
@@ -404,9 +406,9 @@ def _layout_of(text: str) -> str | None:
     return layout if isinstance(layout, str) and layout not in ("", "none") else None
 
 
-def missing_layouts(summary: Summary, options: Options) -> str | None:
+def missing_layouts(summary: Summary) -> str | None:
     """The one warning about posts written with a layout the site and its theme lack."""
-    known = options.post_site.layouts if options.post_site is not None else None
+    known = summary.site_layouts
     if not known:
         return None  # the theme is not found here, or no layout at all: nothing to check
     missing = sorted(name for name in summary.layouts if name not in known)
@@ -427,7 +429,7 @@ def _self_host(site: Path, options: Options, reporter: Reporter) -> None:
     # Imported here: only a self-hosted site's build needs it (tarfile, the lock).
     from pandockit import selfhost
 
-    added, removed = selfhost.sync(site, str(options["posts-dir"]))
+    added, removed = selfhost.sync(site, options.posts_dir)
     for folder in added:
         reporter.say(f"self-hosted {selfhost.LIB_DIR}/{folder}")
     for folder in removed:
@@ -438,7 +440,7 @@ def _self_host(site: Path, options: Options, reporter: Reporter) -> None:
 
 
 def _opt_clean(options: Options) -> bool:
-    return bool(options.values.get("clean", False))
+    return options.clean
 
 
 def _loads_mathjax(site: Path) -> bool:
@@ -467,7 +469,7 @@ def build_site(
         return 2
     try:
         options = resolve_options(site, cli_options)
-        folder = notebook_dir or site / str(options.values.get("notebooks-dir", "_notebooks"))
+        folder = notebook_dir or site / options.notebooks_dir
         if notebook_dir is not None and not folder.is_dir():
             log.error("%s: notebook folder not found", folder)
             return 2
@@ -475,7 +477,7 @@ def build_site(
     except PandockitError as exc:
         log.error("%s", exc)
         return 1
-    missing = missing_layouts(summary, options)
+    missing = missing_layouts(summary)
     if missing is not None:
         log.warning("%s: %s", site, missing)
     if summary.math_posts and not settings.dry_run and not _loads_mathjax(site):
@@ -510,4 +512,4 @@ def notebook_folder(site: Path, notebook_dir: Path | None, cli_options: dict[str
         options = resolve_options(site, cli_options)
     except PandockitError:
         return site / "_notebooks"
-    return site / str(options.values.get("notebooks-dir", "_notebooks"))
+    return site / options.notebooks_dir

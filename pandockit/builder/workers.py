@@ -17,13 +17,13 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pandockit.config import Options
 from pandockit.errors import about
+from pandockit.logs import kept_logs
 
 log = logging.getLogger("pandockit")
 
@@ -52,30 +52,6 @@ class Answer:
     logs: list[tuple[int, str]] = field(default_factory=list)
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[tuple[int, str]] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append((record.levelno, record.getMessage()))
-
-
-@contextmanager
-def _collecting_logs(level: int) -> Iterator[_Collect]:
-    """Route pandockit's log records into a list (the parent prints them, in order)."""
-    handler = _Collect()
-    saved = (log.handlers[:], log.level, log.propagate)
-    log.handlers[:] = [handler]
-    log.setLevel(level)
-    log.propagate = False
-    try:
-        yield handler
-    finally:
-        log.handlers[:], level_back, log.propagate = saved
-        log.setLevel(level_back)
-
-
 def with_notebook(message: str, rel: str) -> str:
     """A worker's log message, prefixed with its notebook unless it names a file already."""
     head = message.split(":", 1)[0]
@@ -83,37 +59,32 @@ def with_notebook(message: str, rel: str) -> str:
 
 
 def render_tasks(tasks: list[Task], batch: int | None = None) -> Iterator[Answer]:
-    """Read and render ``tasks`` (one build's: same site and options), yielding each answer in
-    order; never raises (a failure is the answer's ``error``). pandoc reads and writes them in
-    batches of ``batch`` (:func:`pandockit.convert.render_posts`; None: its default)."""
+    """Plan and render ``tasks`` (one build's: same site and options), yielding each answer in
+    order; never raises (a failure is the answer's ``error``). Each notebook is planned once
+    (:func:`pandockit.plan.plan_post`: its job) and rendered from that job; pandoc reads and
+    writes them in batches of ``batch`` (:func:`pandockit.convert.render_posts`; None: its
+    default). Each notebook's log lines are kept on its answer, in order."""
     if not tasks:
         return
     # start-up time: a build with nothing to convert imports no converter (panflute, nbformat)
-    from pandockit.convert import plan_post, render_posts
+    from pandockit.convert import render_posts
+    from pandockit.plan import plan_post  # start-up time, as above
 
     answers = [Answer(task.rel, task.key) for task in tasks]
-    planned, owners = [], []
+    jobs, owners = [], []
     for task, out in zip(tasks, answers):
-        with _collecting_logs(task.log_level) as logs:
+        with kept_logs(out.logs, task.log_level):
             try:
-                planned.append(plan_post(task.path, task.options))  # as convert() does
+                jobs.append(plan_post(task.path, task.options, task.site))  # as convert does
                 owners.append(out)
             except Exception as exc:  # a bug in one notebook's conversion must not stop the build
                 out.error = str(about(task.path, exc))
-        out.logs += logs.records
-
-    @contextmanager
-    def logs_of(i: int) -> Iterator[None]:
-        with _collecting_logs(tasks[0].log_level) as logs:
-            yield
-        owners[i].logs += logs.records
-
-    options, site = tasks[0].options, tasks[0].site
-    done = iter(render_posts(planned, options, site, batch=batch, around=logs_of))
+    outcomes = iter(render_posts(jobs, batch=batch, log_level=tasks[0].log_level))
     rendering = {id(out) for out in owners}
     for out in answers:
         if id(out) in rendering:
-            outcome = next(done)
+            outcome = next(outcomes)
+            out.logs += outcome.logs
             if outcome.error is not None:
                 out.error = str(outcome.error)
             else:

@@ -10,7 +10,7 @@ copies a heading's inline HTML into its entries, where a second element of that 
 
 A link to another notebook of the site (``other.ipynb#Section``, relative to this notebook's
 folder) becomes a link to that notebook's post (``<baseurl>/2020/01/02/other.html#Section``),
-from ``pandockit-post-urls`` (notebook path relative to this notebook's folder -> post URL,
+from the job's ``post_urls`` (notebook path relative to this notebook's folder -> post URL,
 gathered before the pipeline by :mod:`pandockit.post_urls`; this filter does no I/O). A link
 to a notebook that is not there stays as written.
 
@@ -27,8 +27,7 @@ from urllib.parse import unquote
 
 import panflute as pf
 
-from pandockit.filters.base import run
-from pandockit.keys import POST_URLS_KEY
+from pandockit.filters.base import job_of, run
 
 NAME = "anchors"
 
@@ -97,8 +96,7 @@ def post_link(url: str, urls: dict) -> str | None:
 
 
 def prepare(doc: pf.Doc) -> None:
-    urls = doc.get_metadata(POST_URLS_KEY, {}) or {}
-    doc.pandockit_post_urls = urls if isinstance(urls, dict) else {}
+    doc.pandockit_post_urls = dict(job_of(doc).post_urls)
 
 
 def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list | None:

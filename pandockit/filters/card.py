@@ -18,7 +18,7 @@ page, in a feed reader or in a search result. So the front matter gets:
   kept; a notebook without prose gets an empty one.
 
 - ``image`` (jekyll-seo-tag's ``og:image``, the picture of a shared link): the notebook's own
-  when the site has that file (``pandockit-site-images``, checked before the filters run) or
+  when the site has that file (the job's ``site_images``, checked before the filters run) or
   it is a URL; else the post's first picture (an output or a markdown cell's image; SVG and
   PDF, which social sites do not show, skipped) as a path from the site root
   (``/assets/nb_files/<post>/output_3_0.png``), which jekyll-seo-tag makes absolute with the
@@ -43,8 +43,8 @@ from urllib.parse import unquote
 import panflute as pf
 
 from pandockit import yamltext
-from pandockit.filters.base import CELLS, is_cell, items_of, run, walk
-from pandockit.keys import FRONT_MATTER_KEY, NOTEBOOK_KEY, SITE_IMAGES_KEY
+from pandockit.filters.base import CELLS, is_cell, items_of, job_of, run, walk
+from pandockit.keys import FRONT_MATTER_KEY
 from pandockit.liquid import BASEURL_MARKER
 from pandockit.media import IMG_SRC
 
@@ -235,14 +235,14 @@ def choose_image(fm: dict[str, Any], doc: pf.Doc) -> None:
     """Set ``fm['image']``: the notebook's own when the site has it, else the first picture."""
     own = fm.get("image")
     path = own.get("path") if isinstance(own, dict) else own
-    verdicts = doc.get_metadata(SITE_IMAGES_KEY, {}) or {}
+    verdicts = job_of(doc).site_images
     if own is not None and not (isinstance(path, str) and verdicts.get(path) is False):
         return  # a URL, a file the site has, or nothing checked it: the author's
     picture = first_picture(doc)
-    name = str(doc.get_metadata(NOTEBOOK_KEY, "") or "post.ipynb")
     if own is not None:
         instead = f"the post's first picture ({picture}) used instead" if picture else "left out"
-        log.warning("%s: image %s is not a file of the site: %s", name, path, instead)
+        log.warning("%s: image %s is not a file of the site: %s", job_of(doc).name, path,
+                    instead)
         fm.pop("image")
     if picture is not None:
         fm["image"] = picture

@@ -25,7 +25,7 @@ import re
 
 import panflute as pf
 
-from pandockit.filters.base import CELLS, is_cell, is_output, items_of, option, run
+from pandockit.filters.base import CELLS, is_cell, is_output, items_of, job_of, run
 from pandockit.liquid import live_cell
 
 NAME = "cells"
@@ -55,7 +55,7 @@ def _indented(text: str) -> str:
 def text_block(text: str, doc: pf.Doc, kind: str = "") -> pf.RawBlock:
     """A text output as the configured style of code block, with its class if it has one."""
     text = text.rstrip("\n")
-    if option(doc, "output-style") == "fenced":
+    if job_of(doc).options.output_style == "fenced":
         body = _fence_text(text, "text")
     else:
         body = _indented(text)
@@ -130,7 +130,7 @@ def _unwrap_output(div: pf.Div, doc: pf.Doc) -> list[pf.Block]:
         else:
             blocks.append(block)
     if div.attributes.get("pandockit-fold") == "closed":
-        return toggle(blocks, str(option(doc, "output-summary")))
+        return toggle(blocks, str(job_of(doc).options.output_summary))
     return blocks
 
 
@@ -146,12 +146,12 @@ def _unwrap_code(cell: pf.Div, doc: pf.Doc) -> list[pf.Block]:
             outputs.extend(_unwrap_output(block, doc))
         else:
             outputs.append(block)
-    summary = cell.attributes.get("pandockit-summary") or str(option(doc, "summary"))
+    summary = cell.attributes.get("pandockit-summary") or str(job_of(doc).options.summary)
     fold_input = cell.attributes.get("pandockit-fold-input")
     if fold_input:
         inputs = toggle(inputs, summary, opened=fold_input == "open")
     if cell.attributes.get("pandockit-fold-output"):
-        outputs = toggle(outputs, str(option(doc, "output-summary")))
+        outputs = toggle(outputs, str(job_of(doc).options.output_summary))
     blocks = inputs + outputs
     fold_cell = cell.attributes.get("pandockit-fold-cell")
     if fold_cell:
@@ -173,10 +173,10 @@ def action(elem: pf.Element, doc: pf.Doc) -> list[pf.Block] | None:
         return None
     if "code" in elem.classes:
         return _separated(_unwrap_code(elem, doc))
-    shown = live_cell(elem, items_of(elem), str(option(doc, "liquid-tag")))
+    shown = live_cell(elem, items_of(elem), str(job_of(doc).options.liquid_tag))
     fold = elem.attributes.get("pandockit-fold-cell")
     if fold:
-        shown = toggle(shown, str(option(doc, "summary")), opened=fold == "open")
+        shown = toggle(shown, str(job_of(doc).options.summary), opened=fold == "open")
     return _separated(shown)
 
 

@@ -16,7 +16,7 @@ Touches:
   inside it), symlinks leading out, hidden files, missing files and attachment names with a
   path separator get a warning naming the cell and are left as written. Local files are
   checked before the pipeline by :func:`pandockit.media.check_local_images` (this filter
-  does no I/O); it reads the verdicts from the metadata ``pandockit-local-images``.
+  does no I/O); it reads the verdicts from the job (``local_images``).
 Code blocks and code spans are never looked at.
 
 Each URL is ``<baseurl marker>/<assets-dir>/<post>/<name>``; identical bytes share one file
@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
@@ -37,9 +38,9 @@ import panflute as pf
 import yaml
 
 from pandockit import yamltext
-from pandockit.context import multiline_text, notebook_cell
-from pandockit.filters.base import CELLS, cell_index, is_cell, option, run, walk
-from pandockit.keys import LOCAL_KEY, MEDIA_KEY, NOTEBOOK_KEY, POST_KEY
+from pandockit.context import inputs
+from pandockit.filters.base import CELLS, cell_index, is_cell, job_of, run, walk
+from pandockit.keys import MEDIA_KEY, POST_KEY
 from pandockit.liquid import BASEURL_MARKER
 from pandockit.media import (
     EXTENSIONS,
@@ -77,7 +78,7 @@ _REFUSALS = {
 
 def asset_url(doc: pf.Doc, name: str) -> str:
     """The URL of file ``name`` of this post's asset folder, behind the baseurl marker."""
-    folder = option(doc, "assets-dir").strip("/")
+    folder = job_of(doc).options.assets_dir.strip("/")
     post = str(doc.get_metadata(POST_KEY, "post"))
     return BASEURL_MARKER + quote("/" + posixpath.join(folder, post, name))
 
@@ -124,8 +125,7 @@ def _state(doc: pf.Doc) -> _Run:
 
 
 def _warn(doc: pf.Doc, index: int, message: str) -> None:
-    notebook = doc.get_metadata(NOTEBOOK_KEY, "") or "notebook"
-    log.warning("%s: cell %d: %s", notebook, index, message)
+    log.warning("%s: cell %d: %s", job_of(doc).name, index, message)
 
 
 def _short(url: str) -> str:
@@ -198,10 +198,11 @@ def default_alt(mime: str) -> str:
     return "svg" if mime == "image/svg+xml" else mime.split("/")[-1]
 
 
-def output_images(nb_cell: dict) -> dict[str, tuple[int, str, dict]]:
-    """SHA-1 -> (output index, MIME type, its size metadata) for each valid image of a cell."""
+def output_images(outputs: Sequence) -> dict[str, tuple[int, str, dict]]:
+    """SHA-1 -> (output index, MIME type, its size metadata) for each valid image of a cell's
+    ``outputs``."""
     found: dict[str, tuple[int, str, dict]] = {}
-    for n, out in enumerate(nb_cell.get("outputs") or []):
+    for n, out in enumerate(outputs):
         if not isinstance(out, dict):
             continue
         meta, data = _mapping(out.get("metadata")), _mapping(out.get("data"))
@@ -221,11 +222,11 @@ _MIME_OF_EXT = {ext: mime for mime, ext in EXTENSIONS.items()}
 
 def _code_cell(cell: pf.Div, doc: pf.Doc) -> None:
     index = cell_index(cell)
-    nb_cell = notebook_cell(doc, index)
-    known = output_images(nb_cell) if nb_cell is not None else None
+    nb_cell = inputs(doc).cell(index)
+    known = output_images(nb_cell.outputs) if nb_cell is not None else None
     if nb_cell is not None:
-        source = multiline_text(nb_cell.get("source"))
-        caption = (nb_cell.get("metadata") or {}).get("caption")
+        source = nb_cell.source
+        caption = nb_cell.metadata.get("caption")
     else:
         code = next((b for b in cell.content if isinstance(b, pf.CodeBlock)), None)
         source = code.text if code is not None else ""
@@ -407,9 +408,9 @@ def _prose(elem: pf.Element) -> bool:
 
 def _markdown_cell(div: pf.Div, doc: pf.Doc) -> None:
     index = cell_index(div)
-    nb_cell = notebook_cell(doc, index)
-    attachments = None if nb_cell is None else _mapping(nb_cell.get("attachments"))
-    source = multiline_text(nb_cell.get("source")) if nb_cell is not None else ""
+    nb_cell = inputs(doc).cell(index)
+    attachments = None if nb_cell is None else dict(nb_cell.attachments)
+    source = nb_cell.source if nb_cell is not None else ""
     cell = _Cell(index, div.identifier, source, attachments)
 
     def visit(elem: pf.Element, _doc: pf.Doc) -> pf.Element | list | None:
@@ -432,8 +433,7 @@ def _markdown_cell(div: pf.Div, doc: pf.Doc) -> None:
 
 
 def prepare(doc: pf.Doc) -> None:
-    local = doc.get_metadata(LOCAL_KEY, {}) or {}
-    doc.pandockit_images = _Run(names=media(doc), local=local if isinstance(local, dict) else {})
+    doc.pandockit_images = _Run(names=media(doc), local=dict(job_of(doc).local_images))
 
 
 def action(elem: pf.Element, doc: pf.Doc) -> None:

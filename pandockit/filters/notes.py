@@ -35,8 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import panflute as pf
 
-from pandockit.context import NOTEBOOK_KEY
-from pandockit.filters.base import CELLS, is_cell, items_of, option, run
+from pandockit.filters.base import CELLS, is_cell, items_of, job_of, run
 
 log = logging.getLogger("pandockit")
 
@@ -205,7 +204,7 @@ def rewrite(quote: pf.BlockQuote, doc: pf.Doc) -> list[pf.Block] | None:
             if new is None:
                 log.warning(
                     "%s: '> %s:' names no %s URL it can embed; left as a quotation",
-                    doc.get_metadata(NOTEBOOK_KEY, "notebook"), found[0], found[0],
+                    job_of(doc).name, found[0], found[0],
                 )
         if new is None:
             plain.append(line)
@@ -239,7 +238,7 @@ def _rewrite_in(container: pf.Element, doc: pf.Doc) -> None:
 
 
 def action(elem: pf.Element, doc: pf.Doc) -> None:
-    if is_cell(elem, "markdown") and option(doc, "notes"):
+    if is_cell(elem, "markdown") and job_of(doc).options.notes:
         _rewrite_in(elem, doc)
     return None
 

@@ -20,9 +20,9 @@ falls back to pandoc's blocks when run without it. The choice, first match wins:
   page's one vega, vega-lite and vega-embed before it, so it loads none of its own;
   a Bokeh plot's script runs once the libraries of Bokeh's loader have loaded;
 - ``text/markdown`` as Markdown; one that may hold HTML (a tag; any, with ``html: sanitize``
-  or ``drop``) as the HTML Jupyter renders of it (:mod:`pandockit.markdown_output`), then
-  treated as a ``text/html`` output (sanitised, balanced; ``drop`` removes its raw HTML
-  first);
+  or ``drop``) as the HTML Jupyter renders of it (:mod:`pandockit.markdown_output`, run
+  before the pipeline: :mod:`pandockit.gather`), then treated as a ``text/html`` output
+  (sanitised, balanced; ``drop`` removes its raw HTML first);
 - ``text/latex`` as the raw LaTeX block (the math filter writes it); an image (SVG, PNG,
   JPEG, GIF; the images filter names it; with ``html: sanitize|drop`` an SVG that is not
   well-formed XML gives way to another image of the bundle, see :mod:`pandockit.svgpolicy`);
@@ -39,7 +39,6 @@ Configured by ``pandockit.html``, ``pandockit.ansi`` (``strip``, or ``spans``: c
 from __future__ import annotations
 
 import logging
-import re
 
 import panflute as pf
 
@@ -48,21 +47,22 @@ from pandockit import (
     htmltree,
     interactive,
     libraries,
-    markdown_output,
     svgpolicy,
     terminal,
 )
-from pandockit.context import multiline_text, notebook_cell, notebook_of
+from pandockit.context import inputs, multiline_text
+from pandockit.errors import PandockitError
 from pandockit.filters.base import (
     CELLS,
     cell_index,
     is_cell,
     is_output,
     items_of,
+    job_of,
     keep_only,
-    option,
     run,
 )
+from pandockit.inputs import markdown_as_html
 from pandockit.liquid import BASEURL_MARKER
 from pandockit.mimedata import decode
 from pandockit.page_needs import record
@@ -83,17 +83,14 @@ IMAGES = (
     ("image/bmp", (".bmp",)),
 )
 RESULT_CLASSES = ("execute_result", "display_data")
-#: What may open raw HTML in Markdown: ``<`` before a letter, ``/``, ``!`` or ``?``.
-_TAG = re.compile(r"<[A-Za-z/!?]")
 
 
 def prepare(doc: pf.Doc) -> None:
     doc.pandockit_loaded = set()  # CDN scripts already on the page
     doc.pandockit_styles = set()  # style blocks already on the page
-    node = notebook_of(doc)
-    doc.pandockit_widgets = interactive.widget_state(node.node) if node else {}
+    doc.pandockit_widgets = dict(inputs(doc).widgets)
     doc.pandockit_markdown = []  # (block, Markdown) of text/markdown outputs made HTML
-    self_host = option(doc, "self-host")
+    self_host = job_of(doc).options.self_host
     doc.pandockit_src = libraries.resolver(BASEURL_MARKER) if self_host else None
 
 
@@ -105,14 +102,18 @@ def finalize(doc: pf.Doc) -> None:
 
 def markdown_html(doc: pf.Doc) -> None:
     """The ``text/markdown`` outputs that hold HTML (any with ``html: sanitize|drop``) as HTML
-    blocks (:mod:`pandockit.markdown_output`: one pandoc read and write for them all), their
-    HTML then as a ``text/html`` output's; one with nothing left is left out."""
+    blocks (their HTML gathered before the pipeline: :mod:`pandockit.gather`), that HTML then
+    as a ``text/html`` output's; one with nothing left is left out."""
     todo = doc.pandockit_markdown
     if not todo:
         return
-    mode = option(doc, "html")
-    texts = markdown_output.to_html([text for _, text in todo], mode == "drop")
-    for (block, _), text in zip(todo, texts):
+    mode = job_of(doc).options.html
+    gathered = inputs(doc).markdown_html
+    for block, markdown in todo:
+        text = gathered.get(markdown)
+        if text is None:
+            raise PandockitError(None, "a Markdown output was not read before the filters "
+                                 "(pandockit.gather.gather)")
         if mode == "keep":
             text = kept_html(text, doc)
         else:
@@ -145,10 +146,10 @@ def _self_hosted(text: str, cell: pf.Div, doc: pf.Doc) -> str:
 
 def raw_outputs(doc: pf.Doc, cell: pf.Div) -> list[dict] | None:
     """The notebook's outputs of ``cell`` (None when the filter runs without the notebook)."""
-    nb_cell = notebook_cell(doc, cell_index(cell))
-    if nb_cell is None or nb_cell.get("cell_type") != "code":
+    nb_cell = inputs(doc).cell(cell_index(cell))
+    if nb_cell is None or nb_cell.kind != "code":
         return None
-    return list(nb_cell.get("outputs") or [])
+    return list(nb_cell.outputs)
 
 
 def raw_output(out: pf.Div, position: int, outputs: list[dict] | None) -> dict | None:
@@ -201,9 +202,9 @@ def image_block(out: pf.Div, bundle: dict, skip: str = "") -> pf.Block | None:
 
 def text_output(text: str, kind: str, doc: pf.Doc) -> list[pf.Block]:
     """A text output as a code block (``pandockit-text``), ANSI escapes handled, lines capped."""
-    spans = option(doc, "ansi") == "spans" and terminal.has_ansi(text)
+    spans = job_of(doc).options.ansi == "spans" and terminal.has_ansi(text)
     shown = terminal.plain(text).rstrip("\n")
-    cap = option(doc, "max-output-lines")
+    cap = job_of(doc).options.max_output_lines
     lines = shown.split("\n")
     note: list[pf.Block] = []
     if cap and len(lines) > cap:
@@ -261,7 +262,8 @@ def interactive_block(bundle: dict, cell: pf.Div, n: int, doc: pf.Doc) -> pf.Blo
         if interactive.has_widget_state(view, doc.pandockit_widgets):
             record(doc, "widgets", "1")  # with math, MathJax 2: the html-manager typesets with it
             if interactive.widget_tex(doc.pandockit_widgets):
-                record(doc, "math", "dollars" if option(doc, "math") == "dollars" else "kramdown")
+                style = "dollars" if job_of(doc).options.math == "dollars" else "kramdown"
+                record(doc, "math", style)
             return _html_block(interactive.widget(view, doc.pandockit_widgets, loaded, src))
         _warn(cell, "widget without saved state in the notebook: shown as its text")
         return None
@@ -283,7 +285,7 @@ def is_interactive(bundle: dict) -> bool:
 
 def html_blocks(bundle: dict, cell: pf.Div, n: int, doc: pf.Doc) -> list[pf.Block] | None:
     """The ``text/html`` (and ``application/javascript``) of ``bundle`` per ``html`` mode."""
-    mode = option(doc, "html")
+    mode = job_of(doc).options.html
     text = multiline_text(bundle.get("text/html"))
     script = multiline_text(bundle.get("application/javascript"))
     if mode == "drop" or not (text.strip() or script.strip()):
@@ -327,7 +329,7 @@ def kept_html(text: str, doc: pf.Doc) -> str:
     if found & {"mathjax 2", "plotly 1"}:
         record(doc, "mathjax", "2")  # plotly.js 1.x typesets through MathJax 2's API only
     if found & {"mathjax", "plotly 1"} and htmlpolicy.has_plotly_tex(text):
-        record(doc, "math", "dollars" if option(doc, "math") == "dollars" else "kramdown")
+        record(doc, "math", "dollars" if job_of(doc).options.math == "dollars" else "kramdown")
     return text
 
 
@@ -349,7 +351,7 @@ def _has_static(bundle: dict) -> bool:
 def rich_output(out: pf.Div, raw: dict | None, cell: pf.Div, n: int, doc: pf.Doc) -> list:
     """The one representation of an execute_result/display_data output."""
     bundle = dict(raw.get("data") or {}) if raw else ast_bundle(out)
-    mode = option(doc, "html")
+    mode = job_of(doc).options.html
     if is_interactive(bundle):
         chosen = interactive_block(bundle, cell, n, doc) if mode == "keep" else None
         if chosen is not None:
@@ -364,7 +366,7 @@ def rich_output(out: pf.Div, raw: dict | None, cell: pf.Div, n: int, doc: pf.Doc
         return [pf.RawBlock(multiline_text(bundle["text/plain"]), format="markdown")]
     if "text/markdown" in bundle:
         text = multiline_text(bundle["text/markdown"])
-        if mode == "keep" and not _TAG.search(text):
+        if not markdown_as_html(text, mode):
             return [pf.RawBlock(text, format="markdown")]
         block = pf.RawBlock("", format="html")  # written by markdown_html
         doc.pandockit_markdown.append((block, text))
@@ -434,7 +436,7 @@ def action(elem: pf.Element, doc: pf.Doc) -> None:
             position += 1
     raws = {id(out): raw for out, raw in items}
     kept = {}
-    collapse = option(doc, "collapse-output-lines")
+    collapse = job_of(doc).options.collapse_output_lines
     for out, text in _merge_streams(items):
         n = int(out.attributes.get("pandockit-output", 0))
         out.content = _render(out, text, raws[id(out)], elem, n, doc)

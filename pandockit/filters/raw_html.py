@@ -37,7 +37,7 @@ import re
 import panflute as pf
 
 from pandockit import htmltree
-from pandockit.context import multiline_text, notebook_cell
+from pandockit.context import inputs
 from pandockit.filters.base import CELLS, cell_index, is_cell, items_of, run, walk
 
 NAME = "raw-html"
@@ -227,8 +227,8 @@ def _may_hold_html(cell: pf.Div, doc: pf.Doc) -> bool:
     """False for a markdown cell whose source has no ``<``: pandoc then read no raw HTML in
     it, and what filters put there (a note's box) is balanced already. Most cells are such;
     the walk of each would cost more than the look at its source (with no notebook: True)."""
-    nb_cell = notebook_cell(doc, cell_index(cell))
-    return nb_cell is None or "<" in multiline_text(nb_cell.get("source", ""))
+    nb_cell = inputs(doc).cell(cell_index(cell))
+    return nb_cell is None or "<" in nb_cell.source
 
 
 def action(elem: pf.Element, doc: pf.Doc) -> None:

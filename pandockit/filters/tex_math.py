@@ -30,8 +30,8 @@ from collections.abc import Callable
 import panflute as pf
 
 from pandockit import formula_text
-from pandockit.context import multiline_text, notebook_cell
-from pandockit.filters.base import ancestor, cell_index, is_cell, is_output, option, run
+from pandockit.context import inputs
+from pandockit.filters.base import ancestor, cell_index, is_cell, is_output, job_of, run
 from pandockit.page_needs import record
 
 NAME = "tex-math"
@@ -71,7 +71,7 @@ def _in_body(elem: pf.Element) -> bool:
 
 
 def _dollars(doc: pf.Doc) -> bool:
-    return option(doc, "math") == "dollars"
+    return job_of(doc).options.math == "dollars"
 
 
 def _has_math(doc: pf.Doc) -> None:
@@ -271,12 +271,8 @@ def _pattern(tex: str) -> re.Pattern | None:
 def _cell_source(node: pf.Element | None, doc: pf.Doc) -> str | None:
     if node is None:
         return None
-    index = cell_index(node)
-    known = getattr(doc, "pandockit_cell_sources", {})  # filled in a run (see prepare)
-    if index not in known:
-        nb_cell = notebook_cell(doc, index)
-        known[index] = multiline_text(nb_cell.get("source", "")) if nb_cell is not None else None
-    return known[index]
+    nb_cell = inputs(doc).cell(cell_index(node))
+    return nb_cell.source if nb_cell is not None else None
 
 
 # --- the filter: one handler per element type -------------------------------------------------
@@ -375,12 +371,11 @@ def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list | None:
 
 
 def prepare(doc: pf.Doc) -> None:
-    doc.pandockit_cell_sources = {}  # cell index -> its source, joined once for its formulas
     doc.pandockit_cell_cursors = {}  # cell index -> where its last formula found ended
 
 
 def finalize(doc: pf.Doc) -> None:
-    del doc.pandockit_cell_sources, doc.pandockit_cell_cursors
+    del doc.pandockit_cell_cursors
 
 
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:

@@ -8,14 +8,14 @@ a table of contents, so any theme shows them.
   (``mybinder.org/v2/gh/OWNER/NAME/BRANCH?labpath=PATH``). fastpages' ``hide_github_badge``,
   ``hide_colab_badge`` and ``hide_binder_badge`` leave one out. The repository, the branch
   (the post's ``branch:`` first) and the notebook's path in the repository come from
-  ``pandockit-site-facts`` (:mod:`pandockit.site_facts`); with no repository, no badges and a
+  the job's ``site_facts`` (:mod:`pandockit.site_facts`); with no repository, no badges and a
   warning.
 - **TOC** (``toc: true`` in the front matter, fastpages' first cell included, else option
   ``toc``): kramdown's own, ``* TOC`` + ``{:toc}``, a list of links to the post's headings,
   which works on any theme. Hidden cells are gone by now, so their headings are not listed.
   None for a post without headings.
 
-Neither is written when the post's layout shows it itself (``pandockit-site-facts``: the
+Neither is written when the post's layout shows it itself (the job's ``site_facts``: the
 site's layouts that render a TOC or badges, as fastpages' and Minimal Mistakes' do), so
 nothing shows twice. Touches the start of the body only; reads ``pandockit-front-matter``.
 """
@@ -30,8 +30,8 @@ from urllib.parse import quote
 import panflute as pf
 
 from pandockit import yamltext
-from pandockit.filters.base import CELLS, option, run
-from pandockit.keys import FRONT_MATTER_KEY, NOTEBOOK_KEY, SITE_FACTS_KEY
+from pandockit.filters.base import CELLS, job_of, run
+from pandockit.keys import FRONT_MATTER_KEY
 
 log = logging.getLogger("pandockit")
 
@@ -47,7 +47,7 @@ def _asked(fm: dict[str, Any], key: str, doc: pf.Doc) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
-    return bool(option(doc, key))
+    return bool(job_of(doc).options[key])
 
 
 def badge_links(repo: str, branch: str, path: str, fm: dict[str, Any]) -> list[tuple[str, str]]:
@@ -91,9 +91,8 @@ def top_parts(doc: pf.Doc, fm: dict[str, Any], facts: dict[str, Any]) -> list[st
         if links:
             blocks.append(badges_html(links))
         elif not repo:
-            name = str(doc.get_metadata(NOTEBOOK_KEY, "") or "post.ipynb")
             log.warning("%s: badges left out: the site names no GitHub repository (set "
-                        "'repository: OWNER/NAME' in _config.yml)", name)
+                        "'repository: OWNER/NAME' in _config.yml)", job_of(doc).name)
     if (_asked(fm, "toc", doc) and layout not in (facts.get("toc-layouts") or [])
             and _has_headings(doc)):
         blocks.append(TOC)
@@ -103,7 +102,7 @@ def top_parts(doc: pf.Doc, fm: dict[str, Any], facts: dict[str, Any]) -> list[st
 def prepare(doc: pf.Doc) -> None:
     text = doc.get_metadata(FRONT_MATTER_KEY, None)
     fm = yamltext.load(text) if isinstance(text, str) else {}
-    facts = doc.get_metadata(SITE_FACTS_KEY, {}) or {}
+    facts = dict(job_of(doc).site_facts)
     parts = top_parts(doc, fm if isinstance(fm, dict) else {}, facts)
     if parts:  # one raw block: a blank line between the parts and after them, for kramdown
         doc.content.insert(0, pf.RawBlock("\n\n".join(parts) + "\n", format="markdown"))

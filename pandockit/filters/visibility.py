@@ -36,8 +36,8 @@ from pandockit.filters.base import (
     is_cell,
     is_output,
     items_of,
+    job_of,
     keep_only,
-    option,
     run,
 )
 
@@ -200,7 +200,7 @@ def _tag_effects(cell: pf.Div, doc: pf.Doc) -> set[str]:
     known = doc.pandockit_tag_effects
     key = tuple(tags)
     if key not in known:
-        known[key] = frozenset(tag_effects(tags, option(doc, "tags")))
+        known[key] = frozenset(tag_effects(tags, job_of(doc).options.tags))
     return set(known[key])
 
 
@@ -232,7 +232,7 @@ def _fold(cell: pf.Div, effects: set[str], summary: str | None) -> None:
 def _code_cell(cell: pf.Div, doc: pf.Doc) -> pf.Div | list:
     _number_outputs(cell)
     effects = _tag_effects(cell, doc)
-    if option(doc, "editor-state"):
+    if job_of(doc).options.editor_state:
         effects |= editor_effects(cell)
     summary = None
     for block in items_of(cell):
@@ -270,7 +270,7 @@ def _keeps_output(out: pf.Div, effects: set[str]) -> bool:
 
 def _markdown_cell(cell: pf.Div, doc: pf.Doc) -> pf.Div | list:
     effects = _tag_effects(cell, doc)
-    if option(doc, "editor-state") and "hide-input" in editor_effects(cell):
+    if job_of(doc).options.editor_state and "hide-input" in editor_effects(cell):
         effects.add("hide-cell")
     keep = []
     for block in items_of(cell):

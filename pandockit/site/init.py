@@ -276,7 +276,7 @@ def plan(
         notebooks_dir = str(resolve_options(site)["notebooks-dir"])
         changes += _example(site, notebooks_dir, today or dt.date.today())
     if opts.github_pages:
-        text, pages_todo = workflow.render(site, config, path, resolve_options(site).values)
+        text, pages_todo = workflow.render(site, config, path, dict(resolve_options(site).items()))
         changes.append(Change(WORKFLOW, text,
                               "GitHub Pages: converts the notebooks and publishes on every push"))
         todo += pages_todo
@@ -321,7 +321,7 @@ def notebooks_folder(site: Path) -> str | None:
         options = resolve_options(site)
     except PandockitError:  # a _config.yml only Jekyll's parser reads: the default folder
         options = default_options()
-    rel = str(options["notebooks-dir"]).strip("/")
+    rel = options.notebooks_dir.strip("/")
     folder = site / rel
     try:
         folder.resolve().relative_to(site.resolve())
