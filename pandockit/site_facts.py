@@ -63,29 +63,73 @@ def _rendering(layouts: dict[str, str], pattern: re.Pattern) -> list[str]:
 
 
 def _git(site: Path, *args: str) -> str:
-    try:
-        proc = subprocess.run(["git", "-C", str(site), *args], capture_output=True, text=True,
-                              timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return proc.stdout.strip() if proc.returncode == 0 else ""
+    (out,) = _gits(site, args)
+    return out
+
+
+def _gits(site: Path, *commands: tuple[str, ...]) -> list[str]:
+    """The output of each git command of ``commands`` in ``site`` (``""`` when it fails),
+    the commands run at once: a build with nothing to do waits for one git start, not three."""
+    procs = []
+    for args in commands:
+        try:
+            procs.append(subprocess.Popen(
+                ["git", "-C", str(site), *args], stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
+        except OSError:
+            procs.append(None)
+    outs = []
+    for proc in procs:
+        if proc is None:
+            outs.append("")
+            continue
+        try:
+            out, _ = proc.communicate(timeout=30)
+        except subprocess.SubprocessError:
+            proc.kill()
+            proc.communicate()
+            outs.append("")
+            continue
+        outs.append(out.strip() if proc.returncode == 0 else "")
+    return outs
+
+
+#: The git commands the facts read: the origin's URL, its default branch, the work tree's top.
+REMOTE = ("remote", "get-url", "origin")
+HEAD = ("symbolic-ref", "--short", "refs/remotes/origin/HEAD")
+TOP = ("rev-parse", "--show-toplevel")
+
+
+def _given_repository(config: dict[str, Any]) -> str:
+    given = config.get("repository")
+    if isinstance(given, str) and _REPOSITORY.match(given.strip()):
+        return given.strip()
+    return ""
+
+
+def _given_branch(config: dict[str, Any]) -> str:
+    given = config.get("branch")
+    if isinstance(given, (str, int)) and str(given).strip():
+        return str(given).strip()
+    return ""
+
+
+def _repository_of(remote: str) -> str:
+    found = _GITHUB.search(remote)
+    return f"{found.group(1)}/{found.group(2)}" if found else ""
+
+
+def _branch_of(head: str) -> str:
+    return head.split("/", 1)[1] if "/" in head else "HEAD"
 
 
 def repository(config: dict[str, Any], site: Path) -> str:
     """``owner/name`` of the site's GitHub repository, ``""`` when neither source gives one."""
-    given = config.get("repository")
-    if isinstance(given, str) and _REPOSITORY.match(given.strip()):
-        return given.strip()
-    found = _GITHUB.search(_git(site, "remote", "get-url", "origin"))
-    return f"{found.group(1)}/{found.group(2)}" if found else ""
+    return _given_repository(config) or _repository_of(_git(site, *REMOTE))
 
 
 def branch(config: dict[str, Any], site: Path) -> str:
-    given = config.get("branch")
-    if isinstance(given, (str, int)) and str(given).strip():
-        return str(given).strip()
-    head = _git(site, "symbolic-ref", "--short", "refs/remotes/origin/HEAD")
-    return head.split("/", 1)[1] if "/" in head else "HEAD"
+    return _given_branch(config) or _branch_of(_git(site, *HEAD))
 
 
 def _stamp(site: Path) -> tuple:
@@ -115,12 +159,15 @@ def _facts(site: Path, _stamp: tuple) -> dict[str, Any]:
     except PandockitError:
         config = {}
     layouts = _layouts(site)
+    given_repository, given_branch = _given_repository(config), _given_branch(config)
+    asks = [TOP] + ([] if given_repository else [REMOTE]) + ([] if given_branch else [HEAD])
+    answers = dict(zip(asks, _gits(site, *asks)))
     return {
         "toc-layouts": _rendering(layouts, TOC_LIQUID),
         "badges-layouts": _rendering(layouts, BADGES_LIQUID),
-        "repository": repository(config, site),
-        "branch": branch(config, site),
-        "git-top": _git(site, "rev-parse", "--show-toplevel"),
+        "repository": given_repository or _repository_of(answers[REMOTE]),
+        "branch": given_branch or _branch_of(answers[HEAD]),
+        "git-top": answers[TOP],
     }
 
 

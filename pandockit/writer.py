@@ -198,8 +198,14 @@ def record_media(folder: Path, names: set[str]) -> None:
     if not names:
         _unlink(folder / MEDIA_MANIFEST)
         return
-    text = json.dumps(sorted(names), indent=1) + "\n"
-    atomic_write(folder / MEDIA_MANIFEST, text.encode("utf-8"))
+    data = (json.dumps(sorted(names), indent=1) + "\n").encode("utf-8")
+    try:  # the list written before the post, unchanged after it: not written twice
+        with open(os.path.join(folder, MEDIA_MANIFEST), "rb") as fh:
+            if fh.read() == data:
+                return
+    except OSError:
+        pass
+    atomic_write(folder / MEDIA_MANIFEST, data)
 
 
 def _unlink(path: Path) -> None:

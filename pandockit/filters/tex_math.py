@@ -213,29 +213,59 @@ def source_tex(tex: str, elem: pf.Element, doc: pf.Doc) -> str:
     """
     node = ancestor(elem, is_cell)
     source = _cell_source(node, doc)
-    if source is None or _verbatim(tex, source, node, doc):
+    if source is None:
         return tex
-    words = [re.escape(w) for w in tex.split()]
-    if not words:
+    found = _near(tex, source, node, doc)
+    return found if found is not None else _whole(tex, source)
+
+
+#: How far past the end of the cell's formula before it a formula's TeX is looked for
+#: verbatim before anything else (characters).
+NEAR = 4096
+
+
+def _near(tex: str, source: str, cell: pf.Div, doc: pf.Doc) -> str | None:
+    """``tex`` as typed, looked for where the cell's formula before it was found (the walk
+    meets a cell's formulas in the order of its source): verbatim just after it, else the
+    first piece of source from there that differs from ``tex`` only in white space (unless
+    ``tex`` stands verbatim before that piece ends). None when neither is there after it.
+
+    Each formula is looked for from the last one's end, not in the whole source: a cell of N
+    formulas costs about its length, not N times its length (when pandoc changed every
+    formula, the whole source was searched twice for each)."""
+    cursors = getattr(doc, "pandockit_cell_cursors", None)
+    if cursors is None:  # outside a run (a helper called on its own)
+        return None
+    key = cell_index(cell)
+    start = cursors.get(key, 0)
+    at = source.find(tex, start, start + len(tex) + NEAR)
+    if at < 0:
+        pattern = _pattern(tex)
+        m = pattern.search(source, start) if pattern is not None else None
+        if m is None:
+            return None
+        at = source.find(tex, start, m.end())
+        if at < 0:
+            cursors[key] = m.end()
+            return m.group(0)
+    cursors[key] = at + len(tex)
+    return tex
+
+
+def _whole(tex: str, source: str) -> str:
+    """``tex`` if it is verbatim anywhere in ``source``, else the first piece of ``source``
+    that differs from it only in white space, else ``tex``."""
+    if tex in source:
         return tex
-    m = re.search(r"\s*".join(words), source)
+    pattern = _pattern(tex)
+    m = pattern.search(source) if pattern is not None else None
     return m.group(0) if m else tex
 
 
-def _verbatim(tex: str, source: str, cell: pf.Div, doc: pf.Doc) -> bool:
-    """``tex in source``, asked for each formula of a cell in turn: the walk meets them in
-    the order the source has them, so each is looked for from where the one before was
-    found first (a search of the whole source for each formula made a cell of N formulas
-    cost N times its length). Where it is not there, the whole source is searched."""
-    cursors = getattr(doc, "pandockit_cell_cursors", None)
-    if cursors is None:  # outside a run (a helper called on its own)
-        return tex in source
-    key = cell_index(cell)
-    at = source.find(tex, cursors.get(key, 0))
-    if at < 0:
-        return tex in source
-    cursors[key] = at + len(tex)
-    return True
+def _pattern(tex: str) -> re.Pattern | None:
+    """``tex``'s words with any white space (or none) between them."""
+    words = [re.escape(w) for w in tex.split()]
+    return re.compile(r"\s*".join(words)) if words else None
 
 
 def _cell_source(node: pf.Element | None, doc: pf.Doc) -> str | None:

@@ -13,9 +13,10 @@ import corpus
 import panflute as pf
 import pytest
 from converting import prepared
+from panflute.containers import ListContainer
 from panflute.elements import from_json
 
-from pandockit import pandoc
+from pandockit import pandoc, tree
 from pandockit.config import default_options
 from pandockit.filters import base
 from pandockit.notebook import read_notebook
@@ -139,3 +140,43 @@ def test_every_filter_same_as_panflute_walk(path: Path, monkeypatch: pytest.Monk
         monkeypatch.setattr(base, "walk", lambda e, a, d, depth=None: e.walk(a, d))
         theirs = step.main(theirs)
         assert ours.to_json() == theirs.to_json(), f"{step.name} differs on {path.name}"
+
+
+def _same_tree(ours: object, theirs: object) -> None:
+    """The same panflute objects: types, attributes, containers, and parents set alike."""
+    assert type(ours) is type(theirs)
+    if isinstance(ours, pf.Element):
+        assert ours == theirs
+        for slot in ("parent", "location", "index"):
+            assert (getattr(ours, slot) is None) is (getattr(theirs, slot) is None), slot
+        for name in ours._children:
+            _same_tree(getattr(ours, name), getattr(theirs, name))
+    elif isinstance(ours, ListContainer):
+        assert (ours.oktypes, ours.location) == (theirs.oktypes, theirs.location)
+        assert type(ours.parent) is type(theirs.parent)
+        assert isinstance(ours.list, list) and len(ours.list) == len(theirs.list)
+        for a, b in zip(ours.list, theirs.list):
+            _same_tree(a, b)
+
+
+LOADED = NOTEBOOKS + [pytest.param(p, id=p.stem)
+                      for p in sorted((ROOT / "tests" / "cases").rglob("*.ipynb"))]
+
+
+@pytest.mark.parametrize("path", LOADED)
+def test_json_hook_makes_what_panflute_makes(path: Path) -> None:
+    """:func:`pandockit.tree.from_json` (words, spaces and paragraphs made in place) gives the
+    objects panflute's own hook gives, on real notebooks: equal trees, the same JSON back."""
+    (parts,) = pandoc.read([read_notebook(path).pandoc_input]).results()
+    for text in parts:  # one notebook read in parts: each a document
+        ours = json.loads(text, object_hook=tree.from_json)
+        theirs = json.loads(text, object_hook=from_json)
+        assert ours.to_json() == theirs.to_json()
+        _same_tree(ours, theirs)
+    for name in ("Str", "Para", "Plain"):  # what it makes here, a wrong item refused alike
+        bad = {"t": name, "c": 3 if name == "Str" else [{"x": 1}]}
+        with pytest.raises(TypeError) as theirs_error:
+            from_json(bad)
+        with pytest.raises(TypeError) as ours_error:
+            tree.from_json(bad)
+        assert str(ours_error.value) == str(theirs_error.value)

@@ -131,6 +131,8 @@ def test_each_formula_is_looked_up_from_the_last_one_found(tmp_path, monkeypatch
         "| $a$ | $q|r$ |\n|---|---|\n| 1 | 2 |\n\n"
         "$$\na + b   \n\t= c\n$$\n\nAfter it $x$, $a + b$ and $z_{1}^2$.",
         "Second cell: $z_{1}^2$ and $y$ and $\\alpha$\n$x$.",
+        # formulas further apart than tex_math.NEAR: looked for beyond it
+        "$p$ " + "word " * 1000 + "$q + r$ then $q +  \ns$ " + "word " * 1000 + "$q +  \ns$",
     ]
     nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
           "cells": [{"cell_type": "markdown", "metadata": {}, "id": f"c{i}", "source": src}
@@ -143,7 +145,28 @@ def test_each_formula_is_looked_up_from_the_last_one_found(tmp_path, monkeypatch
         site.mkdir()
         assert main(["convert", "-q", "--site", str(site), str(path)]) == 0
         posts.append((site / "_posts" / "2024-01-01-formulas.md").read_text(encoding="utf-8"))
-        monkeypatch.setattr(km, "_verbatim", lambda tex, source, cell, doc: tex in source)
+        monkeypatch.setattr(km, "_near", lambda tex, source, cell, doc: None)  # whole source
     assert posts[0] == posts[1]
     assert "a + b   \n\t= c" in posts[0]  # the author's white space, found by the regex
     assert posts[0].count("z_{1}^2") == 2
+    assert "$$q + r$$" in posts[0] and posts[0].count("$$q +  \ns$$") == 2
+
+
+def _formula_post(tmp_path, source: str) -> str:
+    from pandockit.cli import main
+
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+          "cells": [{"cell_type": "markdown", "metadata": {}, "id": "c0", "source": source}]}
+    path = tmp_path / "2024-01-01-loose.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert main(["convert", "-q", "--site", str(tmp_path), str(path)]) == 0
+    return (tmp_path / "_posts" / "2024-01-01-loose.md").read_text(encoding="utf-8")
+
+
+def test_a_formula_pandoc_changed_keeps_its_own_white_space(tmp_path) -> None:
+    """Two inline formulas of the same words, each with spaces at a line's end (which pandoc
+    drops): each gets its own source's white space, the second too (a search of the whole
+    source gave the second the first one's)."""
+    post = _formula_post(tmp_path, "one $a +  \nb$ then $a +   \nb$ two")
+    assert "$$a +  \nb$$" in post
+    assert "$$a +   \nb$$" in post
