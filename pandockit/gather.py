@@ -1,6 +1,6 @@
 """Gather before the pipeline what the filters need from outside the AST, and hand it in.
 
-The filters do no I/O (``tests/test_layers.py``). What two of them used to fetch themselves
+The filters do no I/O (``tests/unit/test_layers.py``). What two of them used to fetch themselves
 is fetched here, once per document, after pandoc's reading and before the first filter:
 
 - the markdown cells pandoc reads again as Jupyter reads them (:mod:`pandockit.rereads`), for
@@ -30,7 +30,7 @@ from pandockit.inputs import NO_INPUTS, Inputs, cells_of, markdown_as_html, mult
 from pandockit.keys import DONE_KEY
 from pandockit.tree import is_cell, is_output
 
-#: The steps the gathering is for (their filters' ``NAME``; tests/test_gather.py checks them).
+#: The steps the gathering is for (their filters' ``NAME``; tests/convert/test_gather.py checks them).
 CELL_INDEX, JUPYTER_MATH, OUTPUTS = "cell-index", "jupyter-math", "outputs"
 #: The output types whose MIME bundle the outputs step chooses from.
 RESULT_TYPES = ("execute_result", "display_data")
