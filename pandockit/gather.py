@@ -30,7 +30,8 @@ from pandockit.inputs import NO_INPUTS, Inputs, cells_of, markdown_as_html, mult
 from pandockit.keys import DONE_KEY
 from pandockit.tree import is_cell, is_output
 
-#: The steps the gathering is for (their filters' ``NAME``; tests/convert/test_gather.py checks them).
+#: The steps the gathering is for (their filters' ``NAME``; tests/convert/test_gather.py checks
+#: them).
 CELL_INDEX, JUPYTER_MATH, OUTPUTS = "cell-index", "jupyter-math", "outputs"
 #: The output types whose MIME bundle the outputs step chooses from.
 RESULT_TYPES = ("execute_result", "display_data")
