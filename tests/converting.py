@@ -6,13 +6,16 @@ write; these helpers call them for one notebook, so tests need not go through a 
 
 from __future__ import annotations
 
+import io
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import panflute as pf
 
-from pandockit import pandoc
-from pandockit.config import Options
+from pandockit import builder, pandoc
+from pandockit.config import Options, resolve_options
 from pandockit.convert import doc_of, render_posts
 from pandockit.job import Job, attach
 from pandockit.notebook import Notebook
@@ -86,3 +89,15 @@ def load_doc(notebook: Notebook) -> pf.Doc:
     """pandoc's read of ``notebook`` as a panflute document (nothing filtered)."""
     (parts,) = pandoc.read([notebook.pandoc_input]).results()
     return doc_of(parts)
+
+
+def traced_build(site: Path, tracer: Callable) -> builder.Summary:
+    """``pandockit build -j 1`` of ``site``'s ``_notebooks/``, in this process, with ``tracer``
+    as the profile function (``sys.setprofile``) while it runs."""
+    options = resolve_options(site)
+    sys.setprofile(tracer)
+    try:
+        return builder.build(site, site / "_notebooks", options, builder.Settings(jobs=1),
+                             builder.Reporter(0, io.StringIO()))
+    finally:
+        sys.setprofile(None)

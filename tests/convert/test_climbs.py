@@ -4,9 +4,9 @@ which run nothing: tests/unit/test_layers.py)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+from converting import traced_build
 from test_layers import PACKAGE, layer_of
 
 # --- following one notebook through a build, call by call -----------------------------------
@@ -36,11 +36,7 @@ def climbs_of_a_build(
     ``contextlib``'s or panflute's in between are skipped, so a callback handed to a library is
     still the caller's; the walk's frames, ``walk``, likewise). Climbs are counted once per
     pair of modules: a callback run for every cell is one climb."""
-    import io
     import shutil
-
-    from pandockit import builder
-    from pandockit.config import resolve_options
 
     site = tmp_path / "site"
     examples = PACKAGE.parent / "examples"
@@ -61,13 +57,7 @@ def climbs_of_a_build(
             found.setdefault((_room(caller), callee), set()).add(
                 f"{caller.f_code.co_name} -> {frame.f_code.co_name}")
 
-    options = resolve_options(site)
-    sys.setprofile(trace)
-    try:
-        summary = builder.build(site, site / "_notebooks", options, builder.Settings(jobs=1),
-                                builder.Reporter(0, io.StringIO()))
-    finally:
-        sys.setprofile(None)
+    summary = traced_build(site, trace)
     assert summary.converted == ["_notebooks/tensor.ipynb"], summary.failed
     return {pair: sorted(calls) for pair, calls in found.items()}
 

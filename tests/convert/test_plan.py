@@ -19,8 +19,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from converting import traced_build
 
-from pandockit import builder, front_matter_sources
+from pandockit import front_matter_sources
 from pandockit.config import resolve_options
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,13 +53,7 @@ def test_each_post_is_collected_and_named_once_in_process(tmp_path: Path) -> Non
         if event == "call" and frame.f_code in COUNTED:
             calls[COUNTED[frame.f_code]] += 1
 
-    options = resolve_options(site)
-    sys.setprofile(count)
-    try:
-        summary = builder.build(site, site / "_notebooks", options, builder.Settings(jobs=1),
-                                builder.Reporter(0, io.StringIO()))
-    finally:
-        sys.setprofile(None)
+    summary = traced_build(site, count)
     assert summary.status == 0 and len(summary.converted) == len(NOTEBOOKS)
     assert len(posts_of(site)) == len(NOTEBOOKS)
     assert calls == {"collect": len(NOTEBOOKS), "name_post": len(NOTEBOOKS)}
