@@ -32,10 +32,10 @@ from urllib.parse import unquote
 
 import panflute as pf
 
-from pandockit import pandoc, post_urls, site_facts
+from pandockit import pandoc, post_urls, rereads, site_facts
 from pandockit.config import Options, with_post_site
 from pandockit.errors import PandockitError
-from pandockit.front_matter_sources import collect, name_post, plain
+from pandockit.front_matter_sources import collect, name_post
 from pandockit.gather import gather
 from pandockit.inputs import multiline_text
 from pandockit.job import CellEdit, FrontMatter, Job
@@ -108,7 +108,9 @@ def _read_edits(found: FrontMatter, node: dict) -> FrontMatter:
             if e.rest.strip() and cells[e.index].get("cell_type") != "raw"]
     if not todo:
         return found
-    inputs = [_one_cell(cells[e.index], e.rest) for e in todo]
+    inputs = [rereads.markdown_notebook([{"source": e.rest, "id": cells[e.index].get("id"),
+                                          "attachments": cells[e.index].get("attachments")}])
+              for e in todo]
     read = {}
     for edit, parts in zip(todo, pandoc.read(inputs).results()):
         pieces = list(parts)  # raises the PandockitError pandoc's read failed with
@@ -116,12 +118,6 @@ def _read_edits(found: FrontMatter, node: dict) -> FrontMatter:
         read[edit.index] = _cell_blocks(text)
     edits = tuple(CellEdit(e.index, e.rest, read.get(e.index, e.blocks)) for e in found.edits)
     return dataclasses.replace(found, edits=edits)
-
-
-def _one_cell(cell: dict, source: str) -> bytes:
-    one = {**plain(cell), "source": source}
-    nb = {"cells": [one], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    return json.dumps(nb, ensure_ascii=False).encode("utf-8")
 
 
 def _cell_blocks(ast: str) -> str:

@@ -139,9 +139,10 @@ def to_reread(doc: pf.Doc, cells: list, numbered: bool) -> list[Reread]:
 # --- the re-read --------------------------------------------------------------------------
 
 
-def masked_notebook(cells: list[dict]) -> bytes:
-    """A notebook of ``cells`` (each ``{"source": masked text, "id", "attachments"}``) as
-    pandoc reads it: ids and attachments kept, so images are named as in the main reading."""
+def markdown_notebook(cells: list[dict]) -> bytes:
+    """A notebook of markdown ``cells`` (each ``{"source", "id", "attachments"}``: here a
+    masked text; the plan's front-matter cell keeps its rest) as pandoc reads it: ids and
+    attachments kept, so images are named as in the main reading."""
     out = []
     for cell in cells:
         one = {"cell_type": "markdown", "metadata": {}, "source": cell["source"]}
@@ -156,7 +157,7 @@ def masked_notebook(cells: list[dict]) -> bytes:
 
 def read_masked(cells: list[dict], reader: str = MASKED_READER) -> list[list[pf.Block]]:
     """The blocks of each masked cell, as pandoc reads them (one run for all)."""
-    ast = run_pandoc(["-f", reader, "-t", "json"], masked_notebook(cells),
+    ast = run_pandoc(["-f", reader, "-t", "json"], markdown_notebook(cells),
                      what="pandoc (re-reading markdown cells with Jupyter's math)")
     doc = pf.load(io.StringIO(ast.decode("utf-8")))
     divs = [b for b in doc.content if is_cell(b)]
