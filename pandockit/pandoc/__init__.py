@@ -5,7 +5,9 @@ ASTs as post bodies (kramdown-compatible Markdown). The caller says what; this p
   taking a read started early by :func:`prefetch`;
 - many documents, and pandoc has a server mode: the server batch (:mod:`.server`), one pandoc
   process for them all;
-- many documents otherwise: the plain strategy (:mod:`.plain`), one pandoc run each.
+- many documents otherwise: the plain strategy (:mod:`.plain`), one pandoc run each;
+- a body this pandoc's Markdown writer would write, and :mod:`.markdown_writer` writes as it
+  does: in process, no pandoc started (:func:`writes_in_process`).
 
 Each gives the same bytes (tests/convert/test_pandoc_runs.py holds them to one another). How pandoc
 reads and writes (formats, extensions, options) is written once, in :mod:`.options`; starting
@@ -14,10 +16,12 @@ the binary is :mod:`.process`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from pandockit.errors import PandockitError
+from pandockit.pandoc import markdown_writer
 from pandockit.pandoc.options import (
     FENCED_READER,
     MASKED_READER,
@@ -29,7 +33,7 @@ from pandockit.pandoc.options import (
     WRITER,
 )
 from pandockit.pandoc.plain import OneByOne
-from pandockit.pandoc.process import pandoc_path, run_pandoc
+from pandockit.pandoc.process import pandoc_path, pandoc_version, run_pandoc
 from pandockit.pandoc.server import Batch, has_server
 from pandockit.pandoc.split import cancel_prefetched, compact, prefetch
 from pandockit.pandoc.split import read as _read_split
@@ -39,6 +43,7 @@ __all__ = [
     "FENCED_READER", "MASKED_READER", "READER", "READ_ARGS", "WRITER", "WRITE_ARGS", "Reading",
     "Writing",
     "cancel_prefetched", "has_server", "pandoc_path", "prefetch", "read", "run_pandoc", "write",
+    "writes_in_process",
 ]
 
 
@@ -67,14 +72,45 @@ def read(notebooks: Sequence[bytes]) -> Reading:
 
 
 def write(documents: Sequence[dict]) -> Writing:
-    """Start writing ``documents`` (pandoc JSON ASTs) as post bodies."""
-    if not documents:  # every notebook of a batch failed
+    """Start writing ``documents`` (pandoc JSON ASTs) as post bodies: each that
+    :mod:`.markdown_writer` writes as this pandoc would, in process, the others by pandoc."""
+    done: dict[int, str] = {}
+    if documents and writes_in_process():
+        for i, ast in enumerate(documents):
+            text = markdown_writer.write(ast)
+            if text is not None:
+                done[i] = text
+    rest = [ast for i, ast in enumerate(documents) if i not in done]
+    return _Written(done, _write_by_pandoc(rest), len(documents))
+
+
+def writes_in_process() -> bool:
+    """Whether :mod:`.markdown_writer` may write for pandoc: only for the pandoc it reproduces
+    (:data:`.markdown_writer.PANDOC_VERSION`), and unless ``PANDOCKIT_WRITER=pandoc``."""
+    if os.environ.get("PANDOCKIT_WRITER") == "pandoc":
+        return False
+    return pandoc_version() == markdown_writer.PANDOC_VERSION
+
+
+def _write_by_pandoc(documents: list[dict]) -> Writing:
+    if not documents:  # every notebook of a batch failed, or was written in process
         return _NoWork()
     if len(documents) == 1:
         return _write_split(documents[0])
     texts = [compact(ast) for ast in documents]
     what = "pandoc (writing)"
     return Batch(WRITE, texts, what=what) if has_server() else OneByOne(WRITE, texts, what=what)
+
+
+class _Written:
+    """Bodies written in process (``done``, by index) and the rest by pandoc, in order."""
+
+    def __init__(self, done: dict[int, str], rest: Writing, count: int) -> None:
+        self._done, self._rest, self._count = done, rest, count
+
+    def results(self) -> list[str | PandockitError]:
+        rest = iter(self._rest.results())
+        return [self._done[i] if i in self._done else next(rest) for i in range(self._count)]
 
 
 class _NoWork:

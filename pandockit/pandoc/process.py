@@ -54,6 +54,22 @@ def _rts() -> tuple[str, ...]:
     return tuple(RTS_OPTIONS) if _bundled_binary() is not None else ()
 
 
+@functools.lru_cache(maxsize=1)
+def version_text() -> bytes:
+    """What ``pandoc --version`` prints (asked once per process)."""
+    return run_pandoc(["--version"], b"")
+
+
+def pandoc_version() -> str:
+    """The version of the pandoc pandockit runs (``3.9``), or "" when it cannot tell."""
+    try:
+        first = version_text().split(b"\n", 1)[0].decode("utf-8", "replace")
+    except PandockitError:
+        return ""
+    name, _, number = first.partition(" ")
+    return number.strip() if name == "pandoc" else ""
+
+
 def run_pandoc(args: list[str], stdin: bytes, *, what: str = "pandoc") -> bytes:
     """Run pandoc with ``args``, feeding ``stdin``; return stdout or raise PandockitError."""
     try:
