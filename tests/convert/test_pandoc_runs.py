@@ -184,15 +184,30 @@ def test_many_reads_and_writes_are_the_single_runs(server: bool, monkeypatch) ->
 
 
 def test_the_strategy_follows_the_count(monkeypatch) -> None:
-    """One document: split; many: a server batch, or one pandoc each without a server mode."""
+    """One document: split; many: a server batch, or one pandoc each without a server mode;
+    a body the in-process writer writes starts no pandoc."""
     data = EXAMPLE.read_bytes()
     assert isinstance(pandoc.read([data]), split.Read)
-    assert isinstance(pandoc.write([{"blocks": []}]), split.Write)
     assert isinstance(pandoc.write([]).results(), list) and not pandoc.write([]).results()
+    given: list[list[dict]] = []
+    by_pandoc = pandoc._write_by_pandoc
+    monkeypatch.setattr(pandoc, "_write_by_pandoc",
+                        lambda docs: given.append(docs) or by_pandoc(docs))
+    api = [1, 23, 1]
+    body = {"pandoc-api-version": api, "meta": {}, "blocks": [{"t": "HorizontalRule"}]}
+    div = {"pandoc-api-version": api, "meta": {}, "blocks": [{"t": "Div", "c": [["", ["x"], []], []]}]}
+    assert pandoc.write([body, div, body]).results() == pandoc_writes([body, div, body])
+    assert given == [[div]]
+    assert isinstance(by_pandoc([{"blocks": []}]), split.Write)
     if pandoc.has_server():
-        assert isinstance(pandoc.write([{"blocks": []}] * 2), server.Batch)
+        assert isinstance(by_pandoc([{"blocks": []}] * 2), server.Batch)
     monkeypatch.setattr(pandoc, "has_server", lambda: False)
-    assert isinstance(pandoc.write([{"blocks": []}] * 2), plain.OneByOne)
+    assert isinstance(by_pandoc([{"blocks": []}] * 2), plain.OneByOne)
+
+
+def pandoc_writes(documents: list[dict]) -> list[str]:
+    return [pandoc.run_pandoc(pandoc.WRITE_ARGS, json.dumps(d).encode()).decode()
+            for d in documents]
 
 
 def test_a_failing_document_fails_alone_in_a_batch() -> None:
