@@ -195,7 +195,8 @@ def test_the_strategy_follows_the_count(monkeypatch) -> None:
                         lambda docs: given.append(docs) or by_pandoc(docs))
     api = [1, 23, 1]
     body = {"pandoc-api-version": api, "meta": {}, "blocks": [{"t": "HorizontalRule"}]}
-    div = {"pandoc-api-version": api, "meta": {}, "blocks": [{"t": "Div", "c": [["", ["x"], []], []]}]}
+    div = {"pandoc-api-version": api, "meta": {},
+           "blocks": [{"t": "Div", "c": [["", ["x"], []], []]}]}
     assert pandoc.write([body, div, body]).results() == pandoc_writes([body, div, body])
     assert given == [[div]]
     assert isinstance(by_pandoc([{"blocks": []}]), split.Write)
