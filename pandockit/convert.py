@@ -23,6 +23,7 @@ import panflute as pf
 
 from pandockit import pandoc, post_names
 from pandockit.errors import PandockitError, about
+from pandockit.image_stand_ins import restore, stand_ins
 from pandockit.job import Job
 from pandockit.logs import kept_logs
 from pandockit.media import resolve
@@ -164,10 +165,13 @@ def render_posts(
             reads.append(_start_read(jobs, groups[k + 1]))
         docs: dict[int, pf.Doc] = {}
         bodies: list[dict] = []
-        for i, parts in zip(group, reads[k].results()):
+        reading, names = reads[k]
+        for i, parts, named in zip(group, reading.results(), names):
             out[i] = Outcome(jobs[i])
             with scope(out[i]):
                 try:
+                    if named:
+                        parts = (restore(part, named) for part in parts)
                     doc = filtered(doc_of(parts), jobs[i])
                     with paused_collector():  # JSON made of the tree: nothing freed
                         bodies.append(body_ast(doc))
@@ -186,8 +190,16 @@ def render_posts(
         yield from _finished(writing, out, scope)
 
 
-def _start_read(jobs: list[Job], group: list[int]) -> pandoc.Reading:
-    return pandoc.read([jobs[i].notebook.pandoc_input for i in group])
+def _start_read(jobs: list[Job], group: list[int]) -> tuple[pandoc.Reading, list[dict]]:
+    """Start pandoc reading the notebooks of ``group``; with the image names to restore in
+    each read (:mod:`pandockit.image_stand_ins`: a batch is read without the images' bytes; a
+    lone notebook as it is, which pandoc may have started reading already)."""
+    inputs, names = [], []
+    for i in group:
+        stood = stand_ins(jobs[i].notebook.node) if len(group) > 1 else None
+        inputs.append(jobs[i].notebook.pandoc_input if stood is None else stood[0])
+        names.append({} if stood is None else stood[1])
+    return pandoc.read(inputs), names
 
 
 def _finished(

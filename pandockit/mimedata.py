@@ -1,6 +1,7 @@
 """Notebook media data as pandoc reads it: MIME types, file extensions, base64 and data URIs.
 
-Pure functions on strings and bytes, shared by the notebook checks and :mod:`pandockit.media`.
+Functions on strings and bytes (decoded images are kept a while: :func:`decode`), shared by
+the notebook checks, :mod:`pandockit.image_stand_ins` and :mod:`pandockit.media`.
 """
 
 from __future__ import annotations
@@ -44,11 +45,41 @@ def decode(mime: str, data: object) -> bytes | None:
     SVG output is stored as text (its bytes are its UTF-8 encoding; an attachment's SVG is
     base64); everything else as base64, which is checked strictly (line breaks allowed): a
     corrupt image is reported, never written as garbage.
+
+    A notebook's images are decoded by several steps of its conversion (its checks, pandoc's
+    input, the images filter, the writer): the last :data:`RECENT_BYTES` decoded are kept.
     """
     if isinstance(data, list):
         data = "".join(str(d) for d in data)
     if not isinstance(data, str):
         return None
+    key = (mime, data)
+    if key in _recent:
+        return _recent[key]
+    raw = _decode(mime, data)
+    _remember(key, raw)
+    return raw
+
+
+#: How many decoded bytes :func:`decode` keeps (the oldest go first).
+RECENT_BYTES = 32_000_000
+_recent: dict[tuple[str, str], bytes | None] = {}
+_recent_size = [0]
+
+
+def _remember(key: tuple[str, str], raw: bytes | None) -> None:
+    size = len(key[1]) + (len(raw) if raw else 0)
+    if size > RECENT_BYTES // 4:
+        return
+    _recent[key] = raw
+    _recent_size[0] += size
+    while _recent_size[0] > RECENT_BYTES:
+        old_key = next(iter(_recent))
+        old = _recent.pop(old_key)
+        _recent_size[0] -= len(old_key[1]) + (len(old) if old else 0)
+
+
+def _decode(mime: str, data: str) -> bytes | None:
     compact = "".join(data.split())
     if mime == "image/svg+xml":
         if "<" in data or not compact:

@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "pandockit.formula_scan", "pandockit.commonmark_html", "pandockit.htmltree",
         "pandockit.page_needs", "pandockit.formula_text", "pandockit.jekyll_theme",
         "pandockit.fastpages", "pandockit.svgpolicy", "pandockit.markdown_output",
-        "pandockit.libraries", "pandockit.inputs",
+        "pandockit.libraries", "pandockit.inputs", "pandockit.image_stand_ins",
     ]),
     ("the job", ["pandockit.job"]),
     ("media, liquid and the front matter's sources", [
