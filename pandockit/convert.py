@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import panflute as pf
 
-from pandockit import pandoc, post_names
+from pandockit import pandoc, post_names, rereads
 from pandockit.errors import PandockitError, about
 from pandockit.image_stand_ins import restore, stand_ins
 from pandockit.job import Job
@@ -199,7 +199,10 @@ def _start_read(jobs: list[Job], group: list[int]) -> tuple[pandoc.Reading, list
         stood = stand_ins(jobs[i].notebook.node) if len(group) > 1 else None
         inputs.append(jobs[i].notebook.pandoc_input if stood is None else stood[0])
         names.append({} if stood is None else stood[1])
-    return pandoc.read(inputs), names
+    reading = pandoc.read(inputs)
+    for i in group:  # while pandoc reads: what needs only the notebook
+        rereads.scan_ahead(jobs[i].notebook.node)
+    return reading, names
 
 
 def _finished(

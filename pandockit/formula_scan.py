@@ -173,12 +173,18 @@ def formula(group: str) -> Formula | None:
     ``\\begin{name}..\\end{name}`` is display math with the environment as its TeX (MathJax's
     ``processEnvironments``).
     """
+    parts = formula_parts(group)
+    return None if parts is None else Formula(parts[0], parts[1], group)
+
+
+def formula_parts(group: str) -> tuple[bool, str] | None:
+    """:func:`formula`'s (display, TeX) without the object (a cell may hold 70,000)."""
     if group[:1] == "@":
         return None
     for left, right, display in _DELIMITED:
         if group.startswith(left) and group.endswith(right) and len(group) >= 2 * len(left):
-            return Formula(display, group[len(left) : len(group) - len(right)], group)
-    return Formula(True, group, group)
+            return display, group[len(left) : len(group) - len(right)]
+    return True, group
 
 
 def formulas(text: str) -> list[Formula]:

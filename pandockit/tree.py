@@ -68,14 +68,30 @@ def _inlines(cls: type) -> Callable[[list], pf.Element]:
     return make
 
 
+def _text_and(cls: type, formats: object) -> Callable[[object], pf.Element]:
+    """A ``Math`` or ``RawInline`` (``c``: format, text), as panflute makes it."""
+
+    def make(c: object) -> pf.Element:
+        if type(c) is not list or len(c) != 2 or type(c[1]) is not str or c[0] not in formats:
+            return _panflute_from_json({"t": cls.__name__, "c": c})  # its own error
+        elem = _new(cls)
+        elem.parent = elem.location = elem.index = None
+        elem.text, elem.format = c[1], c[0]
+        return elem
+
+    return make
+
+
 _new = object.__new__
 
-#: The elements most of a notebook is made of (words and spaces: five in six), made here
-#: as panflute's constructors make them (the same attributes, the same containers), without
+#: The elements most of a notebook is made of (words and spaces: five in six; formulas), made
+#: here as panflute's constructors make them (the same attributes, the same containers), without
 #: their checks of each argument again.
 _MADE_HERE: dict[str, Callable] = {
     "Str": _str, "Space": _leaf(pf.Space), "SoftBreak": _leaf(pf.SoftBreak),
     "Para": _inlines(pf.Para), "Plain": _inlines(pf.Plain),
+    "Math": _text_and(pf.Math, pf.elements.MATH_FORMATS),
+    "RawInline": _text_and(pf.RawInline, pf.elements.RAW_FORMATS),
 }
 
 

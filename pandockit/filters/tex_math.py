@@ -24,6 +24,7 @@ Configured by ``pandockit.math``: ``kramdown`` (default) or ``dollars``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -44,7 +45,17 @@ _BREAKS = (pf.Space, pf.SoftBreak, pf.LineBreak)
 
 def in_table(elem: pf.Element) -> bool:
     """True when ``elem`` is inside a table cell (where kramdown splits rows on ``|``)."""
-    return ancestor(elem, lambda node: isinstance(node, pf.TableCell)) is not None
+    return _within(elem, pf.TableCell)
+
+
+def _within(elem: pf.Element | None, kind: type) -> bool:
+    """Whether ``elem`` or an ancestor is a ``kind`` (a climb without a call per level: the
+    filter asks it of every formula)."""
+    while elem is not None:
+        if isinstance(elem, kind):
+            return True
+        elem = elem.parent
+    return False
 
 
 def in_output(elem: pf.Element) -> bool:
@@ -64,7 +75,7 @@ def _in_markdown_cell(elem: pf.Element) -> bool:
 
 def _in_body(elem: pf.Element) -> bool:
     """False for elements of the metadata (the filter rewrites the body only)."""
-    return ancestor(elem, lambda node: isinstance(node, pf.MetaValue)) is None
+    return not _within(elem, pf.MetaValue)
 
 
 # --- the style, and the elements the encoders' text becomes ----------------------------------
@@ -75,8 +86,13 @@ def _dollars(doc: pf.Doc) -> bool:
 
 
 def _has_math(doc: pf.Doc) -> None:
-    """Record that the post has a formula: its page loads MathJax, set for the math style."""
+    """Record that the post has a formula: its page loads MathJax, set for the math style
+    (once a run: the record is the same for every formula)."""
+    if getattr(doc, "pandockit_math_recorded", False):
+        return
     record(doc, "math", "dollars" if _dollars(doc) else "kramdown")
+    if hasattr(doc, "pandockit_math_recorded"):
+        doc.pandockit_math_recorded = True
 
 
 def inline_math(tex: str, elem: pf.Element, doc: pf.Doc) -> pf.RawInline:
@@ -152,16 +168,17 @@ def split_display(block: pf.Para | pf.Plain, doc: pf.Doc) -> list[pf.Block]:
 
 def escape_lone_start(block: pf.Block, doc: pf.Doc) -> None:
     """``\\$$x$$``: a paragraph that is one inline formula stays inline in kramdown."""
-    if _dollars(doc) or in_table(block) or not isinstance(block, (pf.Para, pf.Plain)):
+    if not isinstance(block, (pf.Para, pf.Plain)):
         return
-    items = list(block.content)
+    items = block.content.list  # read only: no copy, no panflute bookkeeping per item
     if not items or not isinstance(items[0], pf.RawInline) or items[0].format != "markdown":
         return
-    if not items[0].text.startswith("$$"):
+    if not items[0].text.startswith("$$") or _dollars(doc) or in_table(block):
         return
     # kramdown's rule: `$$..$$` that ends its line and is followed by a block boundary.
-    rest = items[1:]
-    if not rest or isinstance(rest[0], pf.LineBreak) or all(isinstance(i, _BREAKS) for i in rest):
+    rest = itertools.islice(items, 1, None)
+    if (len(items) == 1 or isinstance(items[1], pf.LineBreak)
+            or all(isinstance(i, _BREAKS) for i in rest)):
         items[0].text = "\\" + items[0].text
 
 
@@ -332,24 +349,29 @@ def _str(elem: pf.Str, doc: pf.Doc) -> list[pf.Inline] | None:
     return prose_dollars(elem.text, doc)
 
 
-def _may_split_or_escape(block: pf.Para | pf.Plain) -> bool:
-    """Whether ``block`` holds display math (:func:`split_display`) or opens with a formula
-    written ``$$..$$`` (:func:`escape_lone_start`): else both leave it alone. Reads the items
-    without panflute's per-item bookkeeping (the walk has done it)."""
+def _holds_display(block: pf.Para | pf.Plain) -> bool | None:
+    """Whether ``block`` holds display math (:func:`split_display`); None when it holds no
+    formula at all, nor does it open with one written ``$$..$$`` (:func:`escape_lone_start`):
+    then both leave it alone. Reads the items without panflute's per-item bookkeeping (the
+    walk has done it)."""
     items = block.content.list
     if _FORMULA_TYPES.isdisjoint(map(type, items)):
-        return False  # prose: the common case, told without a loop in Python
+        return None  # prose: the common case, told without a loop in Python
+    display = any(_is_display(i) for i in items if type(i) in _FORMULA_TYPES)
+    if display:
+        return True
     first = items[0]
     if isinstance(first, pf.RawInline) and first.format == "markdown":
         if first.text.startswith("$$"):
-            return True
-    return any(_is_display(i) for i in items if type(i) in _FORMULA_TYPES)
+            return False
+    return None
 
 
 def _paragraph(elem: pf.Para | pf.Plain, doc: pf.Doc) -> list[pf.Block] | None:
-    if not _may_split_or_escape(elem) or not _in_body(elem) or in_table(elem):
+    display = _holds_display(elem)
+    if display is None or not _in_body(elem) or in_table(elem):
         return None
-    blocks = split_display(elem, doc) if any(_is_display(i) for i in elem.content) else [elem]
+    blocks = split_display(elem, doc) if display else [elem]
     for block in blocks:
         escape_lone_start(block, doc)
     return blocks if blocks != [elem] else None
@@ -372,10 +394,12 @@ def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list | None:
 
 def prepare(doc: pf.Doc) -> None:
     doc.pandockit_cell_cursors = {}  # cell index -> where its last formula found ended
+    doc.pandockit_math_recorded = False
 
 
 def finalize(doc: pf.Doc) -> None:
     del doc.pandockit_cell_cursors
+    del doc.pandockit_math_recorded
 
 
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
