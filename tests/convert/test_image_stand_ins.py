@@ -64,6 +64,17 @@ def test_equal_images_share_a_name_and_broken_ones_stay(tmp_path: Path) -> None:
     assert _same_read(path)
 
 
+def test_many_images_are_named_in_one_pass(tmp_path: Path) -> None:
+    """Past a few images the names are restored by one regular-expression pass: the same."""
+    pngs = [base64.b64encode(b"\x89PNG" + bytes([i]) * 50).decode() for i in range(12)]
+    outputs = [{"output_type": "display_data", "metadata": {}, "data": {"image/png": png}}
+               for png in pngs]
+    path = tmp_path / "many.ipynb"
+    path.write_text(json.dumps(_notebook(outputs)))
+    assert len(stand_ins(read_notebook(path).node)[1]) == 12
+    assert _same_read(path)
+
+
 def test_no_images_no_stand_ins() -> None:
     assert stand_ins(_notebook([{"output_type": "stream", "name": "stdout", "text": "hi"}])) is None
     assert restore("[]", {}) == "[]"
