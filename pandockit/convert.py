@@ -155,7 +155,17 @@ def render_posts(
         return nullcontext() if log_level is None else kept_logs(outcome.logs, log_level)
 
     _freeze_imports()
-    batch = batch or batch_size(len(jobs))
+    # The collector runs once a batch (below), not on its own: what a batch makes stays until
+    # its posts are done, and automatic collections walked it over and over (0.06 s of 1.4 s
+    # of Python for 100 notebooks). Resumed when the loop ends, or is left.
+    with paused_collector():
+        yield from _render(jobs, batch or batch_size(len(jobs)), scope)
+
+
+def _render(
+    jobs: list[Job], batch: int,
+    scope: Callable[[Outcome], AbstractContextManager[object]],
+) -> Iterator[Outcome]:
     groups = _groups([len(job.notebook.pandoc_input) for job in jobs], batch)
     reads = [_start_read(jobs, group) for group in groups[:1]]
     writing: tuple[list[int], dict[int, pf.Doc], pandoc.Writing] | None = None

@@ -178,31 +178,44 @@ def _limit_depth(data: object, *, fix_surrogates: bool) -> list[str]:
     Python's parser reads and pandoc's refuses) by null, lone surrogates in strings by U+FFFD.
     Iterative: the data may be nested nearly as deep as Python's recursion limit."""
     notes: list[str] = []
-    stack: list[tuple[object, int, str]] = [(data, 1, "")]
+    # each container with where it is: (its parent's place, its key), made a path only for a
+    # note (a path string per container cost a notebook's read a fifth of its time)
+    stack: list[tuple[object, int, tuple | None]] = [(data, 1, None)]
     while stack:
-        node, depth, where = stack.pop()
+        node, depth, place = stack.pop()
         items = node.items() if isinstance(node, dict) else enumerate(node)  # type: ignore
         for key, value in list(items):
             if isinstance(value, (dict, list)):
                 if depth >= MAX_DEPTH:
                     node[key] = None  # type: ignore[index]
-                    top = "/".join(where.split("/")[:4])
+                    top = "/".join(_path(place).split("/")[:4])
                     note = f"JSON nested deeper than {MAX_DEPTH} levels under {top} dropped"
                     if note not in notes:
                         notes.append(note)
                 else:
-                    stack.append((value, depth + 1, f"{where}/{key}"))
+                    stack.append((value, depth + 1, (place, key)))
             elif isinstance(value, float) and not math.isfinite(value):
                 node[key] = None  # type: ignore[index]  # JSON has no NaN or Infinity
-                notes.append(f"{value} (not a JSON number) at {where}/{key} replaced by null")
+                notes.append(f"{value} (not a JSON number) at {_path(place)}/{key} replaced by "
+                             "null")
             elif fix_surrogates and isinstance(value, str) and not _is_unicode(value):
                 node[key] = _unicode(value)  # type: ignore[index]
-                notes.append(f"invalid Unicode (a lone surrogate) at {where}/{key} replaced")
+                notes.append(f"invalid Unicode (a lone surrogate) at {_path(place)}/{key} "
+                             "replaced")
             if fix_surrogates and isinstance(node, dict) and isinstance(key, str):
                 if not _is_unicode(key):
-                    notes.append(f"invalid Unicode in a key at {where} replaced")
+                    notes.append(f"invalid Unicode in a key at {_path(place)} replaced")
                     node[_unicode(key)] = node.pop(key)
     return notes
+
+
+def _path(place: tuple | None) -> str:
+    """The ``/a/b/c`` path of a container from :func:`_limit_depth`'s (parent, key) chain."""
+    keys: list[str] = []
+    while place is not None:
+        place, key = place
+        keys.append(f"/{key}")
+    return "".join(reversed(keys))
 
 
 def _is_unicode(text: str) -> bool:

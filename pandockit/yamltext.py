@@ -13,7 +13,26 @@ import yaml
 
 
 class _Dumper(yaml.SafeDumper):
-    """SafeDumper that writes multi-line strings as literal blocks, readable in a post."""
+    """SafeDumper that writes multi-line strings as literal blocks, readable in a post.
+
+    A post's front matter is dumped by three steps in turn (front-matter, card, render), each
+    adding keys, and PyYAML's emitter reads every character of every string each time to
+    choose its style (``analyze_scalar``, in Python): its analysis of a string, which depends
+    on the string and ``allow_unicode`` alone, is kept for the next dump."""
+
+    def analyze_scalar(self, scalar: str) -> Any:
+        key = (scalar, self.allow_unicode)
+        found = _ANALYSES.get(key)
+        if found is None:
+            if len(_ANALYSES) >= _ANALYSES_MAX:
+                _ANALYSES.clear()
+            found = _ANALYSES[key] = super().analyze_scalar(scalar)
+        return found
+
+
+#: The emitter's analyses of recent strings (cleared when full).
+_ANALYSES: dict[tuple[str, bool], Any] = {}
+_ANALYSES_MAX = 4096
 
 
 #: Plain scalars that Ruby's YAML (Psych, what Jekyll reads front matter with) resolves to
