@@ -118,5 +118,12 @@ def finalize(doc: pf.Doc) -> None:
     del doc.pandockit_post_urls
 
 
+def _paragraph(elem: pf.Element) -> bool:
+    """A paragraph holds words, never a heading: without post URLs to give its links, the
+    step has nothing to do in it (most of a post's elements are in paragraphs)."""
+    return type(elem) in (pf.Para, pf.Plain)
+
+
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
-    return run(NAME, action, prepare, finalize, doc)
+    links = doc is None or bool(job_of(doc).post_urls)
+    return run(NAME, action, prepare, finalize, doc, skip=None if links else _paragraph)

@@ -63,11 +63,13 @@ def run(
     doc: pf.Doc | None,
     *,
     depth: int | None = None,
+    skip: Callable[[pf.Element], bool] | None = None,
 ) -> pf.Doc | None:
     """Run one filter on ``doc`` (its job attached: :func:`pandockit.job.attach`).
 
     panflute's ``run_filter`` contract, with :func:`walk` for the walk; ``depth`` (``CELLS``,
-    ``CELL_BLOCKS``; None: the whole tree) limits how deep ``action`` is applied. Without
+    ``CELL_BLOCKS``; None: the whole tree) limits how deep ``action`` is applied, and
+    ``skip`` (see :func:`pandockit.tree.walk`) leaves out elements it would not change. Without
     ``doc`` (a filter run as a script) it fails with a one-line error naming the console
     script that runs it: that route is :mod:`pandockit.filter_route`'s.
     """
@@ -77,7 +79,7 @@ def run(
     job_of(doc)  # fails at once, naming the problem, when the driver attached none
     if prepare is not None:
         prepare(doc)
-    doc = walk(doc, action, doc, depth)
+    doc = walk(doc, action, doc, depth, skip)
     if finalize is not None:
         finalize(doc)
     mark_done(doc, name)
