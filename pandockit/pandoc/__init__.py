@@ -42,8 +42,8 @@ from pandockit.pandoc.split import write as _write_split
 __all__ = [
     "FENCED_READER", "MASKED_READER", "READER", "READ_ARGS", "WRITER", "WRITE_ARGS", "Reading",
     "Writing",
-    "cancel_prefetched", "has_server", "pandoc_path", "prefetch", "read", "run_pandoc", "write",
-    "writes_in_process",
+    "cancel_prefetched", "has_server", "pandoc_path", "pandoc_version", "prefetch", "read",
+    "run_pandoc", "write", "writes_in_process",
 ]
 
 

@@ -198,7 +198,7 @@ def test_the_strategy_follows_the_count(monkeypatch) -> None:
     div = {"pandoc-api-version": api, "meta": {},
            "blocks": [{"t": "Div", "c": [["", ["x"], []], []]}]}
     assert pandoc.write([body, div, body]).results() == pandoc_writes([body, div, body])
-    assert given == [[div]]
+    assert given == ([[div]] if pandoc.writes_in_process() else [[body, div, body]])
     assert isinstance(by_pandoc([{"blocks": []}]), split.Write)
     if pandoc.has_server():
         assert isinstance(by_pandoc([{"blocks": []}] * 2), server.Batch)
