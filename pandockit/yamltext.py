@@ -6,6 +6,7 @@ as YAML needs, so what Jekyll reads is exactly the value. Keys keep their insert
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -69,9 +70,34 @@ _Dumper.add_representer(str, _str)
 
 
 def dump(data: dict[str, Any]) -> str:
-    """``data`` as a YAML mapping, one key a line in insertion order."""
+    """``data`` as a YAML mapping, one key a line in insertion order.
+
+    A post's front matter is dumped three times as its steps add keys to it; when ``data``
+    is a mapping dumped lately with keys added at its end, only the added keys are dumped and
+    appended: each top-level key of a block mapping is written on its own, so the text is the
+    same (tests/unit/test_yamltext.py holds the two ways equal). Only plain JSON-like data
+    is matched so (no dates, no object shared between keys, whose YAML would be an alias), and
+    never after a text that closes its document (``...``)."""
     if not data:
         return ""
+    items = _signatures(data)
+    if items is None:
+        return _dump_whole(data)
+    for end in range(len(items) - 1, 0, -1):
+        head = _RECENT_DUMPS.get(items[:end])
+        if head is not None:
+            text = head + _dump_whole(dict(list(data.items())[end:]))
+            break
+    else:
+        text = _dump_whole(data)
+    if not text.endswith("\n...\n"):
+        if len(_RECENT_DUMPS) >= _RECENT_MAX:
+            _RECENT_DUMPS.clear()
+        _RECENT_DUMPS[items] = text
+    return text
+
+
+def _dump_whole(data: dict[str, Any]) -> str:
     return yaml.dump(
         data,
         Dumper=_Dumper,
@@ -80,6 +106,33 @@ def dump(data: dict[str, Any]) -> str:
         default_flow_style=False,
         width=float("inf"),
     )
+
+
+#: Recent dumps: each key and value of the mapping as JSON text -> its YAML text.
+_RECENT_DUMPS: dict[tuple[str, ...], str] = {}
+_RECENT_MAX = 256
+
+
+def _signatures(data: dict[str, Any]) -> tuple[str, ...] | None:
+    """Each (key, value) of ``data`` as JSON text, telling types apart (``1``, ``1.0``,
+    ``true``); None for data this module dumps whole: a value not made of dicts with string
+    keys, lists, strings, numbers, booleans and None, or an object under two keys."""
+    seen: set[int] = set()
+    if not all(isinstance(k, str) and _plain(v, seen) for k, v in data.items()):
+        return None
+    return tuple(json.dumps([k, v], ensure_ascii=False) for k, v in data.items())
+
+
+def _plain(value: Any, seen: set[int]) -> bool:
+    kind = type(value)
+    if kind in (str, int, float, bool) or value is None:
+        return kind is not float or value == value  # NaN is not equal to itself
+    if kind not in (dict, list) or id(value) in seen:
+        return False
+    seen.add(id(value))
+    if kind is dict:
+        return all(type(k) is str and _plain(v, seen) for k, v in value.items())
+    return all(_plain(v, seen) for v in value)
 
 
 #: libyaml's parser when PyYAML was built with it (the wheels are): the same YAML 1.1 results as
