@@ -82,6 +82,51 @@ def _text_and(cls: type, formats: object) -> Callable[[object], pf.Element]:
     return make
 
 
+def _ica(elem: pf.Element, attr: object) -> bool:
+    """Set ``elem``'s identifier, classes and attributes from pandoc's ``[id, classes,
+    [[key, value], ...]]`` as panflute's ``_set_ica`` does; False when they are not that."""
+    if type(attr) is not list or len(attr) != 3:
+        return False
+    ident, classes, pairs = attr
+    if type(ident) is not str or type(classes) is not list or type(pairs) is not list:
+        return False
+    if not all(type(c) is str for c in classes):
+        return False
+    if not all(type(p) is list and len(p) == 2 for p in pairs):
+        return False
+    elem.identifier, elem.classes, elem.attributes = ident, list(classes), dict(pairs)
+    return True
+
+
+def _text_with_attr(cls: type) -> Callable[[object], pf.Element]:
+    """A ``CodeBlock`` or ``Code`` (``c``: attr, text), as panflute makes it."""
+
+    def make(c: object) -> pf.Element:
+        elem = _new(cls)
+        if (type(c) is not list or len(c) != 2 or type(c[1]) is not str
+                or not _ica(elem, c[0])):
+            return _panflute_from_json({"t": cls.__name__, "c": c})  # its own error
+        elem.parent = elem.location = elem.index = None
+        elem.text = c[1]
+        return elem
+
+    return make
+
+
+def _div(c: object) -> pf.Element:
+    """A ``Div`` (``c``: attr, blocks), as panflute makes it."""
+    elem = _new(pf.Div)
+    if (type(c) is not list or len(c) != 2 or type(c[1]) is not list
+            or not all(isinstance(b, pf.Block) for b in c[1]) or not _ica(elem, c[0])):
+        return _panflute_from_json({"t": "Div", "c": c})  # its own error
+    elem.parent = elem.location = elem.index = None
+    content = _new(ListContainer)
+    content.oktypes, content.parent, content.location = pf.Block, elem, None
+    content.list = c[1]
+    elem._content = content
+    return elem
+
+
 _new = object.__new__
 
 #: The elements most of a notebook is made of (words and spaces: five in six; formulas), made
@@ -92,6 +137,9 @@ _MADE_HERE: dict[str, Callable] = {
     "Para": _inlines(pf.Para), "Plain": _inlines(pf.Plain),
     "Math": _text_and(pf.Math, pf.elements.MATH_FORMATS),
     "RawInline": _text_and(pf.RawInline, pf.elements.RAW_FORMATS),
+    "RawBlock": _text_and(pf.RawBlock, pf.elements.RAW_FORMATS),
+    "CodeBlock": _text_with_attr(pf.CodeBlock), "Code": _text_with_attr(pf.Code),
+    "Div": _div,
 }
 
 
