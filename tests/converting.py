@@ -7,6 +7,7 @@ write; these helpers call them for one notebook, so tests need not go through a 
 from __future__ import annotations
 
 import io
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -101,3 +102,18 @@ def traced_build(site: Path, tracer: Callable) -> builder.Summary:
                              builder.Reporter(0, io.StringIO()))
     finally:
         sys.setprofile(None)
+
+
+def run_filter_route(notebook: Path, site: Path, out: Path, filters: list[str],
+                     cwd: Path | None = None) -> None:
+    """docs/pandoc-filters.md's command: ``pandoc NB -f READER -t markdown --filter ...
+    -o OUT`` with this venv's console scripts ``filters`` (raises on failure)."""
+    import pypandoc  # only the filter-route tests need it
+
+    from pandockit.pandoc import READER
+
+    cmd = [pypandoc.get_pandoc_path(), str(notebook), "-f", READER, "-t", "markdown"]
+    for name in filters:
+        cmd += ["--filter", str(Path(sys.executable).parent / name)]
+    cmd += ["-M", f"pandockit-notebook={notebook}", "-M", f"pandockit-site={site}", "-o", str(out)]
+    subprocess.run(cmd, check=True, capture_output=True, cwd=cwd)

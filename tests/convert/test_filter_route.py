@@ -10,6 +10,7 @@ from pathlib import Path
 import panflute as pf
 import pypandoc
 import pytest
+from converting import run_filter_route
 from goldens import case_dirs, case_params, convert_case, notebook_of, options_of
 
 from pandockit.filter_route import job_from_metadata
@@ -37,15 +38,6 @@ SINGLE_FILTERS = [
 ]
 
 
-def run_pandoc(notebook: Path, site: Path, out: Path, filters: list[str]) -> None:
-    """docs/pandoc-filters.md's command: pandoc NB -f READER -t markdown --filter ... -o OUT."""
-    cmd = [pypandoc.get_pandoc_path(), str(notebook), "-f", READER, "-t", "markdown"]
-    for name in filters:
-        cmd += ["--filter", str(BIN / name)]
-    cmd += ["-M", f"pandockit-notebook={notebook}", "-M", f"pandockit-site={site}", "-o", str(out)]
-    subprocess.run(cmd, check=True, capture_output=True)
-
-
 def tree(folder: Path) -> dict[str, bytes]:
     files = (p for p in folder.rglob("*") if p.is_file())
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
@@ -57,7 +49,7 @@ def test_filter_route_matches_cli(case: Path, tmp_path: Path) -> None:
     site = tmp_path / "filter"
     site.mkdir()
     out = tmp_path / "post.md"
-    run_pandoc(notebook_of(case), site, out, ["pandockit-jekyll"])
+    run_filter_route(notebook_of(case), site, out, ["pandockit-jekyll"])
     assert out.read_text(encoding="utf-8") == text
     assert tree(site / "assets") == tree(tmp_path / "cli" / "assets") if (
         tmp_path / "cli" / "assets"
@@ -70,7 +62,7 @@ def test_chained_single_filters_match_cli(tmp_path: Path) -> None:
     site = tmp_path / "chain"
     site.mkdir()
     out = tmp_path / "post.md"
-    run_pandoc(notebook_of(case), site, out, [*SINGLE_FILTERS, "pandockit-jekyll"])
+    run_filter_route(notebook_of(case), site, out, [*SINGLE_FILTERS, "pandockit-jekyll"])
     assert out.read_text(encoding="utf-8") == text
     assert media and tree(site / "assets") == tree(tmp_path / "cli" / "assets")
 
@@ -86,7 +78,7 @@ def test_former_script_name_still_chains(tmp_path: Path) -> None:
     out = tmp_path / "post.md"
     former = {"pandockit-tex-math": "pandockit-math", "pandockit-raw-html": "pandockit-html"}
     chain = [former.get(f, f) for f in SINGLE_FILTERS]
-    run_pandoc(notebook_of(case), site, out, [*chain[:chain.index("pandockit-html") + 1],
+    run_filter_route(notebook_of(case), site, out, [*chain[:chain.index("pandockit-html") + 1],
                                               "pandockit-jekyll"])
     assert out.read_text(encoding="utf-8") == text
 
@@ -156,7 +148,7 @@ def test_filter_route_cleans_svg_and_markdown_outputs_with_sanitize(tmp_path: Pa
     site = tmp_path / "site"
     site.mkdir()
     (site / "_config.yml").write_text("pandockit:\n  html: sanitize\n", encoding="utf-8")
-    run_pandoc(nb, site, tmp_path / "post.md", ["pandockit-jekyll"])
+    run_filter_route(nb, site, tmp_path / "post.md", ["pandockit-jekyll"])
     post = (tmp_path / "post.md").read_text(encoding="utf-8")
     (written,) = (site / "assets").rglob("*.svg")
     for text in (post, written.read_text(encoding="utf-8")):

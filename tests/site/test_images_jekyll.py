@@ -4,12 +4,10 @@ itself on small notebooks: tests/filters/images/test_images.py."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from converting import convert
+from converting import convert, run_filter_route
 from jekyll_site import JekyllSite, article, img_srcs
 from nbformat.v4 import new_code_cell, new_markdown_cell
 from test_images import (
@@ -185,15 +183,8 @@ def test_the_filter_route_writes_the_same_images(make_site, filters: list[str]) 
     nb = full_notebook(filter_site.path / "_notebooks")
     out = filter_site.path / "_posts" / f"{STEM}.md"
     out.parent.mkdir(exist_ok=True)
-    import pypandoc
-
-    from pandockit.pandoc import READER
-
-    cmd = [pypandoc.get_pandoc_path(), str(nb), "-f", READER, "-t", "markdown"]
-    for name in [*filters, "pandockit-jekyll"]:
-        cmd += ["--filter", str(Path(sys.executable).parent / name)]
-    cmd += ["-M", f"pandockit-notebook={nb}", "-M", f"pandockit-site={filter_site.path}"]
-    subprocess.run([*cmd, "-o", str(out)], check=True, capture_output=True, cwd=filter_site.path)
+    run_filter_route(nb, filter_site.path, out, [*filters, "pandockit-jekyll"],
+                     cwd=filter_site.path)
     assert out.read_text() == cli_post.read_text()
 
     def files(s: JekyllSite) -> dict[str, bytes]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import CORPUS, EXAMPLES
-from converting import convert
+from converting import convert, run_filter_route
 from jekyll_site import JekyllSite, text_of
 from math_oracle import Formula, notebook_formulas, page_dollar_formulas, page_formulas
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -312,24 +312,12 @@ def test_corpus_every_formula_exact(corpus_build, capsys) -> None:
 @pytest.mark.parametrize("chained", [False, True], ids=["jekyll-filter", "single-filters"])
 def test_filter_route_writes_the_same_math(tmp_path: Path, torture_path: Path, chained) -> None:
     """``pandoc --filter`` (whole pipeline, or each filter chained) gives the CLI's post."""
-    import subprocess
-    import sys
-
-    import pypandoc
-
-    from pandockit.pandoc import READER
     from pandockit.pipeline import PIPELINE
 
     cli_site = tmp_path / "cli"
     cli_site.mkdir()
     post = convert(torture_path, cli_site, resolve_options(cli_site)).post
-    bin_dir = Path(sys.executable).parent
     names = [f"pandockit-{step.name}" for step in PIPELINE] if chained else []
-    cmd = [pypandoc.get_pandoc_path(), str(torture_path), "-f", READER, "-t", "markdown"]
-    for name in [*names, "pandockit-jekyll"]:
-        cmd += ["--filter", str(bin_dir / name)]
     out = tmp_path / "post.md"
-    cmd += ["-M", f"pandockit-notebook={torture_path}", "-M", f"pandockit-site={tmp_path}",
-            "-o", str(out)]
-    subprocess.run(cmd, check=True, capture_output=True)
+    run_filter_route(torture_path, tmp_path, out, [*names, "pandockit-jekyll"])
     assert out.read_text(encoding="utf-8") == post.read_text(encoding="utf-8")

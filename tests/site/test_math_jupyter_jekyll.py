@@ -11,13 +11,11 @@ oracle of tests/math_oracle.py must agree with them too.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from converting import convert
+from converting import convert, run_filter_route
 from jekyll_site import JekyllSite, article, text_of
 from math_oracle import notebook_formulas, page_dollar_formulas, page_formulas
 from nbformat.v4 import new_markdown_cell, new_notebook
@@ -134,21 +132,12 @@ def test_dollars_style(make_site, nb_path: Path) -> None:
 @pytest.mark.parametrize("chained", [False, True], ids=["jekyll-filter", "single-filters"])
 def test_filter_route_reads_math_as_jupyter(tmp_path: Path, nb_path: Path, chained) -> None:
     """``pandoc --filter`` gives the CLI's post here too (the re-read runs in the filter)."""
-    import pypandoc
-
-    from pandockit.pandoc import READER
     from pandockit.pipeline import PIPELINE
 
     cli_site = tmp_path / "cli"
     cli_site.mkdir()
     post = convert(nb_path, cli_site, resolve_options(cli_site)).post
-    bin_dir = Path(sys.executable).parent
     names = [f"pandockit-{step.name}" for step in PIPELINE] if chained else []
-    cmd = [pypandoc.get_pandoc_path(), str(nb_path), "-f", READER, "-t", "markdown"]
-    for name in [*names, "pandockit-jekyll"]:
-        cmd += ["--filter", str(bin_dir / name)]
     out = tmp_path / "post.md"
-    cmd += ["-M", f"pandockit-notebook={nb_path}", "-M", f"pandockit-site={tmp_path}",
-            "-o", str(out)]
-    subprocess.run(cmd, check=True, capture_output=True)
+    run_filter_route(nb_path, tmp_path, out, [*names, "pandockit-jekyll"])
     assert out.read_text(encoding="utf-8") == post.read_text(encoding="utf-8")
