@@ -13,6 +13,7 @@ time (tests/corpus.py says where the corpus is); such a case is a corpus test.
 from __future__ import annotations
 
 import atexit
+import difflib
 import shutil
 import tempfile
 from pathlib import Path
@@ -114,3 +115,10 @@ def convert_case(case: Path, site: Path) -> tuple[str, list[str], Path]:
 
 def media_listing(post_name: str, media: list[str]) -> str:
     return "".join(f"{post_name}/{m}\n" for m in media)
+
+
+def text_diff(expected: str, actual: str, expected_name: str, actual_name: str) -> str:
+    """A unified diff of two texts, line by line, for a failing comparison's message."""
+    return "".join(difflib.unified_diff(expected.splitlines(keepends=True),
+                                        actual.splitlines(keepends=True),
+                                        expected_name, actual_name))

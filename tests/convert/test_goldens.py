@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import pytest
@@ -13,20 +12,14 @@ from goldens import (
     case_params,
     convert_case,
     media_listing,
+    text_diff,
 )
 
 CASES = case_dirs()
 
 
 def _diff(expected: str, actual: str, name: str) -> str:
-    return "".join(
-        difflib.unified_diff(
-            expected.splitlines(keepends=True),
-            actual.splitlines(keepends=True),
-            fromfile=f"{name} (expected)",
-            tofile=f"{name} (actual)",
-        )
-    )
+    return text_diff(expected, actual, f"{name} (expected)", f"{name} (actual)")
 
 
 @pytest.mark.parametrize("case", case_params(CASES))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import corpus
 import pytest
-from goldens import available_notebooks, case_dirs, options_of
+from goldens import available_notebooks, case_dirs, options_of, text_diff
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -89,10 +89,8 @@ def compare(documents: list[dict]) -> tuple[int, int]:
 
 
 def _diff(want: str, got: str) -> str:
-    import difflib
-
-    return "in-process writer differs from pandoc:\n" + "".join(difflib.unified_diff(
-        want.splitlines(True), got.splitlines(True), "pandoc", "markdown_writer"))
+    return "in-process writer differs from pandoc:\n" + text_diff(
+        want, got, "pandoc", "markdown_writer")
 
 
 #: The comparisons hold the writer to the pandoc it follows; another pandoc (a newer

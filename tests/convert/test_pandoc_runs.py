@@ -179,8 +179,7 @@ def test_many_reads_and_writes_are_the_single_runs(server: bool, monkeypatch) ->
     asts = [json.loads(s) for s in singles]
     writes = pandoc.write(asts).results()
     assert writes == [pandoc.write([ast]).results()[0] for ast in asts]  # each split, if it pays
-    plain_writes = [pandoc.run_pandoc(pandoc.WRITE_ARGS, json.dumps(a).encode()) for a in asts]
-    assert writes == [w.decode() for w in plain_writes]
+    assert writes == pandoc_writes(asts)
 
 
 def test_the_strategy_follows_the_count(monkeypatch) -> None:
@@ -207,6 +206,7 @@ def test_the_strategy_follows_the_count(monkeypatch) -> None:
 
 
 def pandoc_writes(documents: list[dict]) -> list[str]:
+    """Each document written by a pandoc run of its own (the plain path)."""
     return [pandoc.run_pandoc(pandoc.WRITE_ARGS, json.dumps(d).encode()).decode()
             for d in documents]
 

@@ -6,7 +6,6 @@ a difference is shown as a unified diff of the Markdown. Regenerate on purpose w
 
 from __future__ import annotations
 
-import difflib
 import json
 from pathlib import Path
 
@@ -27,14 +26,14 @@ from filter_cases import (
     run_step,
     step_names,
 )
+from goldens import text_diff
 
 CASES = case_dirs()
 IDS = [f"{c.parent.name}/{c.name}" for c in CASES]
 
 
 def _diff(expected: str, actual: str, name: str) -> str:
-    return "".join(difflib.unified_diff(expected.splitlines(keepends=True),
-                                        actual.splitlines(keepends=True), name, "actual"))
+    return text_diff(expected, actual, name, "actual")
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
