@@ -36,16 +36,14 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import panflute as pf
-from panflute.containers import DictContainer, ListContainer
 
 from pandockit import commonmark_html, formula_scan
 from pandockit.inputs import multiline_text
 from pandockit.pandoc import FENCED_READER, MASKED_READER, run_pandoc
-from pandockit.tree import cell_index, is_cell
+from pandockit.tree import cell_index, is_cell, leaves
 
 _TEX_FORMATS = ("tex", "latex")
 _MARKER = re.compile(r"@@(\d+)@@")
@@ -91,7 +89,7 @@ def pandoc_found(cell: pf.Div) -> list[tuple[bool, str]]:
     ``Math``, raw TeX environments, and the math of raw HTML (which the math filter reads in
     the HTML text)."""
     found: list[tuple[bool, str]] = []
-    for elem in _leaves(cell):
+    for elem in leaves(cell, _FORMULA_LEAVES):
         kind = type(elem)
         if kind is pf.Math:
             found.append((elem.format == "DisplayMath", _squashed(elem.text)))
@@ -102,24 +100,6 @@ def pandoc_found(cell: pf.Div) -> list[tuple[bool, str]]:
             elif elem.format == "html":
                 found.extend(jupyter_found(elem.text))
     return found
-
-
-def _leaves(elem: pf.Element) -> Iterator[pf.Element]:
-    """The elements without children below ``elem``, in the order of the document (a
-    read-only look: no parent is attached, no action called for the words between)."""
-    for name in elem._children:
-        child = getattr(elem, name)
-        if isinstance(child, ListContainer):
-            for item in child.list:
-                if item._children:
-                    yield from _leaves(item)
-                elif type(item) in _FORMULA_LEAVES:
-                    yield item
-        elif isinstance(child, DictContainer):
-            for value in child.dict.values():
-                yield from _leaves(value)
-        elif isinstance(child, pf.Element):
-            yield from _leaves(child) if child._children else (child,)
 
 
 #: The leaves :func:`pandoc_found` looks at (a type test, not a call, for the words).

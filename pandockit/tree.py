@@ -9,7 +9,7 @@ the Liquid guard. Loading it lets panflute accept raw blocks of any format (see
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 import panflute as pf
 from panflute.containers import DictContainer, ListContainer
@@ -167,6 +167,36 @@ def ancestor(elem: pf.Element, test: Callable[[pf.Element], bool]) -> pf.Element
     while node is not None and not test(node):
         node = node.parent
     return node
+
+
+def within(elem: pf.Element | None, kind: type) -> bool:
+    """Whether ``elem`` or one of its ancestors is a ``kind``: :func:`ancestor` for a type,
+    without a call per level (asked of every formula of a post)."""
+    while elem is not None:
+        if isinstance(elem, kind):
+            return True
+        elem = elem.parent
+    return False
+
+
+def leaves(elem: pf.Element, kinds: frozenset[type]) -> Iterator[pf.Element]:
+    """The elements without children below ``elem`` whose type is one of ``kinds``, in the
+    order of the document: a read-only look (no parent attached, no call for the others)."""
+    for name in elem._children:
+        child = getattr(elem, name)
+        if isinstance(child, ListContainer):
+            items: Iterable[pf.Element] = child.list
+        elif isinstance(child, DictContainer):
+            items = child.dict.values()
+        elif isinstance(child, pf.Element):
+            items = (child,)
+        else:
+            continue  # an empty table head or caption
+        for item in items:
+            if item._children:
+                yield from leaves(item, kinds)
+            elif type(item) in kinds:
+                yield item
 
 
 def is_output(elem: pf.Element) -> bool:

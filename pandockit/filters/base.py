@@ -35,12 +35,14 @@ from pandockit.tree import (
     items_of,
     keep_only,
     walk,
+    within,
 )
 
 # The cell predicates and the walk live in pandockit.tree (a leaf); filters take them from here.
 __all__ = [
     "CELLS", "CELL_BLOCKS", "DONE_KEY", "ancestor", "cell_index", "cell_tags", "done",
     "is_cell", "is_output", "items_of", "job_of", "keep_only", "mark_done", "run", "walk",
+    "within",
 ]
 
 

@@ -31,7 +31,15 @@ from collections.abc import Callable
 import panflute as pf
 
 from pandockit import formula_text
-from pandockit.filters.base import ancestor, cell_index, is_cell, is_output, job_of, run
+from pandockit.filters.base import (
+    ancestor,
+    cell_index,
+    is_cell,
+    is_output,
+    job_of,
+    run,
+    within,
+)
 from pandockit.job import inputs_of
 from pandockit.page_needs import record
 
@@ -45,17 +53,7 @@ _BREAKS = (pf.Space, pf.SoftBreak, pf.LineBreak)
 
 def in_table(elem: pf.Element) -> bool:
     """True when ``elem`` is inside a table cell (where kramdown splits rows on ``|``)."""
-    return _within(elem, pf.TableCell)
-
-
-def _within(elem: pf.Element | None, kind: type) -> bool:
-    """Whether ``elem`` or an ancestor is a ``kind`` (a climb without a call per level: the
-    filter asks it of every formula)."""
-    while elem is not None:
-        if isinstance(elem, kind):
-            return True
-        elem = elem.parent
-    return False
+    return within(elem, pf.TableCell)
 
 
 def in_output(elem: pf.Element) -> bool:
@@ -75,7 +73,7 @@ def _in_markdown_cell(elem: pf.Element) -> bool:
 
 def _in_body(elem: pf.Element) -> bool:
     """False for elements of the metadata (the filter rewrites the body only)."""
-    return not _within(elem, pf.MetaValue)
+    return not within(elem, pf.MetaValue)
 
 
 # --- the style, and the elements the encoders' text becomes ----------------------------------
