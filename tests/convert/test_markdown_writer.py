@@ -17,7 +17,7 @@ from pathlib import Path
 
 import corpus
 import pytest
-from goldens import available_notebooks, case_dirs, options_of, text_diff
+from goldens import case_dirs, case_params, notebook_of, options_of, text_diff
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -123,20 +123,10 @@ def test_examples(tmp_path: Path) -> None:
 
 
 @same_pandoc
-@pytest.mark.parametrize("case", case_dirs(), ids=lambda p: p.name)
+@pytest.mark.parametrize("case", case_params(case_dirs()))
 def test_golden_cases(case: Path, tmp_path: Path) -> None:
-    if case not in {p.parent for p in available_notebooks()} and not _has_notebook(case):
-        pytest.skip(corpus.MISSING)
-    from goldens import notebook_of
-
     docs = list(bodies([notebook_of(case)], tmp_path, options_of(case)))
     compare(docs)
-
-
-def _has_notebook(case: Path) -> bool:
-    from goldens import corpus_source
-
-    return corpus_source(case) is None or corpus.available()
 
 
 @same_pandoc
