@@ -50,6 +50,12 @@ def notebooks() -> list[Path]:
                   if p.relative_to(CORPUS).parts[0] != FASTPAGES_SITE.name)
 
 
+def all_notebooks() -> list[Path]:
+    """The corpus notebooks and the notebooks fastpages published of the real blog (its
+    ``_notebooks/*.ipynb``, not its subfolders), sorted; none when the corpus is absent."""
+    return sorted({*notebooks(), *(FASTPAGES_SITE / "_notebooks").glob("*.ipynb")})
+
+
 def key(path: Path) -> str:
     """A corpus file's name in reports and lists, the same wherever the corpus is:
     ``corpus/<folder>/<file>``."""

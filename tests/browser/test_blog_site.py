@@ -26,9 +26,7 @@ from pandockit import yamltext
 
 pytestmark = corpus.mark
 
-#: The corpus notebooks and the notebooks fastpages published of the real blog (its
-#: ``_notebooks/*.ipynb``, not its subfolders).
-NOTEBOOKS = sorted({*corpus.notebooks(), *(FASTPAGES_SITE / "_notebooks").glob("*.ipynb")})
+NOTEBOOKS = corpus.all_notebooks()
 
 #: A page listing every post's source path, URL and what Jekyll read of it.
 POSTS_JSON = """---

@@ -38,7 +38,7 @@ def test_examples_and_golden_cases() -> None:
 
 
 @pytest.mark.parametrize("path", corpus.params(
-    corpus.notebooks() + sorted((corpus.FASTPAGES_SITE / "_notebooks").glob("*.ipynb")),
+    corpus.all_notebooks(),
     ids=lambda p: str(p.relative_to(corpus.CORPUS))))
 def test_real_notebooks(path: Path) -> None:
     _same_read(path)

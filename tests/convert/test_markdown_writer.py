@@ -134,7 +134,7 @@ def test_golden_cases(case: Path, tmp_path: Path) -> None:
     "options", [{}, {"math": "dollars", "output-style": "fenced", "html": "keep"}],
     ids=["defaults", "dollars-fenced-keep"])
 @pytest.mark.parametrize("path", corpus.params(
-    corpus.notebooks() + sorted((corpus.FASTPAGES_SITE / "_notebooks").glob("*.ipynb")),
+    corpus.all_notebooks(),
     ids=lambda p: str(p.relative_to(corpus.CORPUS))))
 def test_real_notebooks(path: Path, options: dict, tmp_path: Path) -> None:
     notebook = corpus.copy(path, tmp_path / "nb")
