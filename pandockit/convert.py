@@ -155,9 +155,10 @@ def render_posts(
         return nullcontext() if log_level is None else kept_logs(outcome.logs, log_level)
 
     _freeze_imports()
-    # The collector runs once a batch (below), not on its own: what a batch makes stays until
-    # its posts are done, and automatic collections walked it over and over (0.06 s of 1.4 s
-    # of Python for 100 notebooks). Resumed when the loop ends, or is left.
+    # The collector runs between batches (below, :func:`_collect_if_large`), not on its own:
+    # what a batch makes stays until its posts are done, and automatic collections walked it
+    # over and over (0.06 s of 1.4 s of Python for 100 notebooks). Resumed when the loop ends,
+    # or is left.
     with paused_collector():
         yield from _render(jobs, batch or batch_size(len(jobs)), scope)
 
@@ -192,12 +193,27 @@ def _render(
         reads[k] = None  # type: ignore[call-overload]  # its texts are no longer needed
         started = (group, docs, pandoc.write(bodies))
         bodies = []  # pandoc has their JSON: Python's memory beside its writer is not both
-        gc.collect()  # the trees' blocks (cycles: each child names its parent), while it writes
+        _collect_if_large()  # the trees' blocks (cycles: each child names its parent)
         if writing is not None:
             yield from _finished(writing, out, scope)
         writing = started
     if writing is not None:
         yield from _finished(writing, out, scope)
+
+
+#: Objects made and not yet freed (Python's count of its youngest generation) above which a
+#: batch's end collects the cycles left: a batch's trees are cycles (each child names its
+#: parent), about 2,000 objects a notebook of the benchmark's. A collection walks each of them
+#: to free them (10-25 ms a batch of 25 notebooks); below this a build's worker, whose chunks
+#: end with the process, or a build of a few batches leaves them to the end (100 notebooks in
+#: process: 13 MB more at the peak), and a longer one still frees them every few batches. A
+#: cell as large as 70,000 formulas is past it at once.
+COLLECT_ABOVE = 250_000
+
+
+def _collect_if_large() -> None:
+    if gc.get_count()[0] > COLLECT_ABOVE:
+        gc.collect()
 
 
 def _start_read(jobs: list[Job], group: list[int]) -> tuple[pandoc.Reading, list[dict]]:

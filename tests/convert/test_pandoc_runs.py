@@ -335,3 +335,33 @@ def test_a_batch_ignores_cgi_variables_of_the_environment(monkeypatch) -> None:
         pytest.skip("this pandoc has no server mode")
     (read,) = server.Batch(pandoc.options.READ, [data.decode()], what="reading").results()
     assert json.loads(read) == json.loads(pandoc.run_pandoc(pandoc.READ_ARGS, data))
+
+
+def test_cycles_are_collected_between_batches_only_past_the_limit(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The trees a batch leaves (cycles) are collected at a batch's end once more than
+    COLLECT_ABOVE objects wait, not after every batch: a few batches leave them to the end."""
+    import gc
+
+    from pandockit import convert
+    from pandockit.config import resolve_options
+    from pandockit.plan import plan_post
+
+    options = resolve_options(tmp_path)
+    planned = [plan_post(nb, options, tmp_path) for nb in [*EXAMPLE.parent.glob("*.ipynb")] * 2]
+    full: list[int] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full.append(1)
+
+    gc.callbacks.append(count)
+    try:
+        assert all(o.error is None for o in convert.render_posts(planned, batch=1))
+        assert full == []  # six batches of one notebook: nothing collected
+        monkeypatch.setattr(convert, "COLLECT_ABOVE", 0)
+        assert all(o.error is None for o in convert.render_posts(planned, batch=1))
+        assert len(full) == len(planned)  # past the limit: once a batch
+    finally:
+        gc.callbacks.remove(count)
