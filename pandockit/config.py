@@ -8,7 +8,6 @@ reads them back (:mod:`pandockit.filter_route`).
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
 from collections.abc import Iterator
@@ -220,6 +219,8 @@ def resolve_options(site: Path, cli: dict[str, Any] | None = None) -> Options:
             )
             continue
         if key not in DEFAULTS:
+            import difflib  # start-up time: only a misspelt option needs it
+
             close = difflib.get_close_matches(key, DEFAULTS, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             log.warning(

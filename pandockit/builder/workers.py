@@ -143,6 +143,9 @@ class Pool:
         import concurrent.futures as cf
         import multiprocessing
 
+        from pandockit.pandoc import process  # start-up time, as above
+
+        process.start_version()  # runs while the converter is imported
         import pandockit.convert  # noqa: F401  (imported once here, inherited by forked workers)
         from pandockit import pandoc  # start-up time, as above
 

@@ -60,8 +60,28 @@ def _rts() -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=1)
 def version_text() -> bytes:
-    """What ``pandoc --version`` prints (asked once per process)."""
+    """What ``pandoc --version`` prints (asked once per process; the run
+    :func:`start_version` started, when there is one)."""
+    if _VERSION_RUN:
+        return _VERSION_RUN.pop().result()
     return run_pandoc(["--version"], b"")
+
+
+#: The ``pandoc --version`` run :func:`start_version` started, until :func:`version_text`.
+_VERSION_RUN: list[Job] = []
+
+
+def start_version() -> None:
+    """Start ``pandoc --version`` in the background, once, for :func:`version_text` to take:
+    a conversion asks for the version after its filters (may pandoc's writer be reproduced in
+    process?) and a build before its workers start; either waited for a pandoc run there
+    (3-5 ms) that now runs beside pandoc's read or Python's imports."""
+    if _VERSION_RUN or version_text.cache_info().currsize:
+        return
+    try:
+        _VERSION_RUN.append(Job(["--version"], b""))
+    except PandockitError:
+        pass  # version_text runs it again and says why
 
 
 def pandoc_version() -> str:

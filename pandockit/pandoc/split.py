@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pandockit.errors import PandockitError
 from pandockit.pandoc.options import READ_ARGS, WRITE_ARGS
-from pandockit.pandoc.process import Job
+from pandockit.pandoc.process import Job, start_version
 
 # --- reading one notebook, in parts --------------------------------------------------------
 
@@ -132,6 +132,7 @@ def prefetch(source: bytes | str | Path) -> None:
         started = Read(source)
     except PandockitError:
         return  # reported again by the read that is asked for
+    start_version()
     _PREFETCHED.append(started)
     while len(_PREFETCHED) > PREFETCH_LIMIT:
         _PREFETCHED.pop(0).cancel()

@@ -365,3 +365,22 @@ def test_cycles_are_collected_between_batches_only_past_the_limit(
         assert len(full) == len(planned)  # past the limit: once a batch
     finally:
         gc.callbacks.remove(count)
+
+
+def test_the_version_run_started_early_is_the_version() -> None:
+    """``pandoc --version`` started beside a prefetched read (or a build's imports) is the run
+    :func:`version_text` then takes: the same text, and no second run."""
+    from pandockit.pandoc import process
+
+    process.version_text.cache_clear()
+    try:
+        process.start_version()
+        assert len(process._VERSION_RUN) == 1
+        text = process.version_text()
+        assert process._VERSION_RUN == []
+        assert text == process.run_pandoc(["--version"], b"") and text.startswith(b"pandoc ")
+        process.start_version()  # known now: nothing is started
+        assert process._VERSION_RUN == []
+    finally:
+        process._VERSION_RUN.clear()
+        process.version_text.cache_clear()
