@@ -18,6 +18,7 @@ from pandockit import liquid, page_needs, pandoc, source_dates, yamltext
 from pandockit.errors import PandockitError
 from pandockit.job import job_of
 from pandockit.keys import FRONT_MATTER_KEY, MEDIA_KEY, POST_KEY
+from pandockit.tree import body_json
 
 
 @dataclass
@@ -44,10 +45,9 @@ def render(doc: pf.Doc) -> Post:
 
 
 def body_ast(doc: pf.Doc) -> dict:
-    """The JSON AST pandoc writes as the body of the post of ``doc``."""
-    ast = doc.to_json()
-    ast["meta"] = {}  # metadata is pandockit's working state, never part of the body
-    return ast
+    """The JSON AST pandoc writes as the body of the post of ``doc`` (metadata is pandockit's
+    working state, never part of the body)."""
+    return body_json(doc)
 
 
 def finish(doc: pf.Doc, body: str) -> Post:

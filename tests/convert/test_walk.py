@@ -180,3 +180,67 @@ def test_json_hook_makes_what_panflute_makes(path: Path) -> None:
         with pytest.raises(TypeError) as ours_error:
             tree.from_json(bad)
         assert str(ours_error.value) == str(theirs_error.value)
+
+
+#: Every kind :func:`pandockit.tree.to_json` makes itself, and kinds it leaves to panflute.
+ALL_KINDS = MARKDOWN + """
+Some ~~struck~~ ^sup^ ~sub~ [small]{.smallcaps} [span]{#i .c k=v} "quoted" 'single' text,\\
+a hard break, a note[^1], a ![picture](a.png "title"){#p .q} and <b>raw</b>.
+
+[^1]: The note, *emphasised*.
+
+::: {#d .warning key="v"}
+1. first
+2. second
+
+Term
+: definition
+:::
+
+```{.python #c startFrom="2"}
+print(1)
+```
+
+```{=html}
+<p>raw block</p>
+```
+
+a soft
+break
+
+* * *
+
+| table | $m$ |
+|:--|--:|
+| `c` | [l](u) |
+"""
+
+
+@pytest.mark.parametrize("path", LOADED)
+def test_body_json_is_panflute_json(path: Path) -> None:
+    """:func:`pandockit.tree.body_json` is panflute's ``Doc.to_json`` without the metadata, on
+    real notebooks as pandoc reads them and as the pipeline leaves them."""
+    notebook = read_notebook(path)
+    raw = pandoc.run_pandoc(pandoc.READ_ARGS, notebook.pandoc_input)
+    doc = json.loads(raw, object_hook=from_json)
+    assert tree.body_json(doc) == {**doc.to_json(), "meta": {}}
+    doc.format = "markdown"
+    doc = prepared(doc, notebook, default_options())
+    for step in PIPELINE:
+        doc = step.main(doc)
+    assert tree.body_json(doc) == {**doc.to_json(), "meta": {}}
+
+
+def test_to_json_of_every_kind_is_panflutes() -> None:
+    doc = parse(ALL_KINDS)
+    kinds = {type(elem) for elem in _all(doc)}
+    assert kinds >= set(tree._TO_JSON) - {pf.Underline}, set(tree._TO_JSON) - kinds
+    assert tree.body_json(doc) == {**doc.to_json(), "meta": {}}
+    underline = pf.Para(pf.Underline(pf.Str("u")))
+    assert tree.to_json(underline) == underline.to_json()
+
+
+def _all(elem: pf.Element) -> list[pf.Element]:
+    found: list[pf.Element] = []
+    elem.walk(lambda e, _doc: found.append(e))
+    return found
