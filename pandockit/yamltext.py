@@ -6,6 +6,7 @@ as YAML needs, so what Jekyll reads is exactly the value. Keys keep their insert
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import Any
@@ -98,6 +99,147 @@ def dump(data: dict[str, Any]) -> str:
 
 
 def _dump_whole(data: dict[str, Any]) -> str:
+    """``data`` as PyYAML writes it, with the keys of simple values (most of a front matter:
+    short strings, a list of tags, ``pandockit: {math: kramdown}``) written here directly:
+    PyYAML's emitter, in Python, costs far more than the text. The other keys are dumped by
+    PyYAML in runs (each top-level key of a block mapping is written on its own); PyYAML dumps
+    the whole mapping when an object is met twice (it writes anchors and aliases), a type is
+    not known here, or a run closes its document (``...``)."""
+    texts = [_direct(key, value) for key, value in data.items()]
+    # Path resolvers (none are added) would make a string's tag depend on its place.
+    if all(text is None for text in texts) or _Dumper.yaml_path_resolvers:
+        return _pyyaml_dump(data)
+    if not _unshared(data, set()):
+        return _pyyaml_dump(data)
+    parts: list[str] = []
+    runs: list[str] = []
+    rest: dict[Any, Any] = {}
+    for (key, value), text in zip(data.items(), texts):
+        if text is None:
+            rest[key] = value
+            continue
+        if rest:
+            runs.append(_pyyaml_dump(rest))
+            parts.append(runs[-1])
+            rest = {}
+        parts.append(text)
+    if rest:
+        runs.append(_pyyaml_dump(rest))
+        parts.append(runs[-1])
+    if any(run.endswith("...\n") for run in runs):
+        return _pyyaml_dump(data)
+    return "".join(parts)
+
+
+#: Strings PyYAML's emitter writes plain, alone on their line, as a block mapping's value or
+#: simple key or a block sequence's item (``Emitter.analyze_scalar``, ``choose_scalar_style``),
+#: with ``allow_unicode`` and an infinite width (never folded): not starting with ``---``,
+#: ``...``, a space, an indicator (``#,[]{}&*!|>'"%@`` and backtick) or ``-``, ``?``, ``:``
+#: followed by a space or the end; printable characters but tab and line breaks (``\x85``,
+#: ``\u2028``, ``\u2029`` are printable; ``\ufeff`` is not). No trailing space or ``:``, no
+#: ``: `` or `` #`` is tested on the string (much faster than a regex going through each
+#: space); whether the text resolves to a string, and ``_str``'s quoting, are checked apart.
+_PLAIN = re.compile(
+    r"(?!---|\.\.\.|[-?:](?: |\Z)|[ #,\[\]{}&*!|>'\"%@`])"
+    r"[ -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]+"
+)
+
+#: Longest key written here: PyYAML writes a key as ``? key`` from 123 characters (its length
+#: with the ``!!str`` tag reaching 128).
+_KEY_MAX = 100
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+#: A dumper to ask ``resolve`` of (it reads the implicit resolvers of ``_Dumper``'s class).
+_RESOLVER = _Dumper(None)
+
+
+def _plain_str(text: str) -> bool:
+    """Whether ``_Dumper`` writes ``text`` plain as it is: no quoting by ``_str``, the text
+    read back as a string (not ``yes``, ``1e5``, ``~``, ``2024-01-02``), no indicator."""
+    return (
+        _PLAIN.fullmatch(text) is not None
+        and not text.endswith((" ", ":"))
+        and ": " not in text
+        and " #" not in text
+        and _PSYCH_SPECIAL.fullmatch(text) is None
+        and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+    )
+
+
+def _plain_key(key: Any) -> bool:
+    return type(key) is str and len(key) <= _KEY_MAX and _plain_str(key)
+
+
+def _scalar_text(value: Any) -> str | None:
+    """``value`` as ``_Dumper`` writes it plain, or None when it is not sure to be: only
+    strings written as they are, ``int`` (not its subclasses), booleans and None."""
+    kind = type(value)
+    if kind is str:
+        return value if _plain_str(value) else None
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if value is None:
+        return "null"
+    return None
+
+
+def _direct(key: Any, value: Any) -> str | None:
+    """The lines of ``key: value`` in a top-level block mapping as ``_Dumper`` writes them, for
+    a plain key and a plain scalar, a list of those (indentless) or a mapping of those
+    (indented by 2); None for anything else, left to PyYAML."""
+    if not _plain_key(key):
+        return None
+    kind = type(value)
+    if kind is list:
+        if not value:
+            return f"{key}: []\n"
+        lines = [f"{key}:\n"]
+        for item in value:
+            text = _scalar_text(item)
+            if text is None:
+                return None
+            lines.append(f"- {text}\n")
+        return "".join(lines)
+    if kind is dict:
+        if not value:
+            return f"{key}: {{}}\n"
+        lines = [f"{key}:\n"]
+        for inner, item in value.items():
+            text = _scalar_text(item)
+            if text is None or not _plain_key(inner):
+                return None
+            lines.append(f"  {inner}: {text}\n")
+        return "".join(lines)
+    text = _scalar_text(value)
+    return None if text is None else f"{key}: {text}\n"
+
+
+#: Types whose objects PyYAML may write as an anchor and alias when met twice.
+_ALIASABLE = (dict, list, datetime.date, datetime.datetime)
+_KNOWN = (str, int, float, bool, type(None), *_ALIASABLE)
+
+
+def _unshared(value: Any, seen: set[int]) -> bool:
+    """Whether ``value`` is made of types known here only, without an object met twice (which
+    PyYAML writes as an anchor and aliases, numbered across the whole document)."""
+    kind = type(value)
+    if kind not in _KNOWN:
+        return False
+    if kind in _ALIASABLE:
+        if id(value) in seen:
+            return False
+        seen.add(id(value))
+    if kind is dict:
+        return all(_unshared(k, seen) and _unshared(v, seen) for k, v in value.items())
+    if kind is list:
+        return all(_unshared(item, seen) for item in value)
+    return True
+
+
+def _pyyaml_dump(data: dict[Any, Any]) -> str:
     return yaml.dump(
         data,
         Dumper=_Dumper,
@@ -120,7 +262,11 @@ def _signatures(data: dict[str, Any]) -> tuple[str, ...] | None:
     seen: set[int] = set()
     if not all(isinstance(k, str) and _plain(v, seen) for k, v in data.items()):
         return None
-    return tuple(json.dumps([k, v], ensure_ascii=False) for k, v in data.items())
+    return tuple(_JSON.encode([k, v]) for k, v in data.items())
+
+
+#: ``json.dumps(..., ensure_ascii=False)`` without making an encoder at each call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def _plain(value: Any, seen: set[int]) -> bool:
