@@ -34,6 +34,8 @@ class Post:
     #: ``html: sanitize``/``drop``: media are cleaned before they are written
     #: (:func:`pandockit.media.publishable`)
     clean_media: bool = False
+    #: the ``layout`` its front matter names (None: none, or ``none``)
+    layout: str | None = None
 
 
 def render(doc: pf.Doc) -> Post:
@@ -68,7 +70,9 @@ def finish(doc: pf.Doc, body: str) -> Post:
         body = liquid.protect(body)
     text = yamltext.front_matter(fm) + "\n" + body.rstrip("\n") + "\n"
     clean_media = job.options.html != "keep"
-    return Post(stem=stem, text=text, media=media, needs=needs, clean_media=clean_media)
+    layout = fm.get("layout")
+    return Post(stem=stem, text=text, media=media, needs=needs, clean_media=clean_media,
+                layout=layout if isinstance(layout, str) and layout not in ("", "none") else None)
 
 
 def warn_future(doc: pf.Doc) -> None:

@@ -20,10 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pandockit import manifest as mf
-from pandockit import yamltext
 from pandockit.builder.discover import (
     build_key,
     discover,
@@ -37,7 +34,6 @@ from pandockit.builder.report import Reporter, Summary
 from pandockit.builder.workers import Answer, Task, start_pool, with_notebook
 from pandockit.config import Options, resolve_options, with_post_site
 from pandockit.errors import PandockitError
-from pandockit.jekyll_theme import FRONT
 from pandockit.lock import site_lock
 from pandockit.post_names import PostClaims
 from pandockit.writer import (
@@ -254,7 +250,7 @@ class _Build:
         self.summary.converted.append(result.rel)
         if result.post.needs.get("math") or result.post.needs.get("mathjax"):
             self.summary.math_posts += 1
-        layout = _layout_of(result.post.text)
+        layout = result.post.layout
         if layout is not None:
             self.summary.layouts[layout] = self.summary.layouts.get(layout, 0) + 1
         if old is not None:  # what it wrote before and not now (the writer pruned a folder it
@@ -393,17 +389,6 @@ def build(
         run.summary.site_layouts = run.options.post_site.layouts
     run.summary.seconds = time.perf_counter() - started
     return run.summary
-
-
-def _layout_of(text: str) -> str | None:
-    """The ``layout`` a post's front matter names (None: none, or ``none``)."""
-    m = FRONT.match(text)
-    try:
-        data = yamltext.safe_load(m.group(1)) if m and m.group(1) else None
-    except yaml.YAMLError:
-        return None
-    layout = data.get("layout") if isinstance(data, dict) else None
-    return layout if isinstance(layout, str) and layout not in ("", "none") else None
 
 
 def missing_layouts(summary: Summary) -> str | None:
