@@ -135,3 +135,24 @@ def test_pandockit_pandoc_needs_no_pandoc_on_path(tmp_path: Path) -> None:
                           capture_output=True, text=True, env={"PATH": "/nonexistent"})
     assert proc.returncode == 0, proc.stderr
     assert out.read_text() == "<p><em>hi</em></p>\n"
+
+
+@pytest.mark.parametrize(("argv", "collects"), [
+    (["convert", "a.ipynb"], False), (["build"], False), (["init"], True), (["check"], True)])
+def test_conversions_run_without_the_cycle_collector(
+    argv: list[str], collects: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command entry turns Python's cycle collector off for ``convert`` and ``build``
+    (a conversion collects its documents' cycles itself), and only for them."""
+    import gc
+
+    from pandockit import cli
+
+    monkeypatch.setattr(cli, "main", lambda argv=None: 0)
+    monkeypatch.setattr(cli.os, "_exit", lambda code: None)
+    monkeypatch.setattr(sys, "argv", ["pandockit", *argv])
+    try:
+        cli.run()
+        assert gc.isenabled() is collects
+    finally:
+        gc.enable()
