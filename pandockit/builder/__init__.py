@@ -48,7 +48,7 @@ from pandockit.builder.run import (
     notebook_folder,
     site_problem,
 )
-from pandockit.builder.workers import CHUNK, Answer, Task, chunk_size, render_tasks
+from pandockit.builder.workers import CHUNK, Answer, Task, chunk_sizes, render_tasks
 
 __all__ = [
     "BUILD_KEYS",
@@ -61,7 +61,7 @@ __all__ = [
     "build",
     "build_key",
     "build_site",
-    "chunk_size",
+    "chunk_sizes",
     "discover",
     "jobs_for",
     "local_deps",

@@ -102,14 +102,26 @@ STOP_WAIT = 5.0
 
 
 #: Most notebooks a worker process is given at a time (one pandoc read and one write for all).
-CHUNK = 32
+CHUNK = 40
 
 
-def chunk_size(tasks: int, jobs: int) -> int:
-    """Notebooks per worker task: about two tasks per worker, so that each pandoc start is
-    shared by many notebooks (measured on 100 notebooks, 2 workers: chunks of 25 take 3.4 s
-    of CPU, of 8 take 3.8 s) and the workers still finish close together."""
-    return max(1, min(CHUNK, -(-tasks // (2 * jobs))))
+def chunk_sizes(tasks: int, jobs: int) -> list[int]:
+    """The sizes of the chunks ``tasks`` notebooks are given to ``jobs`` workers in, in order.
+
+    A chunk costs a pandoc start (about 40 ms of CPU reading its first notebook), and this
+    process writes a chunk's posts only once it is done, in order; so the first four fifths
+    go in chunks as large as CHUNK allows, one or more rounds of one per worker, and the last
+    fifth in chunks half as large, which the workers render while this process writes the
+    rounds before (measured on 100 notebooks, 2 workers, chunks of 40, 40, 20 against four of
+    25: 0.09 s less CPU, 0.06 s less wall time)."""
+    if tasks <= jobs:
+        return [1] * tasks
+    tail = tasks // 5
+    head = tasks - tail
+    size = min(CHUNK, -(-head // jobs))
+    sizes = [min(size, head - start) for start in range(0, head, size)]
+    half = max(1, min(CHUNK, -(-size // 2)))
+    return sizes + [min(half, tail - start) for start in range(0, tail, half)]
 
 
 def start_pool(tasks: list[Task], jobs: int) -> Pool:
@@ -151,8 +163,10 @@ class Pool:
 
         pandoc.has_server()  # asked once here too (a pandoc run), not once in each worker
 
-        size = chunk_size(len(tasks), jobs)
-        self._chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+        self._chunks, start = [], 0
+        for size in chunk_sizes(len(tasks), jobs):
+            self._chunks.append(tasks[start : start + size])
+            start += size
         # fork, where there is one, in every Python version: the workers inherit the imports
         # above, and their parent is this process (which _worker_start checks)
         methods = multiprocessing.get_all_start_methods()
