@@ -93,7 +93,26 @@ def _decode(mime: str, data: str) -> bytes | None:
 
 
 def sha1(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
+    """The hex SHA-1 of ``data`` (pandoc's name for an image). An image is named by several
+    steps of its conversion (the batch's stand-ins, the images filter, the media the writer
+    gets), each with the bytes object :func:`decode` kept: the digests of the last
+    :data:`RECENT_BYTES` of such objects are kept, by the object itself (bytes never change)."""
+    found = _digests.get(id(data))
+    if found is not None and found[0] is data:
+        return found[1]
+    digest = hashlib.sha1(data).hexdigest()
+    if len(data) >= _DIGEST_MIN and len(data) <= RECENT_BYTES // 4:
+        _digests[id(data)] = (data, digest)  # the object is held: its id is not reused
+        _digests_size[0] += len(data)
+        while _digests_size[0] > RECENT_BYTES:
+            _digests_size[0] -= len(_digests.pop(next(iter(_digests)))[0])
+    return digest
+
+
+#: Objects below this size are hashed again (cheaper than keeping them).
+_DIGEST_MIN = 4096
+_digests: dict[int, tuple[bytes, str]] = {}
+_digests_size = [0]
 
 
 def decode_data_uri(uri: str) -> tuple[str, bytes] | None:

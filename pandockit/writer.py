@@ -41,13 +41,15 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
     Not fsync'ed: a rename is atomic for every reader and against an interrupted or failing
     run, and what is written can always be written again from the notebook; an fsync per file
     cost 0.35 s of a 100-notebook build (700 files)."""
+    prefix = f".{path.name}.pandockit-{os.getpid()}-"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         if mode is None:
             mode = _mode_of(path)
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{path.name}.pandockit-{os.getpid()}-", suffix=".tmp", dir=path.parent
-        )
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
+        except FileNotFoundError:  # the folder is made only when it is missing (once a post)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise PandockitError(path, f"cannot write: {exc.strerror or exc}") from None
     try:

@@ -251,3 +251,23 @@ def test_media_names_with_folders_are_refused(tmp_path: Path) -> None:
     with pytest.raises(PandockitError, match="folder"):
         write_media(tmp_path, "assets/nb_files", "post", {"../x.png": PNG})
     assert not (tmp_path / "assets" / "nb_files" / "x.png").exists()
+
+
+def test_sha1_kept_by_object_is_the_digest_of_its_bytes(monkeypatch) -> None:
+    """Digests kept by object (a notebook's image is named by several steps) are always the
+    digest of the object's bytes, and the kept bytes stay within their bound."""
+    from pandockit import mimedata
+
+    monkeypatch.setattr(mimedata, "RECENT_BYTES", 64_000)
+    monkeypatch.setattr(mimedata, "_digests", {})
+    monkeypatch.setattr(mimedata, "_digests_size", [0])
+    blobs = [os.urandom(n) for n in (10, 5_000, 9_000, 15_000, 20_000) * 4]
+    for _ in range(2):
+        for blob in blobs:
+            assert mimedata.sha1(blob) == hashlib.sha1(blob).hexdigest()
+            copy = bytearray(blob)
+            copy[0] ^= 1
+            assert mimedata.sha1(bytes(copy)) == hashlib.sha1(copy).hexdigest()
+    kept = mimedata._digests.values()
+    assert all(len(data) >= mimedata._DIGEST_MIN for data, _ in kept)
+    assert sum(len(data) for data, _ in kept) == mimedata._digests_size[0] <= 64_000
