@@ -54,29 +54,39 @@ def decode(mime: str, data: object) -> bytes | None:
     if not isinstance(data, str):
         return None
     key = (mime, data)
-    if key in _recent:
-        return _recent[key]
+    found = _decoded.find(key)
+    if found is not None:
+        return found[0]
     raw = _decode(mime, data)
-    _remember(key, raw)
+    _decoded.keep(key, raw, len(data) + (len(raw) if raw else 0))
     return raw
 
 
-#: How many decoded bytes :func:`decode` keeps (the oldest go first).
+class _Kept:
+    """The latest entries given, at most ``limit`` bytes of them (the oldest go first; an
+    entry larger than a quarter of it is not kept)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.entries: dict[object, tuple[object, int]] = {}
+        self.size = 0
+
+    def find(self, key: object) -> tuple[object, int] | None:
+        """(value, size) kept under ``key``, or None."""
+        return self.entries.get(key)
+
+    def keep(self, key: object, value: object, size: int) -> None:
+        if size > self.limit // 4:
+            return
+        self.entries[key] = (value, size)
+        self.size += size
+        while self.size > self.limit:
+            self.size -= self.entries.pop(next(iter(self.entries)))[1]
+
+
+#: How many bytes :func:`decode` keeps decoded, and :func:`sha1` keeps hashed.
 RECENT_BYTES = 32_000_000
-_recent: dict[tuple[str, str], bytes | None] = {}
-_recent_size = [0]
-
-
-def _remember(key: tuple[str, str], raw: bytes | None) -> None:
-    size = len(key[1]) + (len(raw) if raw else 0)
-    if size > RECENT_BYTES // 4:
-        return
-    _recent[key] = raw
-    _recent_size[0] += size
-    while _recent_size[0] > RECENT_BYTES:
-        old_key = next(iter(_recent))
-        old = _recent.pop(old_key)
-        _recent_size[0] -= len(old_key[1]) + (len(old) if old else 0)
+_decoded = _Kept(RECENT_BYTES)
 
 
 def _decode(mime: str, data: str) -> bytes | None:
@@ -97,22 +107,18 @@ def sha1(data: bytes) -> str:
     steps of its conversion (the batch's stand-ins, the images filter, the media the writer
     gets), each with the bytes object :func:`decode` kept: the digests of the last
     :data:`RECENT_BYTES` of such objects are kept, by the object itself (bytes never change)."""
-    found = _digests.get(id(data))
-    if found is not None and found[0] is data:
-        return found[1]
+    found = _digests.find(id(data))
+    if found is not None and found[0][0] is data:
+        return found[0][1]
     digest = hashlib.sha1(data).hexdigest()
-    if len(data) >= _DIGEST_MIN and len(data) <= RECENT_BYTES // 4:
-        _digests[id(data)] = (data, digest)  # the object is held: its id is not reused
-        _digests_size[0] += len(data)
-        while _digests_size[0] > RECENT_BYTES:
-            _digests_size[0] -= len(_digests.pop(next(iter(_digests)))[0])
+    if len(data) >= _DIGEST_MIN:  # the object is held: its id is not reused while kept
+        _digests.keep(id(data), (data, digest), len(data))
     return digest
 
 
 #: Objects below this size are hashed again (cheaper than keeping them).
 _DIGEST_MIN = 4096
-_digests: dict[int, tuple[bytes, str]] = {}
-_digests_size = [0]
+_digests = _Kept(RECENT_BYTES)
 
 
 def decode_data_uri(uri: str) -> tuple[str, bytes] | None:

@@ -258,9 +258,7 @@ def test_sha1_kept_by_object_is_the_digest_of_its_bytes(monkeypatch) -> None:
     digest of the object's bytes, and the kept bytes stay within their bound."""
     from pandockit import mimedata
 
-    monkeypatch.setattr(mimedata, "RECENT_BYTES", 64_000)
-    monkeypatch.setattr(mimedata, "_digests", {})
-    monkeypatch.setattr(mimedata, "_digests_size", [0])
+    monkeypatch.setattr(mimedata, "_digests", mimedata._Kept(64_000))
     blobs = [os.urandom(n) for n in (10, 5_000, 9_000, 15_000, 20_000) * 4]
     for _ in range(2):
         for blob in blobs:
@@ -268,6 +266,6 @@ def test_sha1_kept_by_object_is_the_digest_of_its_bytes(monkeypatch) -> None:
             copy = bytearray(blob)
             copy[0] ^= 1
             assert mimedata.sha1(bytes(copy)) == hashlib.sha1(copy).hexdigest()
-    kept = mimedata._digests.values()
+    kept = [entry for entry, _size in mimedata._digests.entries.values()]
     assert all(len(data) >= mimedata._DIGEST_MIN for data, _ in kept)
-    assert sum(len(data) for data, _ in kept) == mimedata._digests_size[0] <= 64_000
+    assert sum(len(data) for data, _ in kept) == mimedata._digests.size <= 64_000
