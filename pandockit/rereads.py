@@ -62,7 +62,7 @@ def jupyter_found(source: str) -> list[tuple[bool, str]]:
 
 def _jupyter_found(source: str) -> list[tuple[bool, str]]:
     found = map(formula_scan.formula_parts, formula_scan.remove_math(source)[1])
-    return [(display, "".join(tex.split())) for display, tex in filter(None, found)]
+    return [(display, _squashed(tex)) for display, tex in filter(None, found)]
 
 
 #: Jupyter's formulas of cell sources found ahead (source -> :func:`jupyter_found`), each
