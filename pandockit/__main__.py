@@ -1,5 +1,5 @@
 """Run the command-line interface as ``python -m pandockit``."""
 
-from pandockit.cli import run
+from pandockit.entry import run
 
 run()

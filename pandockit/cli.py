@@ -361,16 +361,6 @@ def run_pandoc(argv: list[str]) -> int:
     return subprocess.run([binary, *argv], check=False).returncode
 
 
-def _prefetch(argv: list[str]) -> None:
-    """``pandockit convert NB.ipynb``: start pandoc reading the notebook before anything else
-    (argument parsing imports the options and YAML: 60 ms that pandoc spends reading)."""
-    notebooks = [a for a in argv[1:] if a.endswith(".ipynb") and not a.startswith("-")]
-    if argv[:1] == ["convert"] and len(notebooks) == 1:
-        from pandockit import pandoc
-
-        pandoc.prefetch(notebooks[0])
-
-
 class Terminated(KeyboardInterrupt):
     """SIGTERM: a command stops as on Ctrl-C (a build keeps what it finished), exit 143."""
 
@@ -405,7 +395,6 @@ def main(argv: list[str] | None = None) -> int:
     if words[:1] == ["pandoc"]:  # every argument is pandoc's, --help and --version too
         logs.setup(0)
         return run_pandoc(words[1:])
-    _prefetch(words)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -12,6 +12,10 @@ ASTs as post bodies (kramdown-compatible Markdown). The caller says what; this p
 Each gives the same bytes (tests/convert/test_pandoc_runs.py holds them to one another). How pandoc
 reads and writes (formats, extensions, options) is written once, in :mod:`.options`; starting
 the binary is :mod:`.process`.
+
+Start-up time: :mod:`pandockit.entry` imports this package to start a read before anything
+else, so :mod:`.markdown_writer` (7 ms of regular expressions and tables) is imported only when
+a body is written.
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from pandockit.errors import PandockitError
-from pandockit.pandoc import markdown_writer
 from pandockit.pandoc.options import (
     FENCED_READER,
     MASKED_READER,
@@ -74,6 +77,8 @@ def read(notebooks: Sequence[bytes]) -> Reading:
 def write(documents: Sequence[dict]) -> Writing:
     """Start writing ``documents`` (pandoc JSON ASTs) as post bodies: each that
     :mod:`.markdown_writer` writes as this pandoc would, in process, the others by pandoc."""
+    from pandockit.pandoc import markdown_writer  # start-up time: see the module's docstring
+
     done: dict[int, str] = {}
     if documents and writes_in_process():
         for i, ast in enumerate(documents):
@@ -87,6 +92,8 @@ def write(documents: Sequence[dict]) -> Writing:
 def writes_in_process() -> bool:
     """Whether :mod:`.markdown_writer` may write for pandoc: only for the pandoc it reproduces
     (:data:`.markdown_writer.PANDOC_VERSION`), and unless ``PANDOCKIT_WRITER=pandoc``."""
+    from pandockit.pandoc import markdown_writer  # start-up time: see the module's docstring
+
     if os.environ.get("PANDOCKIT_WRITER") == "pandoc":
         return False
     return pandoc_version() == markdown_writer.PANDOC_VERSION

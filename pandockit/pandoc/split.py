@@ -27,6 +27,12 @@ MAX_PARTS = 2
 #: 10,000 the gain is within the noise, and in a conversion a second pandoc competes with
 #: Python's start-up for the cores.
 SPLIT_MIN_MARKDOWN = 20_000
+#: Below this much Markdown a read started before Python's imports (:func:`prefetch`) is one
+#: process when there is no core left over for Python: a second pandoc would compete with the
+#: imports, and each pandoc's start costs ~30 ms of CPU. Measured with ``convert`` on 2
+#: cores, one read against two: 31,000 characters 0.188 s against 0.212 s; 47,000: 0.233 s,
+#: 0.247 s; 71,000: 0.317 s, 0.303 s.
+SPLIT_MIN_BESIDE_PYTHON = 60_000
 #: Code cells cost the reader this fraction of a Markdown character per character of source.
 CODE_WEIGHT = 0.1
 
@@ -46,6 +52,8 @@ def split_notebook(
     the read of ``data``; ``[data]`` when splitting does not pay (less than ``min_work``
     characters of Markdown, one core) or ``data`` is not a v4 notebook pandoc could read."""
     parts = min(MAX_PARTS, cores()) if parts is None else parts
+    if parts < 2 or len(data) < min_work:  # a notebook's Markdown is fewer characters than
+        return [data]                       # its bytes: no parse needed to know
     try:
         nb = json.loads(data)
     except (ValueError, RecursionError):
@@ -84,11 +92,13 @@ def _reading_work(cell: object) -> float:
 
 
 class Read:
-    """One notebook being read by pandoc: its parts' runs, started at once."""
+    """One notebook being read by pandoc: its parts' runs, started at once (split when it has
+    ``min_work`` of Markdown, see :func:`split_notebook`)."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, min_work: float = SPLIT_MIN_MARKDOWN) -> None:
         self.data = data
-        self.jobs = [Job(READ_ARGS, part, what="pandoc (reading)") for part in split_notebook(data)]
+        self.jobs = [Job(READ_ARGS, part, what="pandoc (reading)")
+                     for part in split_notebook(data, min_work=min_work)]
 
     def parts(self) -> Iterator[bytes]:
         """The JSON AST of each part, in order, each as soon as it is read (a caller parses
@@ -129,13 +139,19 @@ def prefetch(source: bytes | str | Path) -> None:
         except OSError:
             return  # read_notebook reports it
     try:
-        started = Read(source)
+        started = Read(source, min_work=_prefetch_min_work())
     except PandockitError:
         return  # reported again by the read that is asked for
     start_version()
     _PREFETCHED.append(started)
     while len(_PREFETCHED) > PREFETCH_LIMIT:
         _PREFETCHED.pop(0).cancel()
+
+
+def _prefetch_min_work() -> float:
+    """The Markdown a prefetched read needs to be split: more when Python's imports, which run
+    meanwhile, have no core of their own."""
+    return SPLIT_MIN_MARKDOWN if cores() > MAX_PARTS else SPLIT_MIN_BESIDE_PYTHON
 
 
 def _take_prefetched(notebook_bytes: bytes) -> Read | None:

@@ -165,6 +165,29 @@ def test_large_notebook_is_read_in_parts_by_default() -> None:
     assert read_one(data) == _doc_json([whole])
 
 
+@pytest.mark.parametrize(("cores", "markdown", "parts"), [
+    (2, 31_000, 1),  # the benchmark's 200 cells: one read beside Python's imports
+    (2, 70_000, 2),
+    (4, 31_000, 2),  # a core left over for Python
+    (4, 15_000, 1),
+])
+def test_a_prefetched_read_is_split_only_where_it_pays(
+    cores: int, markdown: int, parts: int, monkeypatch
+) -> None:
+    """A read started before Python's imports shares the cores with them: on 2 cores a
+    notebook is read in two parts only from SPLIT_MIN_BESIDE_PYTHON characters of Markdown."""
+    monkeypatch.setattr(split, "cores", lambda: cores)
+    cell = {"cell_type": "markdown", "metadata": {}, "source": "x" * 999 + "\n"}
+    nb = {"cells": [cell] * (markdown // 1000), "metadata": {}, "nbformat": 4,
+          "nbformat_minor": 5}
+    data = json.dumps(nb).encode()
+    split.prefetch(data)
+    try:
+        assert [len(r.jobs) for r in split._PREFETCHED] == [parts]
+    finally:
+        pandoc.cancel_prefetched()
+
+
 @pytest.mark.parametrize("server", [True, False], ids=["pandoc-server", "one-by-one"])
 def test_many_reads_and_writes_are_the_single_runs(server: bool, monkeypatch) -> None:
     """Batched reads and writes (pandoc-server as CGI; or, without a server mode, one process
@@ -384,3 +407,21 @@ def test_the_version_run_started_early_is_the_version() -> None:
     finally:
         process._VERSION_RUN.clear()
         process.version_text.cache_clear()
+
+
+def test_the_command_starts_the_read_before_its_imports(tmp_path: Path) -> None:
+    """``pandockit convert NB`` (the installed command's entry) has pandoc reading the
+    notebook before it imports the command line, the options, YAML or panflute."""
+    code = (
+        "import sys; from pandockit import entry; from pandockit.pandoc import split\n"
+        f"entry.prefetch(['convert', '-q', {str(EXAMPLE)!r}])\n"
+        "assert len(split._PREFETCHED) == 1, split._PREFETCHED\n"
+        "late = {'argparse', 'yaml', 'panflute', 'pandockit.cli', 'pandockit.config',\n"
+        "        'pandockit.pandoc.markdown_writer'} & set(sys.modules)\n"
+        "assert not late, late\n"
+        "entry.prefetch(['convert', 'a.ipynb', 'b.ipynb']); entry.prefetch(['build'])\n"
+        "assert len(split._PREFETCHED) == 1  # one notebook, and only for convert\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, check=False)
+    assert done.returncode == 0, done.stderr

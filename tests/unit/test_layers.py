@@ -42,7 +42,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "pandockit.builder.report", "pandockit.builder.run", "pandockit.manifest", "pandockit.lock",
         "pandockit.watch",
     ]),
-    ("the CLI", ["pandockit.cli", "pandockit.__main__"]),
+    ("the CLI", ["pandockit.cli", "pandockit.entry", "pandockit.__main__"]),
 ]
 
 #: Modules whose imports inside functions are all there for start-up time, as their docstring
