@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: pandoc's early read (pandockit.entry) imports this module
+    from pathlib import Path
 
 
 class PandockitError(Exception):

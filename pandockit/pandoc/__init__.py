@@ -14,8 +14,8 @@ reads and writes (formats, extensions, options) is written once, in :mod:`.optio
 the binary is :mod:`.process`.
 
 Start-up time: :mod:`pandockit.entry` imports this package to start a read before anything
-else, so :mod:`.markdown_writer` (7 ms of regular expressions and tables) is imported only when
-a body is written.
+else, so :mod:`.markdown_writer` (7 ms of regular expressions and tables) is imported when
+a body is written, or before, while pandoc reads (:func:`get_ready_to_write`).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ __all__ = [
     "FENCED_READER", "MASKED_READER", "READER", "READ_ARGS", "WRITER", "WRITE_ARGS", "Reading",
     "Writing",
     "cancel_prefetched", "has_server", "pandoc_path", "pandoc_version", "prefetch", "read",
-    "run_pandoc", "write", "writes_in_process",
+    "get_ready_to_write", "run_pandoc", "write", "writes_in_process",
 ]
 
 
@@ -87,6 +87,12 @@ def write(documents: Sequence[dict]) -> Writing:
                 done[i] = text
     rest = [ast for i, ast in enumerate(documents) if i not in done]
     return _Written(done, _write_by_pandoc(rest), len(documents))
+
+
+def get_ready_to_write() -> None:
+    """What :func:`write` needs before its first body, now: the in-process writer's import
+    and pandoc's version. For a caller with time to spare (Python waiting for pandoc's read)."""
+    writes_in_process()
 
 
 def writes_in_process() -> bool:
