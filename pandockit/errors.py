@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # annotations only: pandoc's early read (pandockit.entry) imports this module
+TYPE_CHECKING = False  # typing's, without its import: pandockit.entry imports this module
+if TYPE_CHECKING:  # to start pandoc's read before anything else (start-up time)
     from pathlib import Path
 
 

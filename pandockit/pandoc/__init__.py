@@ -14,15 +14,15 @@ reads and writes (formats, extensions, options) is written once, in :mod:`.optio
 the binary is :mod:`.process`.
 
 Start-up time: :mod:`pandockit.entry` imports this package to start a read before anything
-else, so :mod:`.markdown_writer` (7 ms of regular expressions and tables) is imported when
-a body is written, or before, while pandoc reads (:func:`get_ready_to_write`).
+else: :mod:`.markdown_writer` (7 ms of regular expressions and tables) is imported when a body
+is written, or before, while pandoc reads (:func:`get_ready_to_write`), and nothing imports
+:mod:`typing` or :mod:`subprocess` on the way to the read.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from typing import Protocol
 
 from pandockit.errors import PandockitError
 from pandockit.pandoc.options import (
@@ -43,25 +43,30 @@ from pandockit.pandoc.split import read as _read_split
 from pandockit.pandoc.split import write as _write_split
 
 __all__ = [
-    "FENCED_READER", "MASKED_READER", "READER", "READ_ARGS", "WRITER", "WRITE_ARGS", "Reading",
-    "Writing",
+    "FENCED_READER", "MASKED_READER", "READER", "READ_ARGS", "WRITER", "WRITE_ARGS",
     "cancel_prefetched", "has_server", "pandoc_path", "pandoc_version", "prefetch", "read",
     "get_ready_to_write", "run_pandoc", "write", "writes_in_process",
 ]
 
 
-class Reading(Protocol):
-    def results(self) -> Iterator[Iterator[bytes | str]]:
-        """For each notebook, in order, the JSON AST of each of its parts, each as soon as
-        pandoc has read it (the document is the first part's with the blocks of all parts).
-        Iterating a notebook's parts raises the PandockitError its read failed with."""
-        ...
+#: typing's TYPE_CHECKING without importing typing (start-up time: see the docstring); the
+#: two protocols below describe what :func:`read` and :func:`write` give, for a reader and a
+#: type checker.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Protocol
 
+    class Reading(Protocol):
+        def results(self) -> Iterator[Iterator[bytes | str]]:
+            """For each notebook, in order, the JSON AST of each of its parts, each as soon as
+            pandoc has read it (the document is the first part's with the blocks of all parts).
+            Iterating a notebook's parts raises the PandockitError its read failed with."""
+            ...
 
-class Writing(Protocol):
-    def results(self) -> list[str | PandockitError]:
-        """For each document, in order, its Markdown, or the PandockitError it failed with."""
-        ...
+    class Writing(Protocol):
+        def results(self) -> list[str | PandockitError]:
+            """For each document, in order, its Markdown, or the PandockitError it failed with."""
+            ...
 
 
 def read(notebooks: Sequence[bytes]) -> Reading:

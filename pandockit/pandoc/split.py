@@ -8,11 +8,10 @@ import atexit
 import json
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 from pandockit.errors import PandockitError
 from pandockit.pandoc.options import READ_ARGS, WRITE_ARGS
-from pandockit.pandoc.process import Job, start_version
+from pandockit.pandoc.process import Job, Spawned, start, start_version
 
 # --- reading one notebook, in parts --------------------------------------------------------
 
@@ -97,8 +96,8 @@ class Read:
 
     def __init__(self, data: bytes, min_work: float = SPLIT_MIN_MARKDOWN) -> None:
         self.data = data
-        self.jobs = [Job(READ_ARGS, part, what="pandoc (reading)")
-                     for part in split_notebook(data, min_work=min_work)]
+        self.jobs: list[Job | Spawned] = [start(READ_ARGS, part, what="pandoc (reading)")
+                                          for part in split_notebook(data, min_work=min_work)]
 
     def parts(self) -> Iterator[bytes]:
         """The JSON AST of each part, in order, each as soon as it is read (a caller parses
@@ -125,7 +124,7 @@ _PREFETCHED: list[Read] = []
 PREFETCH_LIMIT = 2
 
 
-def prefetch(source: bytes | str | Path) -> None:
+def prefetch(source: bytes | str | os.PathLike) -> None:
     """Start pandoc reading a notebook (its bytes, or the file at a path, as written) now, so
     that a later :func:`read` of the same bytes only waits for the result.
 
@@ -135,7 +134,8 @@ def prefetch(source: bytes | str | Path) -> None:
     """
     if not isinstance(source, bytes):
         try:
-            source = Path(source).read_bytes()
+            with open(source, "rb") as file:  # not pathlib: imported later (start-up time)
+                source = file.read()
         except OSError:
             return  # read_notebook reports it
     try:
@@ -222,7 +222,7 @@ class Write:
     """One body being written by pandoc: its parts' runs, started at once."""
 
     def __init__(self, ast: dict) -> None:
-        self.jobs = [Job(WRITE_ARGS, part, what="pandoc (writing)") for part in split_body(ast)]
+        self.jobs = [start(WRITE_ARGS, part, what="pandoc (writing)") for part in split_body(ast)]
 
     def results(self) -> list[str | PandockitError]:
         """The writing interface of :func:`pandockit.pandoc.write`: the body's Markdown."""

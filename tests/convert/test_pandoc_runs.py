@@ -4,6 +4,7 @@ give the same AST as a plain read, and failures still surface as one-line Pandoc
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from goldens import available_notebooks
 
 from pandockit import pandoc
 from pandockit.errors import PandockitError
-from pandockit.pandoc import plain, server, split
+from pandockit.pandoc import plain, process, server, split
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = sorted((ROOT / "examples" / "_notebooks").glob("*.ipynb"))[0]
@@ -69,7 +70,9 @@ def test_prefetch_limit_cancels_the_oldest() -> None:
         jobs.append(split._PREFETCHED[-1])
     assert len(split._PREFETCHED) == split.PREFETCH_LIMIT
     assert jobs[0] not in split._PREFETCHED
-    assert all(job.proc.returncode is not None for job in jobs[0].jobs)
+    for job in jobs[0].jobs:  # stopped and reaped: no such process any more
+        with pytest.raises(ProcessLookupError):
+            os.kill(job.pid, 0)
 
 
 def test_failed_prefetched_read_is_a_one_line_error(tmp_path: Path) -> None:
@@ -418,7 +421,7 @@ def test_the_command_starts_the_read_before_its_imports(tmp_path: Path) -> None:
         f"entry.prefetch(['convert', '-q', {str(EXAMPLE)!r}])\n"
         "assert len(split._PREFETCHED) == 1, split._PREFETCHED\n"
         "late = {'argparse', 'yaml', 'panflute', 'pandockit.cli', 'pandockit.config',\n"
-        "        'pandockit.pandoc.markdown_writer'} & set(sys.modules)\n"
+        "        'pandockit.pandoc.markdown_writer', 'subprocess', 'typing'} & set(sys.modules)\n"
         "assert not late, late\n"
         "entry.prefetch(['convert', 'a.ipynb', 'b.ipynb']); entry.prefetch(['build'])\n"
         "assert len(split._PREFETCHED) == 1  # one notebook, and only for convert\n"
@@ -426,3 +429,31 @@ def test_the_command_starts_the_read_before_its_imports(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=tmp_path, check=False)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.skipif(not process.spawns(), reason="no memfd_create/posix_spawn here")
+def test_a_spawned_run_is_a_job_run() -> None:
+    """A run started without subprocess or a thread (a prefetched read's) gives what a
+    :class:`Job` gives: the same output, the same one-line error, and it can be stopped."""
+    data = EXAMPLE.read_bytes()
+    spawned = process.Spawned(pandoc.READ_ARGS, data, what="pandoc (reading)")
+    assert spawned.result() == process.Job(pandoc.READ_ARGS, data).result()
+    assert spawned.result() == spawned.result()  # asked again: the same, kept
+    bad = [process.Spawned(pandoc.READ_ARGS, b"{not json", what="pandoc (reading)"),
+           process.Job(pandoc.READ_ARGS, b"{not json", what="pandoc (reading)")]
+    errors = []
+    for run in bad:
+        with pytest.raises(PandockitError) as info:
+            run.result()
+        errors.append(str(info.value))
+    assert errors[0] == errors[1] and "\n" not in errors[0]
+    long = process.Spawned(pandoc.READ_ARGS, json.dumps(_many_cells(3000)).encode())
+    long.cancel()
+    assert long.output()[0] != 0  # killed, reaped
+    with pytest.raises(ProcessLookupError):
+        os.kill(long.pid, 0)
+
+
+def _many_cells(count: int) -> dict:
+    cell = {"cell_type": "markdown", "metadata": {}, "source": "Some *text* $x^2$ here.\n" * 20}
+    return {"cells": [cell] * count, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
