@@ -150,3 +150,24 @@ def test_anchors_and_ended_documents_are_dumped_whole() -> None:
     assert yamltext._dump_whole({"x": shared, "y": 1, "z": shared}) == (
         "x: &id001\n- a\n- b\ny: 1\nz: *id001\n")
     assert yamltext._dump_whole({"x": "x\n\n", "y": 1}) == "x: |+\n  x\n\ny: 1\n"
+
+
+def _code_points() -> list[int]:
+    """Every code point below U+0800, those around each edge of YAML's printable ranges and
+    of the class ``_PLAIN`` writes them as, and every 127th of the others."""
+    edges = [0x85, 0xA0, 0x2028, 0x2029, 0xD800, 0xDFFF, 0xE000, 0xFEFF, 0xFFFD, 0xFFFF,
+             0x10000, 0x10FFFF]
+    near = {e + d for e in edges for d in range(-3, 4) if 0 <= e + d <= 0x10FFFF}
+    return sorted(set(range(0x800)) | near | set(range(0x800, 0x110000, 127)))
+
+
+def test_each_character_is_written_plain_or_quoted_as_pyyaml_writes_it() -> None:
+    """The printable class of ``_PLAIN`` (written as what is not printable: it compiles
+    faster) is PyYAML's, character by character: the value ``xCy`` is written as PyYAML
+    writes it, directly where the direct writer takes it, for each character C."""
+    direct = 0
+    for cp in _code_points():
+        data = {"a": f"x{chr(cp)}y"}
+        assert yamltext._dump_whole(data) == _whole(data), hex(cp)
+        direct += yamltext._direct("a", data["a"]) is not None
+    assert direct > 9_000  # most characters are printable: written without PyYAML
