@@ -25,7 +25,7 @@ from collections.abc import Collection
 
 import panflute as pf
 
-from pandockit import interactive, markdown_output, rereads
+from pandockit import interactive, rereads
 from pandockit.inputs import NO_INPUTS, Inputs, cells_of, markdown_as_html, multiline_text
 from pandockit.keys import DONE_KEY
 from pandockit.tree import is_cell, is_output
@@ -51,6 +51,8 @@ def gather(
         texts = markdown_outputs(node) if node is not None else ast_markdown_outputs(doc)
         texts = list(dict.fromkeys(t for t in texts if markdown_as_html(t, html)))
         if texts:
+            from pandockit import markdown_output  # start-up time: few notebooks need it
+
             found = dict(zip(texts, markdown_output.to_html(texts, html == "drop")))
     if node is None:
         return Inputs(markdown_html=found) if found else NO_INPUTS

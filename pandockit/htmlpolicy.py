@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 
-import nh3
-
 #: Tags and attributes kept by ``html: sanitize`` beyond nh3's safe defaults: presentation
 #: (tables with pandas' classes and inline styles, media players, figures, <style>), never
 #: scripts, event handlers (``on*``), ``javascript:`` URLs, iframes, objects or forms.
@@ -47,6 +45,8 @@ _REQUIRE = re.compile(r"(?<![\w.])(?:require|requirejs)\s*\(\s*\[|requirejs\.con
 
 def sanitize(html: str) -> str:
     """``html`` without scripts, event handlers or ``javascript:`` URLs (nh3 / ammonia)."""
+    import nh3  # start-up time: only ``html: sanitize`` needs it
+
     tags = set(nh3.ALLOWED_TAGS) | EXTRA_TAGS
     attributes = {k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()}
     for tag, names in EXTRA_ATTRIBUTES.items():

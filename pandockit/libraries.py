@@ -17,7 +17,6 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 
 #: Folder of the site, under its source root, that holds the libraries' copies.
 LIB_DIR = "assets/pandockit/lib"
@@ -52,6 +51,8 @@ class Library:
 @functools.lru_cache(maxsize=1)
 def lock() -> dict[str, Library]:
     """Every pinned library by name, from the lock."""
+    from importlib import resources  # start-up time: only outputs with a library read it
+
     text = resources.files("pandockit").joinpath("data", "libraries.json").read_text("utf-8")
     out = {}
     for name, entry in json.loads(text)["libraries"].items():

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import panflute as pf
 
-from pandockit import commonmark_html, formula_scan
+from pandockit import formula_scan
 from pandockit.inputs import multiline_text
 from pandockit.pandoc import FENCED_READER, MASKED_READER, run_pandoc
 from pandockit.tree import cell_index, is_cell, leaves
@@ -118,7 +118,11 @@ def split_differs(cell: pf.Div, source: str) -> bool:
     it, and the cell can be read split: a top-level raw HTML block holds Markdown (Jupyter
     ended the HTML block at a blank line), or an HTML block interrupts a paragraph (pandoc
     reads its tag as inline HTML)."""
-    if "<" not in source or commonmark_html.AUTHOR_RAW_FENCE.search(source):
+    if "<" not in source:
+        return False
+    from pandockit import commonmark_html  # start-up time: only a cell with a tag needs it
+
+    if commonmark_html.AUTHOR_RAW_FENCE.search(source):
         return False
     return any(
         isinstance(b, pf.RawBlock) and b.format == "html" and "\n\n" in b.text
@@ -239,6 +243,8 @@ def unmask(blocks: list[pf.Block], math: list[str]) -> list[pf.Block]:
 def reread(todo: list[Reread]) -> dict[int, list[pf.Block]]:
     """The blocks of each cell of ``todo`` read as Jupyter reads it, by cell index: one pandoc
     run per reader (masked; masked and fenced), none when ``todo`` is empty."""
+    from pandockit import commonmark_html  # start-up time: as in split_differs
+
     masked = [formula_scan.remove_math(each.source) for each in todo]
     cells = [
         {"source": commonmark_html.fenced(text) if each.split else text,

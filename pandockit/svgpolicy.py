@@ -30,8 +30,12 @@ its output falls back to another image of the same bundle.
 
 from __future__ import annotations
 
+import functools
 import re
-import xml.etree.ElementTree as ET
+
+TYPE_CHECKING = False  # typing's, without its import
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -62,8 +66,17 @@ _RASTER = re.compile(r"data:image/(?:png|jpeg|jpg|gif|webp|bmp)[;,]")
 _SCRIPT_URL = re.compile(r"(?:java|vb)script:", re.I)
 _BAD_STYLE = re.compile(r"javascript:|expression\s*\(|-moz-binding|behavior\s*:", re.I)
 
-ET.register_namespace("", SVG)
-ET.register_namespace("xlink", XLINK)
+
+
+@functools.cache
+def _xml():  # the ElementTree module
+    """ElementTree, SVG's namespaces registered, imported at the first SVG (start-up time:
+    most notebooks have none)."""
+    import xml.etree.ElementTree as tree  # start-up time: see above
+
+    tree.register_namespace("", SVG)
+    tree.register_namespace("xlink", XLINK)
+    return tree
 
 
 def _local(tag: object) -> tuple[str | None, str]:
@@ -179,9 +192,10 @@ _UNSEEN = re.compile(rb"<!(?!--|\[CDATA\[)|(?<!\A)<\?|\A<\?(?!xml[\s?])")
 
 def _root(data: bytes) -> ET.Element | None:
     """The ``<svg>`` root of ``data`` (SVG's namespace or none), or None."""
+    tree = _xml()
     try:
-        root = ET.fromstring(data)
-    except (ET.ParseError, ValueError):
+        root = tree.fromstring(data)
+    except (tree.ParseError, ValueError):
         return None
     ns, name = _local(root.tag)
     return root if name == "svg" and ns in (None, SVG) else None
@@ -206,5 +220,5 @@ def clean(data: bytes) -> bytes | None:
     changed = _clean(root, bare) or changed
     if not (changed or bare or _UNSEEN.search(data.lstrip(b"\xef\xbb\xbf \t\r\n"))):
         return data
-    text = ET.tostring(root, encoding="unicode")
+    text = _xml().tostring(root, encoding="unicode")
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n").encode("utf-8")

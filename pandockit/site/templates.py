@@ -7,8 +7,6 @@ and the starter notebook.
 
 from __future__ import annotations
 
-from importlib import resources
-
 #: MathJax 3, as Jupyter uses it (TeX and MathML input, CommonHTML output).
 MATHJAX3_URL = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"
 #: MathJax 2, for pages with an output that needs it (Plotly 1.x typesets labels through it);
@@ -21,8 +19,16 @@ COPY_BUTTONS = "copy-buttons.html"
 STYLESHEET = "assets/css/pandockit.css"
 
 
+def _folder():  # an importlib Traversable
+    """``pandockit/data/site``. importlib.resources is imported here, not with the module: the
+    command line reads the URLs above for every command (start-up time)."""
+    from importlib import resources  # start-up time: see above
+
+    return resources.files("pandockit").joinpath("data", "site")
+
+
 def _data(name: str) -> str:
-    return resources.files("pandockit").joinpath("data", "site", name).read_text(encoding="utf-8")
+    return _folder().joinpath(name).read_text(encoding="utf-8")
 
 
 #: Where the include's MathJax part starts (left out when the theme loads its own library).
@@ -48,7 +54,7 @@ def head_include(
 
 def stylesheet() -> str:
     """``assets/css/pandockit.css``: every part in ``css/``, in name order."""
-    folder = resources.files("pandockit").joinpath("data", "site", "css")
+    folder = _folder().joinpath("css")
     parts = sorted((p for p in folder.iterdir() if p.name.endswith(".css")), key=lambda p: p.name)
     return "\n".join(p.read_text(encoding="utf-8").strip() + "\n" for p in parts)
 
@@ -64,4 +70,4 @@ def data_text(name: str) -> str:
 
 
 def data_bytes(name: str) -> bytes:
-    return resources.files("pandockit").joinpath("data", "site", name).read_bytes()
+    return _folder().joinpath(name).read_bytes()
