@@ -234,13 +234,15 @@ def resolve_options(site: Path, cli: dict[str, Any] | None = None) -> Options:
     return _options(opts, sources)
 
 
-def with_post_site(options: Options, site: Path) -> Options:
+def with_post_site(options: Options, site: Path, *, remember: bool = False) -> Options:
     """``options`` knowing what ``site`` gives posts (:func:`pandockit.jekyll_theme.post_site`):
     found once per run (a run's every notebook, and a build's workers, share it); ``options``
-    itself when it knows already."""
+    itself when it knows already. ``remember``: a run that writes the site keeps its theme's
+    folder there (:func:`pandockit.jekyll_theme.theme_root`)."""
     if options.post_site is not None:
         return options
-    found = _find_post_site(site, read_site_config(site), options.posts_dir, options.math)
+    found = _find_post_site(site, read_site_config(site), options.posts_dir, options.math,
+                            remember=remember)
     return replace(options, post_site=found)
 
 

@@ -30,7 +30,7 @@ def convert_notebooks(
     notebooks would write one post or a post would shadow one pandockit did not write."""
     ok = True
     planned = []
-    options = with_post_site(options, site)  # found once, for every notebook
+    options = with_post_site(options, site, remember=True)  # found once, for every notebook
     for nb in notebooks:  # name every post before anything is written
         try:
             planned.append(plan_post(nb, options, site))  # its job: planned once

@@ -20,6 +20,8 @@ chain loads MathJax or KaTeX itself, and behind which ``page.X`` / ``site.X`` co
 from __future__ import annotations
 
 import functools
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -96,24 +98,105 @@ def theme_name(config: dict) -> str | None:
     return name if isinstance(name, str) and name.strip() else None
 
 
-@functools.lru_cache(maxsize=16)
-def theme_root(name: str) -> Path | None:
-    """The folder of the installed theme gem ``name`` (as Jekyll finds it), or None."""
+#: Where a site keeps the theme gems Ruby found for it: Ruby takes 40 ms to start and find
+#: one, a third of a one-notebook ``pandockit convert`` on a ``jekyll new`` site (minima).
+THEMES_FILE = Path(".pandockit") / "themes.json"
+#: What Ruby is asked: the theme's folder, then the gem paths it searched, a line each.
+_FIND_GEM = (
+    "s = Gem::Specification.find_by_name(ARGV[0]) rescue nil; "
+    "puts(s ? s.full_gem_path : ''); puts(Gem.path)"
+)
+
+
+def theme_root(name: str, site: Path | None = None, *, remember: bool = False) -> Path | None:
+    """The folder of the installed theme gem ``name`` (as Jekyll finds it), or None.
+
+    Ruby's answer, which ``site`` keeps (:data:`THEMES_FILE`, written with ``remember``: a run
+    that writes the site) for as long as nothing it depends on changes: the same ``ruby``
+    (path and modification time), ``GEM_HOME`` and ``GEM_PATH``, the gem's folder still
+    there, and no gem installed or removed on Ruby's gem path (each ``specifications``
+    folder's modification time)."""
     ruby = shutil.which("ruby")
     if ruby is None:
         return None
-    script = (
-        "s = Gem::Specification.find_by_name(ARGV[0]) rescue nil; "
-        "puts(s ? s.full_gem_path : '')"
-    )
+    kept = _kept_themes(site) if site is not None else {}
+    entry = kept.get(name)
+    if isinstance(entry, dict) and entry.get("ruby") == _ruby_stamp(ruby) and _still(entry):
+        return Path(entry["root"])
+    found, searched = _ask_ruby(ruby, name)
+    if found is not None and remember and site is not None:
+        stamp = {"ruby": _ruby_stamp(ruby), "root": str(found),
+                 "specifications": _specifications(searched)}
+        _keep_themes(site, {**kept, name: stamp})
+    return found
+
+
+@functools.lru_cache(maxsize=16)
+def _ask_ruby(ruby: str, name: str) -> tuple[Path | None, tuple[str, ...]]:
+    """(the gem's folder or None, the gem paths Ruby searched)."""
     try:
         proc = subprocess.run(
-            [ruby, "-e", script, name], capture_output=True, text=True, timeout=60, check=False
+            [ruby, "-e", _FIND_GEM, name], capture_output=True, text=True, timeout=60,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return None
-    found = proc.stdout.strip()
-    return Path(found) if proc.returncode == 0 and found and Path(found).is_dir() else None
+        return None, ()
+    if proc.returncode != 0:
+        return None, ()
+    found, *searched = proc.stdout.splitlines() or [""]
+    root = Path(found.strip()) if found.strip() else None
+    return (root if root is not None and root.is_dir() else None), tuple(searched)
+
+
+def _ruby_stamp(ruby: str) -> list:
+    try:
+        mtime = os.stat(ruby).st_mtime_ns
+    except OSError:
+        mtime = None
+    return [ruby, mtime, os.environ.get("GEM_HOME", ""), os.environ.get("GEM_PATH", "")]
+
+
+def _specifications(searched: tuple[str, ...] | list[str]) -> dict[str, int | None]:
+    """Each gem path's ``specifications`` folder -> its modification time (None: none)."""
+    out: dict[str, int | None] = {}
+    for folder in searched:
+        try:
+            out[folder] = os.stat(os.path.join(folder, "specifications")).st_mtime_ns
+        except OSError:
+            out[folder] = None
+    return out
+
+
+def _still(entry: dict) -> bool:
+    """Whether a kept answer still holds: its folder is there, its gem paths unchanged."""
+    searched = entry.get("specifications")
+    root = entry.get("root")
+    return (isinstance(root, str) and isinstance(searched, dict) and Path(root).is_dir()
+            and _specifications(list(searched)) == searched)
+
+
+def _kept_themes(site: Path) -> dict:
+    try:
+        kept = json.loads((site / THEMES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+def _keep_themes(site: Path, kept: dict) -> None:
+    """Write :data:`THEMES_FILE` (whole: temp file, then rename); a site it cannot be written
+    in only asks Ruby again next time."""
+    path = site / THEMES_FILE
+    # named as pandockit's temp files are (pandockit.writer.TEMP): a build removes one left
+    tmp = path.with_name(f".{path.name}.pandockit-{os.getpid()}-themes.tmp")
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp.write_text(json.dumps(kept, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException as exc:  # an interruption too: no temp file left
+        tmp.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
 
 
 def find(site: Path, theme: Path | None, rel: str) -> Source | None:
@@ -301,12 +384,14 @@ def relied_on(math: ThemeMath | None, style: str = "kramdown") -> bool:
 
 
 def post_site(
-    site: Path, config: dict, posts_dir: str = "_posts", style: str = "kramdown"
+    site: Path, config: dict, posts_dir: str = "_posts", style: str = "kramdown", *,
+    remember: bool = False,
 ) -> PostSite:
     """The layout and math switch of ``site``'s posts (``config``: its ``_config.yml``;
-    ``style``: the math style of the posts)."""
+    ``style``: the math style of the posts); ``remember``: the theme's folder is kept in the
+    site (:func:`theme_root`)."""
     name = theme_name(config)
-    theme = theme_root(name) if name else None
+    theme = theme_root(name, site, remember=remember) if name else None
     chosen = choose_layout(site, config, theme, posts_dir)
     math = theme_math(site, theme, layout_chain(site, theme, chosen.applied))
     key = math.page_keys[0] if relied_on(math, style) and math.page_keys else None

@@ -167,7 +167,8 @@ class _Build:
                 self.report.say(f"up to date {rel}", level=2)
                 continue
             level = log.getEffectiveLevel()
-            self.options = with_post_site(self.options, self.site)  # once, for every worker
+            self.options = with_post_site(  # once, for every worker
+                self.options, self.site, remember=not self.settings.dry_run)
             tasks.append(Task(str(path), rel, key, self.site, self.options, level))
         todo = {t.rel for t in tasks}
         for rel, entry in self.manifest.entries.items():

@@ -43,5 +43,5 @@ def loads_mathjax(site: Path) -> bool:
     else:
         return False
     name = theme.theme_name(config)
-    root = theme.theme_root(name) if name else None
+    root = theme.theme_root(name, site) if name else None
     return root is not None and _any_loads(root)

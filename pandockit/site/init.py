@@ -110,7 +110,7 @@ class _Theme:
 
 def _find_theme(site: Path, config: dict) -> _Theme:
     name = theme.theme_name(config)
-    root = theme.theme_root(name) if name else None
+    root = theme.theme_root(name, site) if name else None
     posts = jekyll_theme.choose_layout(site, config, root, _posts_dir(config))
     chain = jekyll_theme.layout_chain(site, root, posts.applied)
     return _Theme(name, root, posts, jekyll_theme.theme_math(site, root, chain))
