@@ -206,9 +206,11 @@ class Spawned:
 
     def __init__(self, args: list[str], stdin: bytes, *, what: str = "pandoc") -> None:
         self.what = what
-        self._files = [os.memfd_create(name) for name in ("stdin", "stdout", "stderr")]
+        self._files: list[int] = []
         self._status: int | None = None
         try:
+            for name in ("stdin", "stdout", "stderr"):
+                self._files.append(os.memfd_create(name))
             _write_all(self._files[0], stdin)
             os.lseek(self._files[0], 0, os.SEEK_SET)
             binary = pandoc_path()
