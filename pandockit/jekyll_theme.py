@@ -185,12 +185,14 @@ def _kept_themes(site: Path) -> dict:
 
 def _keep_themes(site: Path, kept: dict) -> None:
     """Write :data:`THEMES_FILE` (whole: temp file, then rename); a site it cannot be written
-    in only asks Ruby again next time."""
+    in, or whose ``.pandockit`` leads out of it (a symlink), only asks Ruby again next time."""
     path = site / THEMES_FILE
     # named as pandockit's temp files are (pandockit.writer.TEMP): a build removes one left
     tmp = path.with_name(f".{path.name}.pandockit-{os.getpid()}-themes.tmp")
     try:
         path.parent.mkdir(exist_ok=True)
+        if not path.parent.resolve().is_relative_to(site.resolve()):
+            return
         tmp.write_text(json.dumps(kept, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         os.replace(tmp, path)
     except BaseException as exc:  # an interruption too: no temp file left

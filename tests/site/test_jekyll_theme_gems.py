@@ -73,3 +73,13 @@ def test_convert_keeps_the_theme_a_dry_run_build_does_not(tmp_path: Path) -> Non
     nb = next(notebook.glob("*.ipynb"))
     assert cli.main(["convert", "-q", "--site", str(site), str(nb)]) == 0
     assert (site / jekyll_theme.THEMES_FILE).is_file()
+
+
+def test_a_state_folder_leading_out_of_the_site_gets_no_theme(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    site = write(tmp_path / "site", {"_config.yml": "theme: minima\n"})
+    (site / ".pandockit").symlink_to(outside)
+    jekyll_theme._ask_ruby.cache_clear()
+    assert jekyll_theme.theme_root("minima", site, remember=True) is not None
+    assert list(outside.iterdir()) == []  # nothing written outside the site
