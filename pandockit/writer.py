@@ -67,6 +67,27 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
         raise
 
 
+def write_changed(path: Path, data: bytes) -> None:
+    """:func:`atomic_write`, unless ``path`` is a regular file that holds ``data`` already: it
+    is then left as it is (its inode, its mode, its modification time). A notebook converted
+    again mostly writes the same post and images; replacing each cost a new inode and the
+    old one's removal (the benchmark's 200 cells, a post and 20 images: 6.9 -> 0.6 ms), and
+    Jekyll's incremental build and rsync saw every file changed."""
+    if not _holds(path, data):
+        atomic_write(path, data)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+            return False  # a symlink is replaced by the file, as atomic_write does
+        with open(path, "rb") as fh:
+            return fh.read() == data
+    except OSError:
+        return False
+
+
 def _mode_of(path: Path) -> int:
     try:
         st = os.stat(path)
@@ -157,7 +178,7 @@ def write_media(
         return
     record_media(folder, before | set(media))  # a crash below leaves all pandockit's files listed
     for name, data in sorted(media.items()):
-        atomic_write(folder / name, data)
+        write_changed(folder / name, data)
     if prune:
         prune_media(site, assets_dir, stem, set(media))
 
@@ -340,6 +361,6 @@ def write_post(
     # Old images go only once the new post is in place: a failed write (disk full) leaves
     # the old post whole and every image it shows.
     write_media(site, assets_dir, post.stem, media, prune=False)
-    atomic_write(target, post.text.encode("utf-8"))
+    write_changed(target, post.text.encode("utf-8"))
     prune_media(site, assets_dir, post.stem, set(media))
     return target

@@ -156,3 +156,34 @@ def test_conversions_run_without_the_cycle_collector(
         assert gc.isenabled() is collects
     finally:
         gc.enable()
+
+
+def test_converting_again_leaves_unchanged_files_as_they_are(tmp_path: Path) -> None:
+    """A notebook converted again into the same site writes the same post and images: their
+    files stay (same inode, same modification time); a changed notebook's post is replaced."""
+    import os
+    import shutil
+
+    from pandockit import cli
+
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "examples" / "site", site)
+    nb = tmp_path / "2024-01-02-plots.ipynb"
+    shutil.copy(ROOT / "examples" / "_notebooks" / "tables-and-images.ipynb", nb)
+    argv = ["convert", "-q", "--site", str(site), str(nb)]
+    assert cli.main(argv) == 0
+    files = sorted(p for p in site.rglob("*") if p.is_file() and p.suffix in (".md", ".png"))
+    assert any(p.suffix == ".png" for p in files) and any(p.suffix == ".md" for p in files)
+    for path in files:
+        os.utime(path, ns=(1, 1))
+    stats = {p: os.stat(p) for p in files}
+    assert cli.main(argv) == 0
+    assert {p: (os.stat(p).st_ino, os.stat(p).st_mtime_ns) for p in files} == {
+        p: (s.st_ino, 1) for p, s in stats.items()}
+    data = json.loads(nb.read_text(encoding="utf-8"))
+    data["cells"].insert(0, {"cell_type": "markdown", "metadata": {}, "source": "New words."})
+    nb.write_text(json.dumps(data), encoding="utf-8")
+    assert cli.main(argv) == 0
+    post = next(p for p in files if p.suffix == ".md")
+    assert "New words." in post.read_text(encoding="utf-8")
+    assert os.stat(post).st_mtime_ns != 1

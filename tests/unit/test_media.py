@@ -225,6 +225,25 @@ def test_rewrite_removes_stale_files_and_never_foreign_ones(tmp_path: Path) -> N
     assert sorted(p.name for p in folder.iterdir()) == ["mine.txt"]
 
 
+def test_an_image_written_again_unchanged_is_left_as_it_is(tmp_path: Path) -> None:
+    """A conversion again writes the same images: the files stay (inode, time); a changed
+    one is replaced, and so is a symlink to the same bytes (Jekyll's safe mode, GitHub
+    Pages', publishes no symlink)."""
+    folder = tmp_path / "assets" / "nb_files" / "post"
+    write_media(tmp_path, "assets/nb_files", "post", {"a.png": PNG, "b.png": b"2", "c.png": b"3"})
+    os.utime(folder / "a.png", ns=(1, 1))
+    before = {n: os.lstat(folder / n) for n in ("a.png", "b.png")}
+    (tmp_path / "elsewhere.png").write_bytes(b"3")
+    (folder / "c.png").unlink()
+    (folder / "c.png").symlink_to(tmp_path / "elsewhere.png")
+    write_media(tmp_path, "assets/nb_files", "post", {"a.png": PNG, "b.png": b"two", "c.png": b"3"})
+    after = {n: os.lstat(folder / n) for n in ("a.png", "b.png", "c.png")}
+    assert (after["a.png"].st_ino, after["a.png"].st_mtime_ns) == (before["a.png"].st_ino, 1)
+    assert after["b.png"].st_ino != before["b.png"].st_ino
+    assert (folder / "b.png").read_bytes() == b"two"
+    assert not (folder / "c.png").is_symlink() and (folder / "c.png").read_bytes() == b"3"
+
+
 def test_no_media_and_no_folder_writes_nothing(tmp_path: Path) -> None:
     write_media(tmp_path, "assets/nb_files", "post", {})
     assert not (tmp_path / "assets").exists()
