@@ -31,6 +31,9 @@ from typing import Any
 
 import yaml
 
+from pandockit.errors import PandockitError
+from pandockit.safe_write import atomic_write, inside
+
 FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*\r?\n", re.S)
 #: ``{% include name %}`` and ``{% include_cached name %}``; a name made by Liquid is not followed.
 INCLUDE = re.compile(r"{%-?\s*include(?:_cached)?\s+([\w./-]+)")
@@ -184,21 +187,15 @@ def _kept_themes(site: Path) -> dict:
 
 
 def _keep_themes(site: Path, kept: dict) -> None:
-    """Write :data:`THEMES_FILE` (whole: temp file, then rename); a site it cannot be written
-    in, or whose ``.pandockit`` leads out of it (a symlink), only asks Ruby again next time."""
+    """Write :data:`THEMES_FILE`, whole; a site it cannot be written in, or whose
+    ``.pandockit`` leads out of it (a symlink), only asks Ruby again next time."""
     path = site / THEMES_FILE
-    # named as pandockit's temp files are (pandockit.writer.TEMP): a build removes one left
-    tmp = path.with_name(f".{path.name}.pandockit-{os.getpid()}-themes.tmp")
+    if not inside(path.parent, site):
+        return
     try:
-        path.parent.mkdir(exist_ok=True)
-        if not path.parent.resolve().is_relative_to(site.resolve()):
-            return
-        tmp.write_text(json.dumps(kept, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException as exc:  # an interruption too: no temp file left
-        tmp.unlink(missing_ok=True)
-        if not isinstance(exc, OSError):
-            raise
+        atomic_write(path, (json.dumps(kept, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+    except PandockitError:
+        pass
 
 
 def find(site: Path, theme: Path | None, rel: str) -> Source | None:

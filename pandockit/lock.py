@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pandockit.errors import PandockitError
 from pandockit.manifest import STATE_DIR
-from pandockit.writer import process_alive
+from pandockit.safe_write import process_alive
 
 log = logging.getLogger("pandockit")
 

@@ -72,7 +72,7 @@ class Manifest:
 
     def save(self) -> None:
         """Write the manifest atomically (the old one stays whole if this fails)."""
-        from pandockit.writer import atomic_write  # start-up: only a build that wrote saves
+        from pandockit.safe_write import atomic_write  # start-up: only a build that wrote saves
 
         atomic_write(self.path, self.to_json())
 

@@ -20,7 +20,7 @@
   the posts folder and the listed images of a post folder in the assets folder.
 - Stopped (Ctrl-C, SIGTERM), a build ends its workers at once and keeps what they finished;
   killed, it takes its workers along (:class:`pandockit.builder.workers.Pool`); the next
-  build removes the temp files a killed one left (:func:`pandockit.writer.sweep_temp`).
+  build removes the temp files a killed one left (:func:`pandockit.safe_write.sweep_temp`).
 - Progress and the summary line: :mod:`pandockit.builder.report`.
 - The path of a build with nothing to do imports neither panflute nor nbformat and starts no
   pandoc: it reads and hashes the notebooks, reads each post folder's list of images and

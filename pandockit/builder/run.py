@@ -36,16 +36,15 @@ from pandockit.config import Options, resolve_options, with_post_site
 from pandockit.errors import PandockitError
 from pandockit.lock import site_lock
 from pandockit.post_names import PostClaims
+from pandockit.safe_write import inside, sweep_temp
 from pandockit.writer import (
     PostNames,
     asset_folder,
     check_inside,
     check_overwrite,
-    inside,
     is_pandockit_post,
     post_path,
     record_media,
-    sweep_temp,
     write_post,
     written_media,
 )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pandockit.errors import PandockitError
-from pandockit.writer import atomic_write, inside
+from pandockit.safe_write import atomic_write, inside
 
 RECORD = Path(".pandockit") / "init.json"
 

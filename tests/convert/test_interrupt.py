@@ -27,7 +27,7 @@ from pandockit.builder import workers
 from pandockit.config import resolve_options
 from pandockit.errors import PandockitError
 from pandockit.pandoc.process import pandoc_path
-from pandockit.writer import atomic_write
+from pandockit.safe_write import atomic_write
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc (Linux)"

@@ -21,6 +21,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "pandockit.page_needs", "pandockit.formula_text", "pandockit.jekyll_theme",
         "pandockit.fastpages", "pandockit.svgpolicy", "pandockit.markdown_output",
         "pandockit.libraries", "pandockit.inputs", "pandockit.image_stand_ins",
+        "pandockit.safe_write",
     ]),
     ("the job", ["pandockit.job"]),
     ("media, liquid and the front matter's sources", [
@@ -196,6 +197,7 @@ IO_MODULES = {
     "pandockit.site_facts": "reads the site's files and git",
     "pandockit.jekyll_theme": "reads the site's and its theme's files",
     "pandockit.writer": "writes posts and images",
+    "pandockit.safe_write": "writes files of the site, removes temp files",
     "pandockit.selfhost": "fetches and copies libraries",
     "pandockit.post_urls": "reads the notebooks a notebook links to",
 }
