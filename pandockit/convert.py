@@ -228,7 +228,7 @@ def _start_read(jobs: list[Job], group: list[int]) -> tuple[pandoc.Reading, list
     reading = pandoc.read(inputs)
     for i in group:  # while pandoc reads: what needs only the notebook
         rereads.scan_ahead(jobs[i].notebook.node)
-    pandoc.get_ready_to_write()  # and the writer's import (a conversion's first read)
+    pandoc.writes_in_process()  # and what the first write needs: the writer's import, the version
     return reading, names
 
 

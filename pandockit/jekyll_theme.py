@@ -124,11 +124,12 @@ def theme_root(name: str, site: Path | None = None, *, remember: bool = False) -
         return None
     kept = _kept_themes(site) if site is not None else {}
     entry = kept.get(name)
-    if isinstance(entry, dict) and entry.get("ruby") == _ruby_stamp(ruby) and _still(entry):
+    ruby_stamp = _ruby_stamp(ruby)
+    if isinstance(entry, dict) and entry.get("ruby") == ruby_stamp and _still(entry):
         return Path(entry["root"])
     found, searched = _ask_ruby(ruby, name)
     if found is not None and remember and site is not None:
-        stamp = {"ruby": _ruby_stamp(ruby), "root": str(found),
+        stamp = {"ruby": ruby_stamp, "root": str(found),
                  "specifications": _specifications(searched)}
         _keep_themes(site, {**kept, name: stamp})
     return found

@@ -67,7 +67,6 @@ _SCRIPT_URL = re.compile(r"(?:java|vb)script:", re.I)
 _BAD_STYLE = re.compile(r"javascript:|expression\s*\(|-moz-binding|behavior\s*:", re.I)
 
 
-
 @functools.cache
 def _xml():  # the ElementTree module
     """ElementTree, SVG's namespaces registered, imported at the first SVG (start-up time:

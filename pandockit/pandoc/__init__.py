@@ -15,8 +15,8 @@ the binary is :mod:`.process`.
 
 Start-up time: :mod:`pandockit.entry` imports this package to start a read before anything
 else: :mod:`.markdown_writer` (7 ms of regular expressions and tables) is imported when a body
-is written, or before, while pandoc reads (:func:`get_ready_to_write`), and nothing imports
-:mod:`typing` or :mod:`subprocess` on the way to the read.
+is written, or before, while pandoc reads (a caller asking :func:`writes_in_process`), and
+nothing imports :mod:`typing` or :mod:`subprocess` on the way to the read.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from pandockit.pandoc.split import write as _write_split
 __all__ = [
     "FENCED_READER", "MASKED_READER", "READER", "READ_ARGS", "WRITER", "WRITE_ARGS",
     "cancel_prefetched", "has_server", "pandoc_path", "pandoc_version", "prefetch", "read",
-    "get_ready_to_write", "run_pandoc", "write", "writes_in_process",
+    "run_pandoc", "write", "writes_in_process",
 ]
 
 
@@ -92,12 +92,6 @@ def write(documents: Sequence[dict]) -> Writing:
                 done[i] = text
     rest = [ast for i, ast in enumerate(documents) if i not in done]
     return _Written(done, _write_by_pandoc(rest), len(documents))
-
-
-def get_ready_to_write() -> None:
-    """What :func:`write` needs before its first body, now: the in-process writer's import
-    and pandoc's version. For a caller with time to spare (Python waiting for pandoc's read)."""
-    writes_in_process()
 
 
 def writes_in_process() -> bool:
