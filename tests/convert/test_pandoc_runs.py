@@ -159,9 +159,7 @@ def test_split_keeps_every_cell_in_order() -> None:
 
 
 def test_large_notebook_is_read_in_parts_by_default() -> None:
-    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "Some *text* here. " * 60}
-                    for _ in range(40)], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    data = json.dumps(nb).encode()
+    data = json.dumps(_markdown_notebook("Some *text* here. " * 60, 40)).encode()
     expected = 2 if split.cores() >= 2 else 1
     assert len(split.split_notebook(data)) == expected
     whole = pandoc.run_pandoc(pandoc.READ_ARGS, data)
@@ -180,10 +178,7 @@ def test_a_prefetched_read_is_split_only_where_it_pays(
     """A read started before Python's imports shares the cores with them: on 2 cores a
     notebook is read in two parts only from SPLIT_MIN_BESIDE_PYTHON characters of Markdown."""
     monkeypatch.setattr(split, "cores", lambda: cores)
-    cell = {"cell_type": "markdown", "metadata": {}, "source": "x" * 999 + "\n"}
-    nb = {"cells": [cell] * (markdown // 1000), "metadata": {}, "nbformat": 4,
-          "nbformat_minor": 5}
-    data = json.dumps(nb).encode()
+    data = json.dumps(_markdown_notebook("x" * 999 + "\n", markdown // 1000)).encode()
     split.prefetch(data)
     try:
         assert [len(r.jobs) for r in split._PREFETCHED] == [parts]
@@ -447,13 +442,15 @@ def test_a_spawned_run_is_a_job_run() -> None:
             run.result()
         errors.append(str(info.value))
     assert errors[0] == errors[1] and "\n" not in errors[0]
-    long = process.Spawned(pandoc.READ_ARGS, json.dumps(_many_cells(3000)).encode())
+    cells = _markdown_notebook("Some *text* $x^2$ here.\n" * 20, 3000)
+    long = process.Spawned(pandoc.READ_ARGS, json.dumps(cells).encode())
     long.cancel()
     assert long.output()[0] != 0  # killed, reaped
     with pytest.raises(ProcessLookupError):
         os.kill(long.pid, 0)
 
 
-def _many_cells(count: int) -> dict:
-    cell = {"cell_type": "markdown", "metadata": {}, "source": "Some *text* $x^2$ here.\n" * 20}
+def _markdown_notebook(source: str, count: int) -> dict:
+    """A v4 notebook of ``count`` markdown cells of ``source``."""
+    cell = {"cell_type": "markdown", "metadata": {}, "source": source}
     return {"cells": [cell] * count, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
