@@ -47,14 +47,16 @@ def pandoc_path() -> str:
 
 
 #: Run-time options for the bundled pandoc, whose binary asks GHC's runtime for a 64 MB heap
-#: (``-with-rtsopts=-H64m``): with 16 MB it touches fewer pages and spends 10-15% less CPU
-#: (measured: reads of 200 and 2,000 cells, a batch of 100 notebooks). ``-O16m``: the old
-#: generation is not collected before it holds 16 MB, where a read's parse keeps live data
-#: growing through many small major collections (a batch of 25 notebooks: 0.26 -> 0.235 s of
-#: CPU; 2,000 cells: 0.73 -> 0.68 s; the 70,000-formula cell: 1.40 -> 1.33 s, peak memory
-#: no higher). Output is the same. Another pandoc (``PYPANDOC_PANDOC``) may not accept
-#: run-time options, so it gets none.
-RTS_OPTIONS = ["+RTS", "-H16m", "-O16m", "-RTS"]
+#: (``-with-rtsopts=-H64m``), every page of which a run touches: with 2 MB a run faults in
+#: fewer pages (a notebook of 200 cells, read in two parts: 5 ms less wall time and 7 ms less
+#: CPU; 20 cells: 4 ms; 2,000 cells: 13 ms), and a long read or a batch spends the same (the
+#: 70,000-formula cell, a batch of 34 notebooks: within 1%). ``-O16m``: the old generation is
+#: not collected before it holds 16 MB, where a read's parse keeps live data growing through
+#: many small major collections (a batch of 25 notebooks: 0.26 -> 0.235 s of CPU; 2,000
+#: cells: 0.73 -> 0.68 s; the 70,000-formula cell: 1.40 -> 1.33 s, peak memory no higher).
+#: Output is the same. Another pandoc (``PYPANDOC_PANDOC``) may not accept run-time options,
+#: so it gets none.
+RTS_OPTIONS = ["+RTS", "-H2m", "-O16m", "-RTS"]
 
 
 @functools.lru_cache(maxsize=1)

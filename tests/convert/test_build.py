@@ -389,18 +389,18 @@ def test_parallel_output_is_byte_identical_to_sequential(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(("tasks", "jobs"), [(1, 2), (2, 2), (3, 2), (5, 2), (41, 2), (100, 2),
-                                             (100, 4), (1000, 2), (7, 3)])
-def test_chunks_take_every_notebook_once_the_last_fifth_in_smaller_ones(
-    tasks: int, jobs: int
-) -> None:
+                                             (129, 2), (100, 4), (1000, 2), (7, 3)])
+def test_chunks_take_every_notebook_once_in_equal_rounds(tasks: int, jobs: int) -> None:
     from pandockit.builder.workers import CHUNK, chunk_sizes
 
     sizes = chunk_sizes(tasks, jobs)
     assert sum(sizes) == tasks and all(0 < size <= CHUNK for size in sizes)
-    assert sizes == sorted(sizes, reverse=True)  # the smaller chunks come last
-    if tasks >= 5 * jobs:  # the last fifth in chunks at most half as large as the first
-        assert sum(size for size in sizes if size <= -(-sizes[0] // 2)) == tasks // 5
-    assert chunk_sizes(100, 2) == [40, 40, 20]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] - sizes[-1] <= 1  # equal
+    if tasks > jobs:  # whole rounds of one chunk per worker, as few as CHUNK allows
+        rounds = -(-tasks // (jobs * CHUNK))
+        assert len(sizes) == jobs * rounds
+    assert chunk_sizes(100, 2) == [50, 50]
+    assert chunk_sizes(129, 2) == [33, 32, 32, 32]
 
 
 def test_second_build_waits_for_the_first(site: JekyllSite) -> None:
