@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "pandockit"
 #: (or package: its name covers its submodules) missing here fails the test: place it.
 LAYERS: list[tuple[str, list[str]]] = [
     ("keys, errors and logs", [
-        "pandockit", "pandockit.keys", "pandockit.errors", "pandockit.logs"]),
+        "pandockit", "pandockit.startup", "pandockit.keys", "pandockit.errors", "pandockit.logs"]),
     ("notebook, config and document helpers", [
         "pandockit.notebook", "pandockit.config", "pandockit.yamltext", "pandockit.post_names",
         "pandockit.source_dates", "pandockit.mimedata", "pandockit.tree", "pandockit.htmlpolicy",
