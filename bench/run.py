@@ -1,22 +1,23 @@
 """Time pandockit against bare pandoc, nbconvert and jekyllnb on the generated notebooks.
 
     python bench/run.py [--runs N] [--out bench/out] [--only single|cell|many] [--nbconvert7 PY]
+                        [--pandockit CMD]
 
 Every tool runs as a user runs it, in a fresh process per measurement (so start-up counts):
 ``pandoc -f ipynb -t gfm`` (the binary pypandoc-binary bundles, which pandockit runs too),
-``pandockit convert`` / ``pandockit build``, ``python -m nbconvert --to markdown`` (6.5, the
-bench group's, and 7 from ``--nbconvert7``'s Python) and ``python -m jekyllnb`` (each
-converting all its notebooks in one process). The tools of a row run in turn, run by run, so
-that their ratios are of runs under the same load. Each figure is the median of ``--runs``
-runs; CPU is user + system time of all the processes; memory is measured in one extra run:
-the largest resident set of any one process (from ``wait4``) and the peak of the whole
-process tree (sampled every 5 ms with psutil, so a short peak may be missed). The ``cell``
-case times one Markdown cell of 17,500 inline formulas and the same cell 4x as long (70,000,
-1.4 MB). After the table come the rows with a goal (issue 24's), each measured value beside
-its goal: 100 notebooks' fresh ``build -j 2`` against nbconvert 7 in CPU and wall, the no-op
-rebuild, the 200- and 2,000-cell notebooks and the 70,000-formula cell against bare pandoc,
-and the cell grown 4x. The table is printed and written to ``OUT/results.md``. No timing
-here is asserted anywhere.
+``pandockit convert`` / ``pandockit build`` (``--pandockit``: ``make bench`` gives a
+non-editable install of the working tree, as a user has it), ``python -m nbconvert --to
+markdown`` (6.5, the bench group's, and 7 from ``--nbconvert7``'s Python) and ``python -m
+jekyllnb`` (each converting all its notebooks in one process). The tools of a row run in turn,
+run by run, so that their ratios are of runs under the same load. Each figure is the median of
+``--runs`` runs; CPU is user + system time of all the processes; memory is measured in one extra
+run: the largest resident set of any one process (from ``wait4``) and the peak of the whole
+process tree (sampled every 5 ms with psutil, so a short peak may be missed). The ``cell`` case
+times one Markdown cell of 17,500 inline formulas and the same cell 4x as long (70,000, 1.4 MB).
+After the table come the rows with a goal (issue 24's), each measured value beside its goal: 100
+notebooks' fresh ``build -j 2`` against nbconvert 7 in CPU and wall, the no-op rebuild, the 200-
+and 2,000-cell notebooks and the 70,000-formula cell against bare pandoc, and the cell grown 4x.
+The table is printed and written to ``OUT/results.md``. No timing here is asserted anywhere.
 """
 
 from __future__ import annotations
@@ -56,8 +57,10 @@ def pandoc_binary() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def pandockit_cmd() -> list[str]:
-    script = Path(sys.executable).parent / "pandockit"
+def pandockit_cmd(given: Path | None = None) -> list[str]:
+    """The ``pandockit`` command timed: ``given`` (``make bench`` gives a non-editable install's,
+    as a user has it), else this venv's."""
+    script = given or Path(sys.executable).parent / "pandockit"
     return [str(script)] if script.exists() else [sys.executable, "-m", "pandockit"]
 
 
@@ -215,7 +218,7 @@ class Bench:
     """The tools, their scratch folders, and the measurements of every case."""
 
     def __init__(self, out: Path, runs: int, many_runs: int,
-                 nbconvert7: str | None = None) -> None:
+                 nbconvert7: str | None = None, pandockit: Path | None = None) -> None:
         self.out = out
         self.runs = runs
         self.many_runs = many_runs
@@ -224,7 +227,7 @@ class Bench:
         self.trash = out / "trash"
         self._discarded = 0
         self.pandoc = pandoc_binary()
-        self.pandockit = pandockit_cmd()
+        self.pandockit = pandockit_cmd(pandockit)
         self.has_nbconvert = has_module("nbconvert")
         self.has_jekyllnb = has_module("jekyllnb")
         #: a Python with nbconvert 7 (the issue's yardstick), beside the bench group's 6.5
@@ -577,6 +580,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="a Python with nbconvert 7, the yardstick of the goal rows (the "
                              "bench group's nbconvert is 6.5, which jekyllnb needs; "
                              "`make bench` makes this one: bench/out/nbconvert7)")
+    parser.add_argument("--pandockit", type=Path,
+                        help="the pandockit command to time (`make bench`: bench/out/installed's, "
+                             "a non-editable install of the working tree); default: this venv's")
     parser.add_argument("--only", choices=("single", "cell", "many"),
                         help="run one group of cases (cell: one Markdown cell grown 4x)")
     args = parser.parse_args(argv)
@@ -585,7 +591,7 @@ def main(argv: list[str] | None = None) -> int:
     generate.generate(notebooks)
     byte_compile()
     python7 = str(args.nbconvert7) if args.nbconvert7.exists() else None
-    bench = Bench(args.out, args.runs, args.many_runs, python7)
+    bench = Bench(args.out, args.runs, args.many_runs, python7, args.pandockit)
     bench.discard(bench.scratch)  # a previous benchmark's, deleted with this one's at the end
     header = machine(args.runs, args.many_runs,
                      f"nbconvert {bench.nbconvert7_version} (yardstick)" if python7 else None)
