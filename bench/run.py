@@ -60,7 +60,11 @@ def pandoc_binary() -> str:
 def pandockit_cmd(given: Path | None = None) -> list[str]:
     """The ``pandockit`` command timed: ``given`` (``make bench`` gives a non-editable install's,
     as a user has it), else this venv's."""
-    script = given or Path(sys.executable).parent / "pandockit"
+    if given is not None:
+        if not given.is_file():
+            raise SystemExit(f"bench/run.py: --pandockit {given}: no such file")
+        return [str(given)]
+    script = Path(sys.executable).parent / "pandockit"
     return [str(script)] if script.exists() else [sys.executable, "-m", "pandockit"]
 
 
