@@ -8,8 +8,12 @@ of that source it exercises.
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
+from pandockit import formula_scan
 from pandockit.formula_scan import Formula, formulas, remove_math, replace_math
 
 # --- JupyterLab's latex.spec.ts, case by case ---------------------------------------------
@@ -157,3 +161,35 @@ def test_round_trip_keeps_the_text() -> None:
         if "\\\\" in source:
             continue  # replace_math hands MathJax `\(`: one backslash less
         assert replace_math(*remove_math(source)) == source.replace("\r\n", "\n")
+
+
+#: Pieces of cell text around Jupyter's delimiters, for generated sources.
+_PIECES = ["$", "$$", "\\", "\\\\", "{", "}", "\n", "\n\n", " ", "\u00a0", "\u2028", "@@1@@", "@",
+           "`", "```\n", "~", "~T", "~D", "T", "D", "a", "\\begin{align}", "\\end{align}",
+           "\\BEGIN{Eq*}", "\\End{eq*}", "\\(", "\\)", "\\[", "\\]", "\\\\(", "\\\\]", "\r\n",
+           "~~~\n", "\u00e9", "\\$", "\\{", "\\}"]
+
+
+def _sources(count: int) -> list[str]:
+    rnd = random.Random(24)
+    return ["".join(rnd.choice(_PIECES) for _ in range(rnd.randint(0, 30))) for _ in range(count)]
+
+
+def test_the_split_is_jupyterlab_pattern_s() -> None:
+    # MATHSPLIT is JupyterLab's pattern behind a lookahead on the characters a match starts
+    # with (speed only): it cuts every source where the pattern alone does
+    plain = re.compile(formula_scan.MATHSPLIT.pattern.removeprefix("(?=[$\\\\{}\\n@])"),
+                       formula_scan.MATHSPLIT.flags)
+    assert plain.pattern != formula_scan.MATHSPLIT.pattern
+    for source in _sources(20_000):
+        assert formula_scan.MATHSPLIT.split(source) == plain.split(source), source
+
+
+def test_code_dollars_come_back_as_jupyterlab_puts_them() -> None:
+    # JupyterLab's deTilde: one pass of ~T -> ~ and ~D -> $ over the text its code hiding made
+    def one_pass(text: str) -> str:
+        return re.sub(r"~([TD])", lambda m: "~" if m.group(1) == "T" else "$", text)
+
+    for source in _sources(20_000):
+        hidden = formula_scan._hide_code_dollars(source)
+        assert formula_scan._de_tilde(hidden) == one_pass(hidden), source
