@@ -14,7 +14,7 @@ reads and writes (formats, extensions, options) is written once, in :mod:`.optio
 the binary is :mod:`.process`.
 
 Start-up time: :mod:`pandockit.entry` imports this package to start a read before anything
-else: :mod:`.markdown_writer` (7 ms of regular expressions and tables) is imported when a body
+else: :mod:`.markdown_writer` (about 2 ms of regular expressions and tables) is imported when a body
 is written, or before, while pandoc reads (a caller asking :func:`writes_in_process`), and
 nothing imports :mod:`typing` or :mod:`subprocess` on the way to the read.
 """
